@@ -1,0 +1,307 @@
+//! What a person can be told to do, with the seed's own wording and the
+//! platform's settings paths exactly as the seed gives them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::CheckId;
+use crate::seed;
+use crate::snapshot::Platform;
+
+/// Every action the flow can call for, with its stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionId {
+    EnableNetwork,
+    EnableNotifications,
+    DisableFocus,
+    DisableBatterySaver,
+    EnableBackgroundRefresh,
+    ApproveRequest,
+    OpenPendingTab,
+    RefreshPending,
+    ResendPush,
+    ShareLogs,
+    EscalateToAdmin,
+    ReconfigureAccount,
+    RequestMfaReset,
+}
+
+/// How far up the support ladder a diagnosis goes. Ordered: a diagnosis's
+/// level is the highest level among its actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Escalation {
+    /// Nothing beyond what the person can do on the phone right now.
+    None,
+    /// Retry the login so that a new push is sent.
+    Retry,
+    /// Send the app's logs to the developer.
+    ShareLogs,
+    /// The admin checks the MFA Report.
+    ContactAdmin,
+    /// Reconfigure the account in the Authenticator app.
+    ReconfigureAccount,
+    /// The admin resets the user's MFA.
+    AdminResetMfa,
+}
+
+impl Escalation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Escalation::None => "none",
+            Escalation::Retry => "retry",
+            Escalation::ShareLogs => "share_logs",
+            Escalation::ContactAdmin => "contact_admin",
+            Escalation::ReconfigureAccount => "reconfigure_account",
+            Escalation::AdminResetMfa => "admin_reset_mfa",
+        }
+    }
+}
+
+/// A place in the phone's settings the app can open directly. The platform
+/// layer maps each to its own deep link (an Android settings intent, an iOS
+/// settings URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingsTarget {
+    NetworkSettings,
+    AppNotificationSettings,
+    Focus,
+    BatterySaver,
+    BackgroundRefresh,
+}
+
+impl SettingsTarget {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingsTarget::NetworkSettings => "network_settings",
+            SettingsTarget::AppNotificationSettings => "app_notification_settings",
+            SettingsTarget::Focus => "focus",
+            SettingsTarget::BatterySaver => "battery_saver",
+            SettingsTarget::BackgroundRefresh => "background_refresh",
+        }
+    }
+}
+
+/// One thing to do, rendered for one platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: ActionId,
+    /// A short imperative title for a button or a list.
+    pub title: String,
+    /// The seed's "what to do", word for word.
+    pub guidance: String,
+    /// The settings path on this platform, as the seed gives it; empty where
+    /// the seed gives none.
+    pub steps: Vec<String>,
+    /// Where a deep link can take the person, if anywhere.
+    pub settings_target: Option<SettingsTarget>,
+    /// The support level this action implies.
+    pub escalation: Escalation,
+}
+
+impl ActionId {
+    pub const ALL: [ActionId; 13] = [
+        ActionId::EnableNetwork,
+        ActionId::EnableNotifications,
+        ActionId::DisableFocus,
+        ActionId::DisableBatterySaver,
+        ActionId::EnableBackgroundRefresh,
+        ActionId::ApproveRequest,
+        ActionId::OpenPendingTab,
+        ActionId::RefreshPending,
+        ActionId::ResendPush,
+        ActionId::ShareLogs,
+        ActionId::EscalateToAdmin,
+        ActionId::ReconfigureAccount,
+        ActionId::RequestMfaReset,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionId::EnableNetwork => "enable_network",
+            ActionId::EnableNotifications => "enable_notifications",
+            ActionId::DisableFocus => "disable_focus",
+            ActionId::DisableBatterySaver => "disable_battery_saver",
+            ActionId::EnableBackgroundRefresh => "enable_background_refresh",
+            ActionId::ApproveRequest => "approve_request",
+            ActionId::OpenPendingTab => "open_pending_tab",
+            ActionId::RefreshPending => "refresh_pending",
+            ActionId::ResendPush => "resend_push",
+            ActionId::ShareLogs => "share_logs",
+            ActionId::EscalateToAdmin => "escalate_to_admin",
+            ActionId::ReconfigureAccount => "reconfigure_account",
+            ActionId::RequestMfaReset => "request_mfa_reset",
+        }
+    }
+
+    /// The check whose failure this action fixes, for the device settings.
+    pub fn fixes(self) -> Option<CheckId> {
+        match self {
+            ActionId::EnableNetwork => Some(CheckId::NetworkConnected),
+            ActionId::EnableNotifications => Some(CheckId::NotificationsEnabled),
+            ActionId::DisableFocus => Some(CheckId::FocusOff),
+            ActionId::DisableBatterySaver => Some(CheckId::BatterySaverOff),
+            ActionId::EnableBackgroundRefresh => Some(CheckId::BackgroundRefreshEnabled),
+            _ => None,
+        }
+    }
+
+    /// Whether this action fixes `check` (airplane mode is fixed by the same
+    /// action as connectivity: the seed gives them one row).
+    pub fn is_fix_for(self, check: CheckId) -> bool {
+        self.fixes() == Some(check)
+            || (self == ActionId::EnableNetwork && check == CheckId::NetworkAirplaneMode)
+    }
+
+    /// The action that fixes a failing device setting.
+    pub fn fixing(check: CheckId) -> Option<ActionId> {
+        ActionId::ALL.into_iter().find(|a| a.is_fix_for(check))
+    }
+
+    pub fn escalation(self) -> Escalation {
+        match self {
+            ActionId::ResendPush => Escalation::Retry,
+            ActionId::ShareLogs => Escalation::ShareLogs,
+            ActionId::EscalateToAdmin => Escalation::ContactAdmin,
+            ActionId::ReconfigureAccount => Escalation::ReconfigureAccount,
+            ActionId::RequestMfaReset => Escalation::AdminResetMfa,
+            _ => Escalation::None,
+        }
+    }
+
+    pub fn title(self, platform: Platform) -> &'static str {
+        match (self, platform) {
+            (ActionId::EnableNetwork, _) => "Turn on Wi-Fi or mobile data",
+            (ActionId::EnableNotifications, _) => "Allow notifications for the app",
+            (ActionId::DisableFocus, Platform::Ios) => "Turn off Focus",
+            (ActionId::DisableFocus, Platform::Android) => "Turn off Do Not Disturb",
+            (ActionId::DisableBatterySaver, Platform::Ios) => "Turn off Low Power Mode",
+            (ActionId::DisableBatterySaver, Platform::Android) => "Turn off Battery Saver",
+            (ActionId::EnableBackgroundRefresh, _) => "Turn on Background App Refresh",
+            (ActionId::ApproveRequest, _) => "Approve or deny the request",
+            (ActionId::OpenPendingTab, _) => "Open the Pending tab",
+            (ActionId::RefreshPending, _) => "Refresh the Pending tab",
+            (ActionId::ResendPush, _) => "Retry the login to resend the push",
+            (ActionId::ShareLogs, _) => "Share the app's logs with the developer",
+            (ActionId::EscalateToAdmin, _) => "Escalate to the admin",
+            (ActionId::ReconfigureAccount, _) => "Reconfigure the account in the app",
+            (ActionId::RequestMfaReset, _) => "Ask the admin to reset MFA",
+        }
+    }
+
+    /// The seed's "what to do" for this action, on this platform.
+    pub fn guidance(self, platform: Platform) -> &'static str {
+        match (self, platform) {
+            (ActionId::EnableNetwork, _) => seed::DO_ENABLE_NETWORK,
+            (ActionId::EnableNotifications, Platform::Ios) => seed::DO_NOTIFICATIONS_IOS,
+            (ActionId::EnableNotifications, Platform::Android) => seed::DO_NOTIFICATIONS_ANDROID,
+            (ActionId::DisableFocus | ActionId::DisableBatterySaver, _) => {
+                seed::DO_DISABLE_OR_EXEMPT
+            }
+            (ActionId::EnableBackgroundRefresh, _) => seed::DO_BACKGROUND_REFRESH,
+            (ActionId::ApproveRequest, _) => seed::DO_COMPLETE_MFA,
+            (ActionId::OpenPendingTab, _) => seed::DO_GO_TO_PENDING,
+            (ActionId::RefreshPending, _) => seed::DO_REFRESH_PENDING,
+            (ActionId::ResendPush, _) => seed::DO_RETRY_LOGIN,
+            (ActionId::ShareLogs, _) => seed::DO_SHARE_LOGS,
+            (ActionId::EscalateToAdmin, _) => seed::DO_ESCALATE,
+            (ActionId::ReconfigureAccount, _) => seed::ABOUT_RECONFIGURE_ACCOUNT,
+            (ActionId::RequestMfaReset, _) => seed::ABOUT_ADMIN_RESET_MFA,
+        }
+    }
+
+    /// The settings path on this platform, where the seed gives one.
+    pub fn steps(self, platform: Platform) -> &'static [&'static str] {
+        match (self, platform) {
+            (ActionId::EnableNotifications, Platform::Ios) => &[seed::DO_NOTIFICATIONS_IOS],
+            (ActionId::EnableNotifications, Platform::Android) => &[seed::DO_NOTIFICATIONS_ANDROID],
+            (ActionId::EnableBackgroundRefresh, Platform::Ios) => &[seed::DO_BACKGROUND_REFRESH],
+            _ => &[],
+        }
+    }
+
+    pub fn settings_target(self) -> Option<SettingsTarget> {
+        match self {
+            ActionId::EnableNetwork => Some(SettingsTarget::NetworkSettings),
+            ActionId::EnableNotifications => Some(SettingsTarget::AppNotificationSettings),
+            ActionId::DisableFocus => Some(SettingsTarget::Focus),
+            ActionId::DisableBatterySaver => Some(SettingsTarget::BatterySaver),
+            ActionId::EnableBackgroundRefresh => Some(SettingsTarget::BackgroundRefresh),
+            _ => None,
+        }
+    }
+
+    /// The action as a person on `platform` sees it.
+    pub fn render(self, platform: Platform) -> Action {
+        Action {
+            id: self,
+            title: self.title(platform).to_string(),
+            guidance: self.guidance(platform).to_string(),
+            steps: self.steps(platform).iter().map(|s| s.to_string()).collect(),
+            settings_target: self.settings_target(),
+            escalation: self.escalation(),
+        }
+    }
+}
+
+impl fmt::Display for ActionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_match_serde() {
+        for action in ActionId::ALL {
+            assert_eq!(
+                serde_json::to_string(&action).unwrap(),
+                format!("\"{}\"", action.as_str())
+            );
+        }
+        for level in [
+            Escalation::None,
+            Escalation::Retry,
+            Escalation::ShareLogs,
+            Escalation::ContactAdmin,
+            Escalation::ReconfigureAccount,
+            Escalation::AdminResetMfa,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&level).unwrap(),
+                format!("\"{}\"", level.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn every_device_setting_has_exactly_one_fix() {
+        for check in CheckId::ALL.into_iter().filter(|c| c.is_device_setting()) {
+            let fixes: Vec<_> = ActionId::ALL
+                .into_iter()
+                .filter(|a| a.is_fix_for(check))
+                .collect();
+            assert_eq!(fixes.len(), 1, "{check}");
+        }
+    }
+
+    #[test]
+    fn platform_steps_are_the_seeds() {
+        assert_eq!(
+            ActionId::EnableNotifications
+                .render(Platform::Android)
+                .steps,
+            vec!["Settings > Apps > miniOrange Authenticator > Notifications > Allow"]
+        );
+        assert_eq!(
+            ActionId::EnableNotifications.render(Platform::Ios).steps,
+            vec!["Settings > Notifications > miniOrange Authenticator > Allow"]
+        );
+    }
+}

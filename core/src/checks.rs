@@ -1,0 +1,623 @@
+//! Checks: each fact of a snapshot turned into a finding.
+//!
+//! A check's id names the healthy state (`focus.off`, `notifications.enabled`)
+//! and `pass` means that state holds. A finding always carries the evidence
+//! that decided it. Where a snapshot leaves a fact out, a check may still
+//! be decided by a fact that logically implies it (the MFA Report saying
+//! `Success` implies the push arrived); the evidence then says so. Nothing
+//! else is inferred: what is not known is `unknown`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::admin::MfaReportStatus;
+use crate::snapshot::{DeviceSnapshot, Platform};
+
+/// Every check the engine knows, with its stable dotted id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CheckId {
+    #[serde(rename = "push.received")]
+    PushReceived,
+    #[serde(rename = "accept.tapped")]
+    AcceptTapped,
+    #[serde(rename = "accept.responded")]
+    AcceptResponded,
+    #[serde(rename = "mfa.completed")]
+    MfaCompleted,
+    #[serde(rename = "accept.retried")]
+    AcceptRetried,
+    #[serde(rename = "accept.retry_succeeded")]
+    AcceptRetrySucceeded,
+    #[serde(rename = "accept.retries_under_limit")]
+    AcceptRetriesUnderLimit,
+    #[serde(rename = "request.visible_in_app")]
+    RequestVisibleInApp,
+    #[serde(rename = "pending.listed")]
+    PendingListed,
+    #[serde(rename = "pending.visible_after_refresh")]
+    PendingVisibleAfterRefresh,
+    #[serde(rename = "network.connected")]
+    NetworkConnected,
+    #[serde(rename = "network.airplane_mode")]
+    NetworkAirplaneMode,
+    #[serde(rename = "notifications.enabled")]
+    NotificationsEnabled,
+    #[serde(rename = "focus.off")]
+    FocusOff,
+    #[serde(rename = "battery_saver.off")]
+    BatterySaverOff,
+    #[serde(rename = "background_refresh.enabled")]
+    BackgroundRefreshEnabled,
+    #[serde(rename = "push.received_after_fixes")]
+    PushReceivedAfterFixes,
+    #[serde(rename = "account.reconfigure_untried")]
+    AccountReconfigureUntried,
+    #[serde(rename = "admin.mfa_report")]
+    AdminMfaReport,
+}
+
+impl CheckId {
+    /// In the order a report lists them: the request's story first, then
+    /// the device's settings, then the admin side.
+    pub const ALL: [CheckId; 19] = [
+        CheckId::PushReceived,
+        CheckId::AcceptTapped,
+        CheckId::AcceptResponded,
+        CheckId::MfaCompleted,
+        CheckId::AcceptRetried,
+        CheckId::AcceptRetrySucceeded,
+        CheckId::AcceptRetriesUnderLimit,
+        CheckId::RequestVisibleInApp,
+        CheckId::PendingListed,
+        CheckId::PendingVisibleAfterRefresh,
+        CheckId::NetworkConnected,
+        CheckId::NetworkAirplaneMode,
+        CheckId::NotificationsEnabled,
+        CheckId::FocusOff,
+        CheckId::BatterySaverOff,
+        CheckId::BackgroundRefreshEnabled,
+        CheckId::PushReceivedAfterFixes,
+        CheckId::AccountReconfigureUntried,
+        CheckId::AdminMfaReport,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::PushReceived => "push.received",
+            CheckId::AcceptTapped => "accept.tapped",
+            CheckId::AcceptResponded => "accept.responded",
+            CheckId::MfaCompleted => "mfa.completed",
+            CheckId::AcceptRetried => "accept.retried",
+            CheckId::AcceptRetrySucceeded => "accept.retry_succeeded",
+            CheckId::AcceptRetriesUnderLimit => "accept.retries_under_limit",
+            CheckId::RequestVisibleInApp => "request.visible_in_app",
+            CheckId::PendingListed => "pending.listed",
+            CheckId::PendingVisibleAfterRefresh => "pending.visible_after_refresh",
+            CheckId::NetworkConnected => "network.connected",
+            CheckId::NetworkAirplaneMode => "network.airplane_mode",
+            CheckId::NotificationsEnabled => "notifications.enabled",
+            CheckId::FocusOff => "focus.off",
+            CheckId::BatterySaverOff => "battery_saver.off",
+            CheckId::BackgroundRefreshEnabled => "background_refresh.enabled",
+            CheckId::PushReceivedAfterFixes => "push.received_after_fixes",
+            CheckId::AccountReconfigureUntried => "account.reconfigure_untried",
+            CheckId::AdminMfaReport => "admin.mfa_report",
+        }
+    }
+
+    /// What a pass means, for a person.
+    pub fn title(self) -> &'static str {
+        match self {
+            CheckId::PushReceived => "The push notification arrived",
+            CheckId::AcceptTapped => "Accept or Deny was tapped",
+            CheckId::AcceptResponded => "Accept responded",
+            CheckId::MfaCompleted => "The MFA step completed",
+            CheckId::AcceptRetried => "The push was resent and tried again",
+            CheckId::AcceptRetrySucceeded => "A later attempt worked",
+            CheckId::AcceptRetriesUnderLimit => "Not still failing after multiple retries",
+            CheckId::RequestVisibleInApp => "The request is visible inside the app",
+            CheckId::PendingListed => "The request is listed under Pending",
+            CheckId::PendingVisibleAfterRefresh => "The request showed up after refreshing",
+            CheckId::NetworkConnected => "Wi-Fi or mobile data is connected",
+            CheckId::NetworkAirplaneMode => "Airplane Mode is not cutting the device off",
+            CheckId::NotificationsEnabled => "Notifications are allowed for the app",
+            CheckId::FocusOff => "Focus / Do Not Disturb is off",
+            CheckId::BatterySaverOff => "Battery Saver / Low Power Mode is off",
+            CheckId::BackgroundRefreshEnabled => "Background App Refresh is on (iOS)",
+            CheckId::PushReceivedAfterFixes => "The push arrived after the fixes",
+            CheckId::AccountReconfigureUntried => "The account has not been reconfigured yet",
+            CheckId::AdminMfaReport => "The MFA Report shows a healthy status",
+        }
+    }
+
+    /// The part before the dot: what a JUnit report groups the check under.
+    pub fn group(self) -> &'static str {
+        let id = self.as_str();
+        &id[..id.find('.').unwrap_or(id.len())]
+    }
+
+    /// A setting on the device that a person can change. A failing device
+    /// setting is a problem to fix whichever path the diagnosis took.
+    pub fn is_device_setting(self) -> bool {
+        matches!(
+            self,
+            CheckId::NetworkConnected
+                | CheckId::NetworkAirplaneMode
+                | CheckId::NotificationsEnabled
+                | CheckId::FocusOff
+                | CheckId::BatterySaverOff
+                | CheckId::BackgroundRefreshEnabled
+        )
+    }
+}
+
+impl fmt::Display for CheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Unknown,
+    NotApplicable,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Unknown => "unknown",
+            CheckStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// Where the fact that decided a finding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceSource {
+    /// A field of the device snapshot.
+    Snapshot,
+    /// The admin's MFA Report status.
+    MfaReport,
+    /// Another fact that logically implies this one.
+    Derived,
+    /// A person's answer during the guided walk.
+    Person,
+    /// Nothing: the fact is not known.
+    None,
+}
+
+/// Why a finding is what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub source: EvidenceSource,
+    /// The snapshot fields (dotted paths) the decision read.
+    pub fields: Vec<String>,
+    /// One sentence for a person.
+    pub detail: String,
+}
+
+/// One check's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check: CheckId,
+    pub status: CheckStatus,
+    pub evidence: Evidence,
+}
+
+impl Finding {
+    fn new(
+        check: CheckId,
+        status: CheckStatus,
+        source: EvidenceSource,
+        fields: &[&str],
+        detail: impl Into<String>,
+    ) -> Self {
+        Finding {
+            check,
+            status,
+            evidence: Evidence {
+                source,
+                fields: fields.iter().map(|f| f.to_string()).collect(),
+                detail: detail.into(),
+            },
+        }
+    }
+
+    /// A fact read straight from one snapshot field.
+    fn from_field(check: CheckId, field: &str, value: Option<bool>, pass_when: bool) -> Self {
+        match value {
+            Some(v) => Finding::new(
+                check,
+                if v == pass_when {
+                    CheckStatus::Pass
+                } else {
+                    CheckStatus::Fail
+                },
+                EvidenceSource::Snapshot,
+                &[field],
+                format!("{field} is {v}"),
+            ),
+            None => Finding::unknown(check, &[field]),
+        }
+    }
+
+    fn unknown(check: CheckId, fields: &[&str]) -> Self {
+        Finding::new(
+            check,
+            CheckStatus::Unknown,
+            EvidenceSource::None,
+            fields,
+            format!("not known: {} not reported", fields.join(", ")),
+        )
+    }
+
+    fn from_report(check: CheckId, status: CheckStatus, report: MfaReportStatus) -> Self {
+        Finding::new(
+            check,
+            status,
+            EvidenceSource::MfaReport,
+            &["mfa_report_status"],
+            format!("MFA Report shows {report}: {}", report.meaning()),
+        )
+    }
+
+    /// The answer a person gave to a question that covers exactly this check.
+    pub(crate) fn from_person(
+        check: CheckId,
+        status: CheckStatus,
+        question: &str,
+        said_yes: bool,
+    ) -> Self {
+        Finding::new(
+            check,
+            status,
+            EvidenceSource::Person,
+            &[],
+            format!(
+                "answered {} to \"{question}\"",
+                if said_yes { "yes" } else { "no" }
+            ),
+        )
+    }
+}
+
+/// The threshold from which retries count as "multiple", as the seed's
+/// "Is the issue still happening after multiple retries?" means it.
+pub const DEFAULT_MULTIPLE_RETRIES: u32 = 2;
+
+/// All checks, in [`CheckId::ALL`] order.
+pub fn evaluate(snapshot: &DeviceSnapshot, multiple_retries: u32) -> Vec<Finding> {
+    CheckId::ALL
+        .iter()
+        .map(|&check| evaluate_one(snapshot, check, multiple_retries))
+        .collect()
+}
+
+fn evaluate_one(s: &DeviceSnapshot, check: CheckId, multiple_retries: u32) -> Finding {
+    let obs = &s.observations;
+    let report = s.mfa_report_status;
+    use CheckId as C;
+    use CheckStatus::*;
+    match check {
+        C::PushReceived => match (obs.push_received, report) {
+            (Some(_), _) | (None, None) => {
+                Finding::from_field(check, "observations.push_received", obs.push_received, true)
+            }
+            (None, Some(r)) => {
+                let status = if r.device_acknowledged() { Pass } else { Fail };
+                Finding::from_report(check, status, r)
+            }
+        },
+        C::AcceptTapped => match (obs.accept_tapped, obs.accept_responded, report) {
+            (Some(_), _, _) => {
+                Finding::from_field(check, "observations.accept_tapped", obs.accept_tapped, true)
+            }
+            (None, Some(responded), _) => Finding::new(
+                check,
+                Pass,
+                EvidenceSource::Derived,
+                &["observations.accept_responded"],
+                format!("observations.accept_responded is {responded}, so Accept was tapped"),
+            ),
+            (None, None, Some(r)) if r.person_answered() => Finding::from_report(check, Pass, r),
+            _ => Finding::unknown(check, &["observations.accept_tapped"]),
+        },
+        C::AcceptResponded => match (obs.accept_responded, report) {
+            (None, Some(MfaReportStatus::Success)) => {
+                Finding::from_report(check, Pass, MfaReportStatus::Success)
+            }
+            _ => Finding::from_field(
+                check,
+                "observations.accept_responded",
+                obs.accept_responded,
+                true,
+            ),
+        },
+        C::MfaCompleted => match (obs.mfa_completed, obs.accept_responded, report) {
+            (Some(_), _, _) => {
+                Finding::from_field(check, "observations.mfa_completed", obs.mfa_completed, true)
+            }
+            (None, _, Some(MfaReportStatus::Success)) => {
+                Finding::from_report(check, Pass, MfaReportStatus::Success)
+            }
+            (None, Some(responded), _) => Finding::new(
+                check,
+                if responded { Pass } else { Fail },
+                EvidenceSource::Derived,
+                &["observations.accept_responded"],
+                if responded {
+                    "Accept got the service's confirmation (observations.accept_responded is true)"
+                } else {
+                    "Accept did not respond (observations.accept_responded is false)"
+                },
+            ),
+            _ => Finding::unknown(check, &["observations.mfa_completed"]),
+        },
+        C::AcceptRetried => match obs.retry_count {
+            Some(n) => Finding::new(
+                check,
+                if n >= 1 { Pass } else { Fail },
+                EvidenceSource::Snapshot,
+                &["observations.retry_count"],
+                format!("observations.retry_count is {n}"),
+            ),
+            None => Finding::unknown(check, &["observations.retry_count"]),
+        },
+        C::AcceptRetrySucceeded => match (obs.retry_succeeded, obs.retry_count) {
+            (None, Some(0)) => Finding::new(
+                check,
+                NotApplicable,
+                EvidenceSource::Snapshot,
+                &["observations.retry_count"],
+                "no retry yet (observations.retry_count is 0)",
+            ),
+            _ => Finding::from_field(
+                check,
+                "observations.retry_succeeded",
+                obs.retry_succeeded,
+                true,
+            ),
+        },
+        C::AcceptRetriesUnderLimit => {
+            let fields = ["observations.retry_count", "observations.retry_succeeded"];
+            match (obs.retry_count, obs.retry_succeeded) {
+                (None, _) => Finding::unknown(check, &fields),
+                (Some(n), Some(true)) => Finding::new(
+                    check,
+                    Pass,
+                    EvidenceSource::Snapshot,
+                    &fields,
+                    format!("a retry worked ({n} retries)"),
+                ),
+                (Some(n), _) if n < multiple_retries => Finding::new(
+                    check,
+                    Pass,
+                    EvidenceSource::Snapshot,
+                    &fields,
+                    format!("{n} retries so far; {multiple_retries} or more count as multiple"),
+                ),
+                (Some(n), Some(false)) => Finding::new(
+                    check,
+                    Fail,
+                    EvidenceSource::Snapshot,
+                    &fields,
+                    format!("still failing after {n} retries"),
+                ),
+                (Some(n), None) => Finding::new(
+                    check,
+                    Unknown,
+                    EvidenceSource::None,
+                    &fields,
+                    format!("{n} retries, but whether any worked is not reported"),
+                ),
+            }
+        }
+        C::RequestVisibleInApp => match (obs.request_visible_in_app, obs.request_in_pending_tab) {
+            (None, Some(true)) => Finding::new(
+                check,
+                Pass,
+                EvidenceSource::Derived,
+                &["observations.request_in_pending_tab"],
+                "the request is listed under the app's Pending tab",
+            ),
+            _ => Finding::from_field(
+                check,
+                "observations.request_visible_in_app",
+                obs.request_visible_in_app,
+                true,
+            ),
+        },
+        C::PendingListed => Finding::from_field(
+            check,
+            "observations.request_in_pending_tab",
+            obs.request_in_pending_tab,
+            true,
+        ),
+        C::PendingVisibleAfterRefresh => Finding::from_field(
+            check,
+            "observations.request_visible_after_refresh",
+            obs.request_visible_after_refresh,
+            true,
+        ),
+        C::NetworkConnected => {
+            Finding::from_field(check, "network.connected", s.network.connected, true)
+        }
+        C::NetworkAirplaneMode => {
+            let fields = ["network.airplane_mode", "network.connected"];
+            match (s.network.airplane_mode, s.network.connected) {
+                (Some(false), _) => Finding::from_field(check, "network.airplane_mode", Some(false), false),
+                (Some(true), Some(true)) => Finding::new(
+                    check,
+                    Pass,
+                    EvidenceSource::Snapshot,
+                    &fields,
+                    "Airplane Mode is on, but the device is connected (Wi-Fi stays on in Airplane Mode)",
+                ),
+                (Some(true), _) => Finding::new(
+                    check,
+                    Fail,
+                    EvidenceSource::Snapshot,
+                    &fields,
+                    "Airplane Mode is on and the device is not connected",
+                ),
+                (None, Some(true)) => Finding::new(
+                    check,
+                    NotApplicable,
+                    EvidenceSource::Snapshot,
+                    &fields,
+                    "the device is connected, so Airplane Mode does not matter",
+                ),
+                (None, _) => Finding::unknown(check, &["network.airplane_mode"]),
+            }
+        }
+        C::NotificationsEnabled => Finding::from_field(
+            check,
+            "notifications.enabled",
+            s.notifications.enabled,
+            true,
+        ),
+        C::FocusOff => Finding::from_field(check, "focus.active", s.focus.active, false),
+        C::BatterySaverOff => {
+            Finding::from_field(check, "battery_saver.active", s.battery_saver.active, false)
+        }
+        C::BackgroundRefreshEnabled => match s.platform {
+            Platform::Android => Finding::new(
+                check,
+                NotApplicable,
+                EvidenceSource::Snapshot,
+                &["platform"],
+                "Background App Refresh exists on iOS only",
+            ),
+            Platform::Ios => Finding::from_field(
+                check,
+                "background_refresh.enabled",
+                s.background_refresh.enabled,
+                true,
+            ),
+        },
+        C::PushReceivedAfterFixes => Finding::from_field(
+            check,
+            "observations.push_arrived_after_fixes",
+            obs.push_arrived_after_fixes,
+            true,
+        ),
+        C::AccountReconfigureUntried => Finding::from_field(
+            check,
+            "observations.account_reconfigured",
+            obs.account_reconfigured,
+            false,
+        ),
+        C::AdminMfaReport => match report {
+            Some(r) => Finding::from_report(check, if r.is_healthy() { Pass } else { Fail }, r),
+            None => Finding::unknown(check, &["mfa_report_status"]),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(s: &DeviceSnapshot, check: CheckId) -> Finding {
+        evaluate_one(s, check, DEFAULT_MULTIPLE_RETRIES)
+    }
+
+    #[test]
+    fn ids_round_trip_through_serde_and_as_str() {
+        for check in CheckId::ALL {
+            let json = serde_json::to_string(&check).unwrap();
+            assert_eq!(json, format!("\"{}\"", check.as_str()));
+            assert_eq!(serde_json::from_str::<CheckId>(&json).unwrap(), check);
+        }
+    }
+
+    #[test]
+    fn all_null_is_unknown_except_what_the_platform_settles() {
+        let s = DeviceSnapshot::new(Platform::Android);
+        for f in evaluate(&s, DEFAULT_MULTIPLE_RETRIES) {
+            let expected = if f.check == CheckId::BackgroundRefreshEnabled {
+                CheckStatus::NotApplicable
+            } else {
+                CheckStatus::Unknown
+            };
+            assert_eq!(f.status, expected, "{}", f.check);
+        }
+    }
+
+    #[test]
+    fn report_fills_gaps_but_never_overrides_the_device() {
+        let mut s = DeviceSnapshot::new(Platform::Ios);
+        s.mfa_report_status = Some(MfaReportStatus::Delivered);
+        let f = finding(&s, CheckId::PushReceived);
+        assert_eq!(
+            (f.status, f.evidence.source),
+            (CheckStatus::Fail, EvidenceSource::MfaReport)
+        );
+        s.observations.push_received = Some(true);
+        let f = finding(&s, CheckId::PushReceived);
+        assert_eq!(
+            (f.status, f.evidence.source),
+            (CheckStatus::Pass, EvidenceSource::Snapshot)
+        );
+    }
+
+    #[test]
+    fn airplane_mode_matters_only_when_disconnected() {
+        let mut s = DeviceSnapshot::new(Platform::Ios);
+        s.network.airplane_mode = Some(true);
+        assert_eq!(
+            finding(&s, CheckId::NetworkAirplaneMode).status,
+            CheckStatus::Fail
+        );
+        s.network.connected = Some(true);
+        assert_eq!(
+            finding(&s, CheckId::NetworkAirplaneMode).status,
+            CheckStatus::Pass
+        );
+        s.network.airplane_mode = None;
+        assert_eq!(
+            finding(&s, CheckId::NetworkAirplaneMode).status,
+            CheckStatus::NotApplicable
+        );
+    }
+
+    #[test]
+    fn retries_count_as_multiple_from_the_threshold() {
+        let mut s = DeviceSnapshot::new(Platform::Ios);
+        s.observations.retry_count = Some(1);
+        s.observations.retry_succeeded = Some(false);
+        assert_eq!(
+            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
+            CheckStatus::Pass
+        );
+        s.observations.retry_count = Some(2);
+        assert_eq!(
+            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
+            CheckStatus::Fail
+        );
+        assert_eq!(
+            evaluate_one(&s, CheckId::AcceptRetriesUnderLimit, 3).status,
+            CheckStatus::Pass
+        );
+        s.observations.retry_succeeded = None;
+        assert_eq!(
+            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
+            CheckStatus::Unknown
+        );
+    }
+
+    #[test]
+    fn groups_are_the_prefix() {
+        assert_eq!(CheckId::BatterySaverOff.group(), "battery_saver");
+        assert_eq!(CheckId::AdminMfaReport.group(), "admin");
+    }
+}

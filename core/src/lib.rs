@@ -1,0 +1,54 @@
+//! Push Doctor's engine.
+//!
+//! The push-MFA troubleshooting flow that support staff walk people through
+//! by hand (see `docs/flow.md`), as plain Rust: no FFI, no platform code, no
+//! I/O. Everything platform-specific reaches the engine as a
+//! [`DeviceSnapshot`]; everything the engine concludes leaves it as a
+//! [`Diagnosis`].
+//!
+//! ```
+//! use pushdoctor_core::{diagnose, Answers, DeviceSnapshot, Options, Platform, ScenarioId};
+//!
+//! let mut snapshot = DeviceSnapshot::new(Platform::Ios);
+//! snapshot.observations.push_received = Some(false);
+//! snapshot.network.connected = Some(true);
+//! snapshot.notifications.enabled = Some(false);
+//!
+//! let diagnosis = diagnose(&snapshot, &Answers::default(), &Options::default());
+//! assert_eq!(diagnosis.scenario, Some(ScenarioId::PushNotReceived));
+//! assert_eq!(diagnosis.actions[0].id.as_str(), "enable_notifications");
+//! ```
+//!
+//! Modules, in the order data flows through them:
+//! - [`snapshot`]: the versioned device snapshot and its strict parser;
+//! - [`checks`]: each fact turned into a finding (`pass`, `fail`, `unknown`,
+//!   `not_applicable`) with the evidence that decided it;
+//! - [`flow`]: the seed's tables as data (scenarios, rows, outcomes);
+//! - [`actions`]: what a person can be told to do, per platform;
+//! - [`admin`]: what an MFA Report status means;
+//! - [`diagnosis`]: walking the flow over the findings;
+//! - [`walk`]: the guided conversation, one question at a time;
+//! - [`seed`]: the seed's own words, each defined once;
+//! - [`report`]: the diagnosis as text for a person and JUnit XML for device farms.
+
+pub mod actions;
+pub mod admin;
+pub mod checks;
+pub mod diagnosis;
+pub mod flow;
+pub mod report;
+pub mod seed;
+pub mod snapshot;
+pub mod walk;
+
+pub use actions::{Action, ActionId, Escalation, SettingsTarget};
+pub use admin::MfaReportStatus;
+pub use checks::{CheckId, CheckStatus, Evidence, EvidenceSource, Finding};
+pub use diagnosis::{
+    diagnose, Diagnosis, Options, OutcomeSummary, Step, StepAnswer, DIAGNOSIS_FORMAT_VERSION,
+};
+pub use flow::{OutcomeId, RowId, ScenarioId};
+pub use snapshot::{
+    DeviceSnapshot, ParsedSnapshot, Platform, SnapshotError, SNAPSHOT_SCHEMA_VERSION,
+};
+pub use walk::{AnswerValue, Answers, Choice, Question, Walk, WalkError};

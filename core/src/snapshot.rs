@@ -1,0 +1,525 @@
+//! The device snapshot: every fact the flow asks about, in one versioned JSON
+//! document.
+//!
+//! The same document is filled in by platform callbacks on a phone, replayed
+//! by `pushdoctor diagnose`, and stored in log bundles, so its schema is a
+//! public contract: see `docs/snapshot.md`. Every fact is optional; `null`
+//! (or a missing key) means "not known", and the engine then reports the
+//! check as `unknown` instead of guessing.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::admin::MfaReportStatus;
+
+/// The snapshot schema version this build reads and writes.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+/// Snapshots are a few kilobytes; anything past this is not a snapshot, and
+/// refusing it early keeps a stray 100 MB file from being parsed at all.
+pub const MAX_SNAPSHOT_BYTES: usize = 1024 * 1024;
+
+/// The phone's operating system. The flow's steps differ per platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Android,
+    Ios,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 2] = [Platform::Android, Platform::Ios];
+
+    /// The id used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Android => "android",
+            Platform::Ios => "ios",
+        }
+    }
+
+    /// How a person writes it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Platform::Android => "Android",
+            Platform::Ios => "iOS",
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every fact the troubleshooting flow can use, as known at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceSnapshot {
+    /// Always [`SNAPSHOT_SCHEMA_VERSION`] for documents this build writes.
+    pub schema_version: u32,
+    pub platform: Platform,
+    /// When the facts were gathered (RFC 3339), if the producer says.
+    #[serde(default)]
+    pub captured_at: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub device: DeviceInfo,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub network: Network,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub notifications: Notifications,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub focus: Focus,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub battery_saver: BatterySaver,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub background_refresh: BackgroundRefresh,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub observations: Observations,
+    /// The admin side: the status the MFA Report shows for the request.
+    #[serde(default)]
+    pub mfa_report_status: Option<MfaReportStatus>,
+    /// Free-form data of the app's own, kept verbatim and never interpreted.
+    /// This is the one place where keys outside the schema belong.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub extensions: Map<String, Value>,
+}
+
+/// Facts about the device and the app, for people reading a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub os_version: Option<String>,
+    #[serde(default)]
+    pub app_version: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    /// Wi-Fi or mobile data is up.
+    #[serde(default)]
+    pub connected: Option<bool>,
+    #[serde(default)]
+    pub airplane_mode: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    /// Notifications are allowed for the Authenticator app in device settings.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Focus {
+    /// Focus (iOS) or Do Not Disturb (Android) is on.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatterySaver {
+    /// Battery Saver (Android) or Low Power Mode (iOS) is on.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackgroundRefresh {
+    /// Background App Refresh is enabled for the app (iOS only).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// What the app (or the person) saw happen to the login request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observations {
+    /// A push notification for the request arrived on the device.
+    #[serde(default)]
+    pub push_received: Option<bool>,
+    /// The person tapped Accept or Deny.
+    #[serde(default)]
+    pub accept_tapped: Option<bool>,
+    /// Tapping Accept (or Deny) got the service's confirmation.
+    #[serde(default)]
+    pub accept_responded: Option<bool>,
+    /// How many times the push was resent (the login retried) after Accept failed.
+    #[serde(default)]
+    pub retry_count: Option<u32>,
+    /// Accept worked on a later attempt.
+    #[serde(default)]
+    pub retry_succeeded: Option<bool>,
+    /// The MFA step completed and the login went through.
+    #[serde(default)]
+    pub mfa_completed: Option<bool>,
+    /// The request can be seen inside the Authenticator app.
+    #[serde(default)]
+    pub request_visible_in_app: Option<bool>,
+    /// The request is listed under the app's Pending tab.
+    #[serde(default)]
+    pub request_in_pending_tab: Option<bool>,
+    /// The request showed up after pulling down to refresh the Pending tab.
+    #[serde(default)]
+    pub request_visible_after_refresh: Option<bool>,
+    /// After the device settings were fixed and the push resent, it arrived.
+    #[serde(default)]
+    pub push_arrived_after_fixes: Option<bool>,
+    /// The account was already reconfigured in the app, and the issue persists.
+    #[serde(default)]
+    pub account_reconfigured: Option<bool>,
+}
+
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+impl DeviceSnapshot {
+    /// A snapshot of the current schema in which nothing is known yet.
+    pub fn new(platform: Platform) -> Self {
+        DeviceSnapshot {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            platform,
+            captured_at: None,
+            device: DeviceInfo::default(),
+            network: Network::default(),
+            notifications: Notifications::default(),
+            focus: Focus::default(),
+            battery_saver: BatterySaver::default(),
+            background_refresh: BackgroundRefresh::default(),
+            observations: Observations::default(),
+            mfa_report_status: None,
+            extensions: Map::new(),
+        }
+    }
+
+    /// Parses a snapshot document, strictly.
+    ///
+    /// Syntax errors, wrong types, unknown enum values and unsupported
+    /// versions are errors that name the field and the position. Keys the
+    /// schema does not know are not errors (a newer app may send them) but
+    /// are never dropped silently either: they come back as
+    /// [`ParsedSnapshot::unknown_fields`].
+    pub fn from_json(bytes: &[u8]) -> Result<ParsedSnapshot, SnapshotError> {
+        if bytes.len() > MAX_SNAPSHOT_BYTES {
+            return Err(SnapshotError::TooLarge {
+                limit: MAX_SNAPSHOT_BYTES,
+            });
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(SnapshotError::Empty);
+        }
+        // Pass 1: well-formed JSON, an object, a version we read. Checking the
+        // version before the fields means a future document gets "unsupported
+        // version" rather than a confusing complaint about some field.
+        let document: Value = serde_json::from_slice(bytes).map_err(SnapshotError::syntax)?;
+        let Value::Object(root) = &document else {
+            return Err(SnapshotError::NotAnObject {
+                found: json_type_name(&document),
+            });
+        };
+        match root.get("schema_version") {
+            None => return Err(SnapshotError::MissingVersion),
+            Some(Value::Number(n)) if n.as_u64() == Some(SNAPSHOT_SCHEMA_VERSION as u64) => {}
+            Some(other) => {
+                return Err(SnapshotError::UnsupportedVersion {
+                    found: other.to_string(),
+                })
+            }
+        }
+        // Pass 2: the typed parse, from the bytes so errors keep their line
+        // and column, through serde_path_to_error so they name the field.
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let snapshot: DeviceSnapshot =
+            serde_path_to_error::deserialize(&mut de).map_err(SnapshotError::field)?;
+        // Pass 3: whatever the document holds that the typed form does not.
+        let known = serde_json::to_value(&snapshot).expect("a snapshot always serializes");
+        let mut unknown_fields = Vec::new();
+        collect_unknown(&document, &known, "", &mut unknown_fields);
+        Ok(ParsedSnapshot {
+            snapshot,
+            unknown_fields,
+        })
+    }
+
+    /// The snapshot as pretty JSON, every known key present (`null` when unknown).
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a snapshot always serializes")
+    }
+}
+
+/// A parsed snapshot and what the parser noticed on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedSnapshot {
+    pub snapshot: DeviceSnapshot,
+    /// Dotted paths of keys that schema version 1 does not define (outside
+    /// `extensions`). They were not used.
+    pub unknown_fields: Vec<String>,
+}
+
+impl ParsedSnapshot {
+    /// One human-readable warning per unknown key.
+    pub fn warnings(&self) -> Vec<String> {
+        self.unknown_fields
+            .iter()
+            .map(|path| {
+                format!(
+                    "unknown field `{path}` ignored: not part of snapshot schema {SNAPSHOT_SCHEMA_VERSION} (app data belongs under `extensions`)"
+                )
+            })
+            .collect()
+    }
+}
+
+fn collect_unknown(document: &Value, known: &Value, prefix: &str, out: &mut Vec<String>) {
+    let (Value::Object(doc), Value::Object(known)) = (document, known) else {
+        return;
+    };
+    for (key, value) in doc {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match known.get(key) {
+            None => out.push(path),
+            Some(_) if path == "extensions" => {}
+            Some(known_value) => collect_unknown(value, known_value, &path, out),
+        }
+    }
+}
+
+fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Why a document is not a usable snapshot. Each message names what is wrong
+/// and, where the parser knows it, the field and the position.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("the snapshot is empty")]
+    Empty,
+    #[error("the snapshot is larger than {limit} bytes; this is not a device snapshot")]
+    TooLarge { limit: usize },
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("a snapshot is a JSON object, but this document is {found}")]
+    NotAnObject { found: &'static str },
+    #[error(
+        "missing field `schema_version` (this pushdoctor reads version {SNAPSHOT_SCHEMA_VERSION})"
+    )]
+    MissingVersion,
+    #[error("unsupported `schema_version` {found}: this pushdoctor reads version {SNAPSHOT_SCHEMA_VERSION}")]
+    UnsupportedVersion { found: String },
+    #[error("{}line {line}, column {column}: {message}", field_prefix(.field))]
+    Field {
+        /// Dotted path of the offending field; empty for the document itself.
+        field: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+fn field_prefix(field: &str) -> String {
+    if field.is_empty() {
+        String::new()
+    } else {
+        format!("field `{field}` at ")
+    }
+}
+
+impl SnapshotError {
+    fn syntax(error: serde_json::Error) -> Self {
+        SnapshotError::Syntax {
+            line: error.line(),
+            column: error.column(),
+            message: bare_message(&error),
+        }
+    }
+
+    fn field(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let field = error.path().to_string();
+        let inner = error.into_inner();
+        SnapshotError::Field {
+            // serde_path_to_error writes "." for the root.
+            field: if field == "." { String::new() } else { field },
+            line: inner.line(),
+            column: inner.column(),
+            message: bare_message(&inner),
+        }
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; the position is
+/// reported in fields of its own here, so the suffix would say it twice.
+fn bare_message(error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ParsedSnapshot, SnapshotError> {
+        DeviceSnapshot::from_json(text.as_bytes())
+    }
+
+    #[test]
+    fn minimal_document_parses_with_everything_unknown() {
+        let parsed = parse(r#"{"schema_version": 1, "platform": "ios"}"#).unwrap();
+        assert_eq!(parsed.snapshot, DeviceSnapshot::new(Platform::Ios));
+        assert!(parsed.unknown_fields.is_empty());
+    }
+
+    #[test]
+    fn null_sections_mean_unknown() {
+        let parsed =
+            parse(r#"{"schema_version": 1, "platform": "android", "network": null}"#).unwrap();
+        assert_eq!(parsed.snapshot.network.connected, None);
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let mut snapshot = DeviceSnapshot::new(Platform::Android);
+        snapshot.network.connected = Some(true);
+        snapshot.observations.retry_count = Some(3);
+        snapshot.mfa_report_status = Some(MfaReportStatus::Delivered);
+        snapshot
+            .extensions
+            .insert("tenant".into(), Value::String("acme".into()));
+        let parsed = parse(&snapshot.to_json_pretty()).unwrap();
+        assert_eq!(parsed.snapshot, snapshot);
+        assert!(parsed.unknown_fields.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_not_dropped_silently() {
+        let parsed = parse(
+            r#"{"schema_version": 1, "platform": "ios", "colour": 1,
+                "network": {"connected": true, "vpn": false},
+                "extensions": {"anything": {"goes": true}}}"#,
+        )
+        .unwrap();
+        assert_eq!(parsed.unknown_fields, vec!["colour", "network.vpn"]);
+        assert!(parsed.warnings()[1].contains("`network.vpn`"));
+    }
+
+    #[test]
+    fn wrong_type_names_field_and_position() {
+        let err = parse("{\"schema_version\": 1, \"platform\": \"ios\",\n \"notifications\": {\"enabled\": \"yes\"}}")
+            .unwrap_err();
+        match &err {
+            SnapshotError::Field { field, line, .. } => {
+                assert_eq!(field, "notifications.enabled");
+                assert_eq!(*line, 2);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let text = err.to_string();
+        assert!(
+            text.starts_with("field `notifications.enabled` at line 2, column"),
+            "{text}"
+        );
+        assert!(text.contains("expected a boolean"), "{text}");
+    }
+
+    #[test]
+    fn unknown_enum_value_is_named() {
+        let err = parse(r#"{"schema_version": 1, "platform": "windows"}"#).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("`platform`") && text.contains("windows"),
+            "{text}"
+        );
+        let err = parse(r#"{"schema_version": 1, "platform": "ios", "mfa_report_status": "Sent"}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("`mfa_report_status`"), "{err}");
+    }
+
+    #[test]
+    fn versions_are_checked_first() {
+        assert_eq!(
+            parse(r#"{"platform": "ios"}"#).unwrap_err(),
+            SnapshotError::MissingVersion
+        );
+        assert_eq!(
+            parse(r#"{"schema_version": 2, "platform": 7}"#).unwrap_err(),
+            SnapshotError::UnsupportedVersion { found: "2".into() }
+        );
+        assert!(matches!(
+            parse(r#"{"schema_version": "1", "platform": "ios"}"#).unwrap_err(),
+            SnapshotError::UnsupportedVersion { .. }
+        ));
+    }
+
+    #[test]
+    fn junk_is_refused_clearly() {
+        assert_eq!(parse("").unwrap_err(), SnapshotError::Empty);
+        assert_eq!(parse(" \n\t").unwrap_err(), SnapshotError::Empty);
+        assert!(matches!(
+            parse("[1, 2]").unwrap_err(),
+            SnapshotError::NotAnObject { found: "an array" }
+        ));
+        assert!(matches!(
+            DeviceSnapshot::from_json(&[0xff, 0x00, 0x13, 0x37]).unwrap_err(),
+            SnapshotError::Syntax {
+                line: 1,
+                column: 1,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse(r#"{"schema_version": 1,"#).unwrap_err(),
+            SnapshotError::Syntax { .. }
+        ));
+        let huge = vec![b' '; MAX_SNAPSHOT_BYTES + 1];
+        assert!(matches!(
+            DeviceSnapshot::from_json(&huge).unwrap_err(),
+            SnapshotError::TooLarge { .. }
+        ));
+    }
+
+    #[test]
+    fn missing_platform_is_named() {
+        let err = parse(r#"{"schema_version": 1}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("missing field `platform`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn negative_retry_count_is_refused() {
+        let err = parse(
+            r#"{"schema_version": 1, "platform": "ios", "observations": {"retry_count": -1}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("observations.retry_count"),
+            "{err}"
+        );
+    }
+}
