@@ -1,1 +1,368 @@
-pub fn run() {}
+//! The `pushdoctor` command: the engine for support staff and QA.
+//!
+//! Everything runs through [`run`], which takes its arguments and streams
+//! as parameters so that tests drive the real command in-process. See
+//! `docs/cli.md` for the commands and the exit codes.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, BufRead, Read, Write};
+use std::path::Path;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use pushdoctor_core::snapshot::MAX_SNAPSHOT_BYTES;
+use pushdoctor_core::{
+    report, AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform, Walk,
+};
+
+/// Exit codes, the same for every command (`docs/cli.md`).
+pub mod exit {
+    /// The diagnosis is complete and there is nothing to fix.
+    pub const OK: u8 = 0;
+    /// The diagnosis found something a person must act on.
+    pub const ACTION_NEEDED: u8 = 1;
+    /// Bad input or bad usage: nothing was diagnosed.
+    pub const BAD_INPUT: u8 = 2;
+    /// The facts given do not reach a conclusion and nothing is to be fixed
+    /// yet: a question is still open (answer it with `pushdoctor walk`).
+    pub const INCOMPLETE: u8 = 3;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pushdoctor",
+    version,
+    about = "Diagnoses push-MFA problems: why a login push did not arrive, vanished, or why Accept did nothing.",
+    after_help = "Exit codes: 0 nothing to fix, 1 something to act on, 2 bad input or usage, 3 incomplete (a question is still open)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Diagnose a device snapshot (a JSON file; `-` reads standard input).
+    Diagnose {
+        /// The snapshot file, or `-` for standard input.
+        snapshot: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        flow: FlowArgs,
+    },
+    /// Walk the troubleshooting flow in the terminal, one question at a time.
+    Walk {
+        /// A snapshot whose facts are not asked again (optional).
+        snapshot: Option<String>,
+        /// The phone's platform, when there is no snapshot to say it.
+        #[arg(long, value_enum)]
+        platform: Option<PlatformArg>,
+        /// The format of the diagnosis printed at the end.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        flow: FlowArgs,
+    },
+    /// Explain an MFA Report status (Success, Denied, Delivered, Received).
+    MfaStatus {
+        status: String,
+        #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+        format: StatusFormat,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct FlowArgs {
+    /// From how many retries on the issue counts as "still happening after multiple retries".
+    #[arg(long, default_value_t = Options::default().multiple_retries, value_parser = clap::value_parser!(u32).range(1..))]
+    multiple_retries: u32,
+}
+
+impl FlowArgs {
+    fn options(&self) -> Options {
+        Options {
+            multiple_retries: self.multiple_retries,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StatusFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PlatformArg {
+    Android,
+    Ios,
+}
+
+impl From<PlatformArg> for Platform {
+    fn from(p: PlatformArg) -> Self {
+        match p {
+            PlatformArg::Android => Platform::Android,
+            PlatformArg::Ios => Platform::Ios,
+        }
+    }
+}
+
+/// Something that stops a command, with the exit code it means.
+#[derive(Debug)]
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn bad_input(message: impl Into<String>) -> Self {
+        Failure {
+            code: exit::BAD_INPUT,
+            message: message.into(),
+        }
+    }
+}
+
+/// Runs `pushdoctor` with `args` (program name first) and returns its exit
+/// code. Reports go to `stdout`; errors, warnings and the walk's prompts to
+/// `stderr`.
+pub fn run<I, T>(args: I, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let helpful = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+            return if helpful {
+                let _ = write!(stdout, "{e}");
+                exit::OK
+            } else {
+                let _ = write!(stderr, "{e}");
+                exit::BAD_INPUT
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Diagnose {
+            snapshot,
+            format,
+            flow,
+        } => diagnose(&snapshot, format, &flow.options(), stdin, stdout, stderr),
+        Command::Walk {
+            snapshot,
+            platform,
+            format,
+            flow,
+        } => walk(snapshot.as_deref(), platform, format, &flow.options(), stdin, stdout, stderr),
+        Command::MfaStatus { status, format } => mfa_status(&status, format, stdout),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            let _ = writeln!(stderr, "pushdoctor: error: {}", failure.message);
+            failure.code
+        }
+    }
+}
+
+fn diagnose(
+    source: &str,
+    format: Format,
+    options: &Options,
+    stdin: &mut dyn BufRead,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, Failure> {
+    let (snapshot, warnings) = load_snapshot(source, stdin)?;
+    let mut diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), options);
+    emit(&mut diagnosis, warnings, format, stdout, stderr)
+}
+
+/// Prints the diagnosis and its warnings; returns the exit code it means.
+fn emit(
+    diagnosis: &mut Diagnosis,
+    warnings: Vec<String>,
+    format: Format,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, Failure> {
+    for warning in &warnings {
+        let _ = writeln!(stderr, "pushdoctor: warning: {warning}");
+    }
+    diagnosis.warnings = warnings;
+    let rendered = match format {
+        Format::Text => report::text(diagnosis),
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(diagnosis).expect("a diagnosis always serializes");
+            json.push('\n');
+            json
+        }
+        Format::Junit => report::junit(diagnosis),
+    };
+    write_out(stdout, &rendered)?;
+    Ok(exit_code(diagnosis))
+}
+
+/// What a diagnosis means for the exit code.
+pub fn exit_code(diagnosis: &Diagnosis) -> u8 {
+    if diagnosis.needs_action() {
+        exit::ACTION_NEEDED
+    } else if !diagnosis.is_complete() {
+        exit::INCOMPLETE
+    } else {
+        exit::OK
+    }
+}
+
+fn write_out(stdout: &mut dyn Write, text: &str) -> Result<(), Failure> {
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // Whoever reads the report stopped reading (`| head`): not our error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure {
+            code: exit::BAD_INPUT,
+            message: format!("cannot write the report: {e}"),
+        }),
+    }
+}
+
+/// Reads and parses a snapshot from a file or standard input. Never reads
+/// more than the largest snapshot allowed, so a huge file is refused
+/// without being loaded.
+fn load_snapshot(source: &str, stdin: &mut dyn BufRead) -> Result<(DeviceSnapshot, Vec<String>), Failure> {
+    let name = if source == "-" { "<stdin>" } else { source };
+    let mut bytes = Vec::new();
+    let limit = MAX_SNAPSHOT_BYTES as u64 + 1;
+    let read = if source == "-" {
+        stdin.take(limit).read_to_end(&mut bytes)
+    } else {
+        let path = Path::new(source);
+        if path.is_dir() {
+            return Err(Failure::bad_input(format!("{name}: is a directory, not a snapshot file")));
+        }
+        File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| Failure::bad_input(format!("{name}: cannot read: {e}")))?;
+    let parsed = DeviceSnapshot::from_json(&bytes).map_err(|e| Failure::bad_input(format!("{name}: {e}")))?;
+    let warnings = parsed.warnings().into_iter().map(|w| format!("{name}: {w}")).collect();
+    Ok((parsed.snapshot, warnings))
+}
+
+fn walk(
+    source: Option<&str>,
+    platform: Option<PlatformArg>,
+    format: Format,
+    options: &Options,
+    stdin: &mut dyn BufRead,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, Failure> {
+    if source == Some("-") {
+        return Err(Failure::bad_input(
+            "walk reads answers from standard input, so its snapshot must be a file",
+        ));
+    }
+    let (snapshot, warnings) = match (source, platform) {
+        (Some(source), None) => load_snapshot(source, stdin)?,
+        (Some(_), Some(_)) => {
+            return Err(Failure::bad_input("give either a snapshot or --platform, not both"))
+        }
+        (None, Some(platform)) => (DeviceSnapshot::new(platform.into()), Vec::new()),
+        (None, None) => match ask_platform(stdin, stderr)? {
+            Some(platform) => (DeviceSnapshot::new(platform), Vec::new()),
+            None => return Err(Failure::bad_input("no answer: standard input ended")),
+        },
+    };
+    let mut walk = Walk::with_answers(snapshot, Answers::default(), options.clone());
+    loop {
+        let diagnosis = walk.diagnosis();
+        let Some(question) = diagnosis.next_question.clone() else {
+            break;
+        };
+        let _ = writeln!(stderr);
+        if let Some(before) = &question.before_answering {
+            let _ = writeln!(stderr, "First: {before}");
+        }
+        let _ = writeln!(stderr, "{}", question.text);
+        let labels: Vec<String> = question
+            .choices
+            .iter()
+            .map(|c| format!("{} = {}", c.value, c.label))
+            .collect();
+        let Some(answer) = ask(stdin, stderr, &labels.join(" | "), |line| {
+            line.parse::<AnswerValue>().ok().filter(|v| question.accepts(*v))
+        })?
+        else {
+            let _ = writeln!(stderr, "\n(standard input ended: the diagnosis below is incomplete)");
+            break;
+        };
+        walk.answer(question.row, answer)
+            .map_err(|e| Failure::bad_input(e.to_string()))?;
+    }
+    let _ = writeln!(stderr);
+    emit(&mut walk.diagnosis(), warnings, format, stdout, stderr)
+}
+
+fn ask_platform(stdin: &mut dyn BufRead, stderr: &mut dyn Write) -> Result<Option<Platform>, Failure> {
+    let _ = writeln!(stderr, "Which phone is it?");
+    ask(stdin, stderr, "android | ios", |line| match line.trim().to_ascii_lowercase().as_str() {
+        "android" | "a" => Some(Platform::Android),
+        "ios" | "i" | "iphone" => Some(Platform::Ios),
+        _ => None,
+    })
+}
+
+/// Prompts until `parse` accepts a line; `None` when input ends.
+fn ask<T>(
+    stdin: &mut dyn BufRead,
+    stderr: &mut dyn Write,
+    prompt: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, Failure> {
+    loop {
+        let _ = write!(stderr, "[{prompt}] > ");
+        let _ = stderr.flush();
+        let mut line = String::new();
+        let read = stdin
+            .read_line(&mut line)
+            .map_err(|e| Failure::bad_input(format!("cannot read the answer: {e}")))?;
+        if read == 0 {
+            return Ok(None);
+        }
+        if let Some(value) = parse(line.trim()) {
+            return Ok(Some(value));
+        }
+        let _ = writeln!(stderr, "Please answer with one of: {prompt}");
+    }
+}
+
+fn mfa_status(text: &str, format: StatusFormat, stdout: &mut dyn Write) -> Result<u8, Failure> {
+    let status: MfaReportStatus = text.parse().map_err(|e: pushdoctor_core::admin::UnknownStatus| Failure::bad_input(e.to_string()))?;
+    let rendered = match format {
+        StatusFormat::Text => pushdoctor_core::admin::explain_text(status),
+        StatusFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&pushdoctor_core::admin::Explanation::of(status))
+                .expect("an explanation always serializes");
+            json.push('\n');
+            json
+        }
+    };
+    write_out(stdout, &rendered)?;
+    let explanation = pushdoctor_core::admin::Explanation::of(status);
+    Ok(if explanation.actions.is_empty() && explanation.next_scenario.is_none() {
+        exit::OK
+    } else {
+        exit::ACTION_NEEDED
+    })
+}

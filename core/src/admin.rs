@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actions::ActionId;
 use crate::flow::ScenarioId;
+use crate::snapshot::Platform;
 use crate::seed;
 
 /// A request's status in the admin's MFA Report. Spelled as the report
@@ -124,6 +125,76 @@ impl FromStr for MfaReportStatus {
     }
 }
 
+/// Everything `pushdoctor mfa-status` says about a status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub status: MfaReportStatus,
+    /// The seed's row.
+    pub report_row: &'static str,
+    /// The seed's meaning.
+    pub meaning: &'static str,
+    /// Approved, or waiting for the person: nothing wrong on the service's side.
+    pub healthy: bool,
+    pub actions: Vec<ExplainedAction>,
+    /// The scenario to walk on the user's device next, if any.
+    pub next_scenario: Option<ScenarioId>,
+}
+
+/// An action, as an admin reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExplainedAction {
+    pub id: ActionId,
+    pub title: &'static str,
+    pub guidance: &'static str,
+}
+
+impl Explanation {
+    pub fn of(status: MfaReportStatus) -> Self {
+        Explanation {
+            status,
+            report_row: status.report_row(),
+            meaning: status.meaning(),
+            healthy: status.is_healthy(),
+            actions: status
+                .actions()
+                .iter()
+                .map(|&id| ExplainedAction {
+                    id,
+                    // The admin's actions read the same on both platforms
+                    // (a test below holds them to it).
+                    title: id.title(Platform::Ios),
+                    guidance: id.guidance(Platform::Ios),
+                })
+                .collect(),
+            next_scenario: status.next_scenario(),
+        }
+    }
+}
+
+/// The explanation as text for a person.
+pub fn explain_text(status: MfaReportStatus) -> String {
+    let e = Explanation::of(status);
+    let mut out = format!("{}\n  {}\n", e.report_row, e.meaning);
+    if !e.actions.is_empty() {
+        out.push_str("\nWhat to do\n");
+        for (i, action) in e.actions.iter().enumerate() {
+            out.push_str(&format!("  {}. {} [{}]: {}\n", i + 1, action.title, action.id, action.guidance));
+        }
+    }
+    if let Some(scenario) = e.next_scenario {
+        out.push_str(&format!(
+            "\nNext on the user's device: {} ({})\n  {}\n  Run `pushdoctor walk` with the user, or `pushdoctor diagnose` on their snapshot.\n",
+            scenario.title(),
+            scenario.as_str(),
+            scenario.description()
+        ));
+    }
+    if e.actions.is_empty() && e.next_scenario.is_none() {
+        out.push_str("\nNothing to do.\n");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +215,23 @@ mod tests {
                 format!("\"{}\"", status.as_str())
             );
         }
+    }
+
+    #[test]
+    fn admin_actions_read_the_same_on_both_platforms() {
+        for status in MfaReportStatus::ALL {
+            for &action in status.actions() {
+                assert_eq!(action.render(Platform::Ios), action.render(Platform::Android));
+            }
+        }
+    }
+
+    #[test]
+    fn explanations_follow_the_seed() {
+        let text = explain_text(MfaReportStatus::Delivered);
+        assert!(text.starts_with("MFA Report shows status: Delivered\n  Notification was sent but not yet received on the device\n"));
+        assert!(text.contains("push_not_received"));
+        assert!(explain_text(MfaReportStatus::Success).contains("Nothing to do."));
+        assert_eq!(Explanation::of(MfaReportStatus::Denied).actions[0].id, ActionId::ResendPush);
     }
 }

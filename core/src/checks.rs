@@ -302,6 +302,37 @@ pub fn evaluate(snapshot: &DeviceSnapshot, multiple_retries: u32) -> Vec<Finding
         .collect()
 }
 
+/// The checks about answering a push: they mean nothing when no push arrived.
+const ABOUT_ANSWERING: [CheckId; 6] = [
+    CheckId::AcceptTapped,
+    CheckId::AcceptResponded,
+    CheckId::MfaCompleted,
+    CheckId::AcceptRetried,
+    CheckId::AcceptRetrySucceeded,
+    CheckId::AcceptRetriesUnderLimit,
+];
+
+/// Marks what the other findings make moot. Run after every fact is in
+/// (a person's answers included): when no push arrived there was nothing
+/// to accept, so a retry count of 0 is no failure.
+pub fn settle_dependencies(findings: &mut [Finding]) {
+    let no_push = findings
+        .iter()
+        .any(|f| f.check == CheckId::PushReceived && f.status == CheckStatus::Fail);
+    if !no_push {
+        return;
+    }
+    for finding in findings.iter_mut().filter(|f| ABOUT_ANSWERING.contains(&f.check)) {
+        *finding = Finding::new(
+            finding.check,
+            CheckStatus::NotApplicable,
+            EvidenceSource::Derived,
+            &["push.received"],
+            "no push arrived, so there was nothing to accept",
+        );
+    }
+}
+
 fn evaluate_one(s: &DeviceSnapshot, check: CheckId, multiple_retries: u32) -> Finding {
     let obs = &s.observations;
     let report = s.mfa_report_status;
@@ -613,6 +644,20 @@ mod tests {
             finding(&s, CheckId::AcceptRetriesUnderLimit).status,
             CheckStatus::Unknown
         );
+    }
+
+    #[test]
+    fn answering_checks_are_moot_without_a_push() {
+        let mut s = DeviceSnapshot::new(Platform::Ios);
+        s.observations.push_received = Some(false);
+        s.observations.retry_count = Some(0);
+        let mut findings = evaluate(&s, DEFAULT_MULTIPLE_RETRIES);
+        assert_eq!(findings[CheckId::AcceptRetried as usize].status, CheckStatus::Fail);
+        settle_dependencies(&mut findings);
+        for check in ABOUT_ANSWERING {
+            assert_eq!(findings[check as usize].status, CheckStatus::NotApplicable, "{check}");
+        }
+        assert_eq!(findings[CheckId::PushReceived as usize].status, CheckStatus::Fail);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::actions::{Action, ActionId, Escalation};
 use crate::checks::{self, CheckId, CheckStatus, EvidenceSource, Finding};
 use crate::flow::{Next, OutcomeId, RowId, RowKind, ScenarioId, When, FIRST_ROW, LAST_RESORT};
-use crate::snapshot::{DeviceSnapshot, Platform};
+use crate::snapshot::{DeviceInfo, DeviceSnapshot, Platform};
 use crate::walk::{Answers, Question};
 
 /// The diagnosis format version (`docs/diagnosis.md`).
@@ -77,6 +77,9 @@ pub struct OutcomeSummary {
 pub struct Diagnosis {
     pub format_version: u32,
     pub platform: Platform,
+    /// The device and app, copied from the snapshot so that a diagnosis
+    /// read on its own (in a bundle, in a device-farm report) says whose it is.
+    pub device: DeviceInfo,
     /// The scenario reached; `null` while not even the first question is answered.
     pub scenario: Option<ScenarioId>,
     /// Set when the walk reached a conclusion.
@@ -134,6 +137,7 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
     };
     let mut findings = checks::evaluate(&snapshot, options.multiple_retries);
     apply_person_answers(&mut findings, answers);
+    checks::settle_dependencies(&mut findings);
 
     let mut walker = Walker {
         findings: &findings,
@@ -172,6 +176,7 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
     Diagnosis {
         format_version: DIAGNOSIS_FORMAT_VERSION,
         platform: snapshot.platform,
+        device: snapshot.device.clone(),
         scenario: outcome
             .as_ref()
             .map(|o| o.id.outcome().scenario)

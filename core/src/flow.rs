@@ -511,7 +511,7 @@ pub static ROWS: [Row; 24] = [
         },
         guidance: &[
             guide(When::Asked, seed::DO_RETRY_LOGIN, &[ActionId::ResendPush]),
-            guide(When::Yes, seed::DO_ESCALATE, &[ActionId::EscalateToAdmin]),
+            guide(When::Yes, seed::DO_ESCALATE, &[]),
         ],
         from_seed: true,
     },
@@ -521,7 +521,9 @@ pub static ROWS: [Row; 24] = [
         scenario: ScenarioId::AdminVerifyStatus,
         question: seed::ABOUT_ADMIN_VERIFY_STATUS,
         kind: RowKind::ReportChoice,
-        guidance: &[],
+        // Escalating is the thing to do only while nobody has read the
+        // report; once its status is known, the admin has been involved.
+        guidance: &[guide(When::Asked, seed::DO_ESCALATE, &[ActionId::EscalateToAdmin])],
         from_seed: false,
     },
     Row {
