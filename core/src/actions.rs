@@ -161,6 +161,16 @@ impl ActionId {
         ActionId::ALL.into_iter().find(|a| a.is_fix_for(check))
     }
 
+    /// The check whose answer shows that the person already did this: once
+    /// the Pending tab's contents are known, it was opened.
+    pub fn done_once_known(self) -> Option<CheckId> {
+        match self {
+            ActionId::OpenPendingTab => Some(CheckId::PendingListed),
+            ActionId::RefreshPending => Some(CheckId::PendingVisibleAfterRefresh),
+            _ => None,
+        }
+    }
+
     pub fn escalation(self) -> Escalation {
         match self {
             ActionId::ResendPush => Escalation::Retry,

@@ -164,6 +164,13 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
         }
     }
 
+    // What the person evidently did already is no longer to do.
+    actions.retain(|action| {
+        action.done_once_known().is_none_or(|check| {
+            let status = findings.iter().find(|f| f.check == check).map(|f| f.status);
+            !matches!(status, Some(CheckStatus::Pass | CheckStatus::Fail))
+        })
+    });
     let actions: Vec<Action> = actions
         .into_iter()
         .map(|a| a.render(snapshot.platform))

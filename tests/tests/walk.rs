@@ -1,0 +1,116 @@
+//! The guided walk driven by a person's answers: never asking what the
+//! device already answered, reaching the same conclusions as a snapshot.
+
+use pushdoctor_core::{
+    ActionId as A, AnswerValue, DeviceSnapshot, EvidenceSource, MfaReportStatus, OutcomeId as O, Platform,
+    RowId as R, ScenarioId as S, Walk,
+};
+use pushdoctor_tests::load_snapshot;
+
+/// Answers each question from `script` in turn; returns the rows asked.
+fn walk_through(walk: &mut Walk, script: &[AnswerValue]) -> Vec<R> {
+    let mut asked = Vec::new();
+    for &answer in script {
+        let question = walk.diagnosis().next_question.expect("a question is open");
+        assert!(question.accepts(answer), "{answer} does not answer {}", question.text);
+        asked.push(question.row);
+        walk.answer(question.row, answer).unwrap();
+    }
+    asked
+}
+
+use AnswerValue::{No, Yes};
+
+#[test]
+fn a_person_alone_reaches_share_logs() {
+    let mut walk = Walk::new(DeviceSnapshot::new(Platform::Android));
+    let asked = walk_through(&mut walk, &[Yes, Yes, No, No, Yes, No, Yes]);
+    assert_eq!(
+        asked,
+        [
+            R::PushOkReceived,
+            R::PushOkTapped,
+            R::PushOkCompleted,
+            // "Did you receive the push notification?" is not asked twice.
+            R::AcceptResponded,
+            R::AcceptResent,
+            R::AcceptSecondAttempt,
+            R::AcceptMultipleRetries,
+        ]
+    );
+    let d = walk.diagnosis();
+    assert!(d.is_complete());
+    assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(O::ShareLogs));
+    assert_eq!(d.action_ids(), [A::ShareLogs]);
+    assert!(d.path.iter().filter(|s| s.row != R::AcceptReceived).all(|s| s.answered_by == EvidenceSource::Person));
+}
+
+#[test]
+fn facts_the_device_answered_are_never_asked() {
+    // The device knows every setting: a person is asked only what it cannot know.
+    let snapshot = load_snapshot("not-received-escalate.json");
+    let mut walk = Walk::new(DeviceSnapshot { observations: Default::default(), ..snapshot });
+    let asked = walk_through(&mut walk, &[No, AnswerValue::Status(MfaReportStatus::Delivered), No]);
+    assert_eq!(asked, [R::PushOkReceived, R::AdminReport, R::ReconfigureDone]);
+    let d = walk.diagnosis();
+    assert_eq!(d.scenario, Some(S::ReconfigureAccount));
+    assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(O::Reconfigure));
+}
+
+#[test]
+fn an_admin_saying_received_sends_the_person_to_the_pending_tab() {
+    let snapshot = load_snapshot("not-received-escalate.json");
+    let mut walk = Walk::new(snapshot);
+    let asked = walk_through(&mut walk, &[AnswerValue::Status(MfaReportStatus::Received), No, Yes]);
+    // Once the report says Received, the walk takes the "not visible" path
+    // from the start: the request reached the app.
+    assert_eq!(asked, [R::AdminReport, R::NotVisibleInApp, R::NotVisibleListed]);
+    let d = walk.diagnosis();
+    assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(O::ApproveFromPending));
+    assert_eq!(d.action_ids(), [A::ApproveRequest]);
+}
+
+#[test]
+fn settings_answered_by_a_person_call_for_their_fixes() {
+    let mut walk = Walk::new(DeviceSnapshot::new(Platform::Ios));
+    // no push; connection no; notifications no; focus/battery yes; background refresh no
+    walk_through(&mut walk, &[No, No, No, Yes, No]);
+    let d = walk.diagnosis();
+    let q = d.next_question.as_ref().unwrap();
+    assert_eq!(q.row, R::NotReceivedStill);
+    assert_eq!(q.before_answering.as_deref(), Some("Retry login to resend"));
+    assert_eq!(
+        d.action_ids(),
+        [
+            A::EnableNetwork,
+            A::EnableNotifications,
+            A::DisableFocus,
+            A::DisableBatterySaver,
+            A::EnableBackgroundRefresh,
+            A::ResendPush
+        ]
+    );
+    // The push still does not arrive after the fixes: escalate.
+    walk_through(&mut walk, &[Yes]);
+    let d = walk.diagnosis();
+    assert_eq!(d.next_question.as_ref().unwrap().row, R::AdminReport);
+    assert!(d.action_ids().contains(&A::EscalateToAdmin));
+}
+
+#[test]
+fn a_later_answer_replaces_an_earlier_one() {
+    let mut walk = Walk::new(DeviceSnapshot::new(Platform::Ios));
+    walk.answer(R::PushOkReceived, No).unwrap();
+    assert_eq!(walk.diagnosis().scenario, Some(S::PushNotReceived));
+    walk.answer(R::PushOkReceived, Yes).unwrap();
+    assert_eq!(walk.diagnosis().scenario, Some(S::PushOk));
+}
+
+#[test]
+fn answering_what_the_device_knows_changes_nothing() {
+    let snapshot = load_snapshot("push-ok-all-done.json");
+    let before = Walk::new(snapshot.clone()).diagnosis();
+    let mut walk = Walk::new(snapshot);
+    walk.answer(R::PushOkReceived, No).unwrap();
+    assert_eq!(walk.diagnosis(), before);
+}
