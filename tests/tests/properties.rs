@@ -1,0 +1,159 @@
+//! Properties that hold for any input: any snapshot (all-null included)
+//! gives a diagnosis or a clear error and never a panic; every action a
+//! diagnosis names is one the flow defines; every walk ends.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use pushdoctor_core::flow::{RowKind, OUTCOMES, ROWS};
+use pushdoctor_core::{
+    diagnose, report, ActionId, AnswerValue, Answers, CheckId, CheckStatus, DeviceSnapshot, MfaReportStatus,
+    Options, Platform, Walk,
+};
+
+fn tri() -> impl Strategy<Value = Option<bool>> {
+    prop_oneof![Just(None), Just(Some(true)), Just(Some(false))]
+}
+
+fn snapshot() -> impl Strategy<Value = DeviceSnapshot> {
+    let platform = prop_oneof![Just(Platform::Android), Just(Platform::Ios)];
+    let report = prop_oneof![
+        Just(None),
+        proptest::sample::select(MfaReportStatus::ALL.to_vec()).prop_map(Some)
+    ];
+    let settings = (tri(), tri(), tri(), tri(), tri(), tri());
+    let observations = (
+        (tri(), tri(), tri(), proptest::option::of(0u32..6), tri(), tri()),
+        (tri(), tri(), tri(), tri(), tri()),
+    );
+    // Free text from the app must never break a report (control characters, markup).
+    let model = proptest::option::of("[\\x00-\\x7f<>&\"'é]{0,12}");
+    (platform, report, settings, observations, model).prop_map(
+        |(platform, report, (connected, airplane, notifications, focus, battery, bg), (a, b), model)| {
+            let mut s = DeviceSnapshot::new(platform);
+            s.network.connected = connected;
+            s.network.airplane_mode = airplane;
+            s.notifications.enabled = notifications;
+            s.focus.active = focus;
+            s.battery_saver.active = battery;
+            s.background_refresh.enabled = bg;
+            let o = &mut s.observations;
+            (o.push_received, o.accept_tapped, o.accept_responded, o.retry_count, o.retry_succeeded, o.mfa_completed) = a;
+            (
+                o.request_visible_in_app,
+                o.request_in_pending_tab,
+                o.request_visible_after_refresh,
+                o.push_arrived_after_fixes,
+                o.account_reconfigured,
+            ) = b;
+            s.mfa_report_status = report;
+            s.device.model = model;
+            s
+        },
+    )
+}
+
+/// Every action some row or outcome of the flow can call for, plus the
+/// fixes for failing device settings.
+fn actions_in_the_flow() -> BTreeSet<ActionId> {
+    let mut all = BTreeSet::new();
+    for row in &ROWS {
+        for g in row.guidance {
+            all.extend(g.actions.iter().copied());
+        }
+    }
+    for outcome in &OUTCOMES {
+        all.extend(outcome.actions.iter().copied());
+    }
+    for check in CheckId::ALL {
+        if check.is_device_setting() {
+            all.extend(ActionId::fixing(check));
+        }
+    }
+    all
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 2000, ..Config::default() })]
+
+    #[test]
+    fn any_snapshot_gives_a_consistent_diagnosis(s in snapshot()) {
+        let d = diagnose(&s, &Answers::default(), &Options::default());
+        let flow_actions = actions_in_the_flow();
+        for action in &d.actions {
+            prop_assert!(flow_actions.contains(&action.id), "{} is not in the flow", action.id);
+        }
+        // Each row at most once: the walk cannot loop.
+        let rows: BTreeSet<_> = d.path.iter().map(|s| s.row).collect();
+        prop_assert_eq!(rows.len(), d.path.len());
+        // A conclusion or a question, never both and never neither.
+        prop_assert!(d.outcome.is_some() != d.next_question.is_some());
+        // Every check reported, once, in order.
+        prop_assert_eq!(d.findings.iter().map(|f| f.check).collect::<Vec<_>>(), CheckId::ALL.to_vec());
+        // The escalation is the highest of the actions'.
+        let highest = d.actions.iter().map(|a| a.escalation).max().unwrap_or(pushdoctor_core::Escalation::None);
+        prop_assert_eq!(d.escalation, highest);
+        // Unknown checks never fail a JUnit case, and the XML is well formed.
+        let xml = report::junit(&d);
+        let doc = roxmltree::Document::parse(&xml);
+        prop_assert!(doc.is_ok(), "{:?}\n{}", doc.err(), xml);
+        let failures = xml.matches("<failure ").count();
+        prop_assert_eq!(failures, d.findings.iter().filter(|f| f.status == CheckStatus::Fail).count());
+        let _ = report::text(&d);
+        // The JSON form round-trips.
+        let back: pushdoctor_core::Diagnosis = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
+        prop_assert_eq!(back, d);
+    }
+
+    #[test]
+    fn any_snapshot_round_trips_through_json(s in snapshot()) {
+        let parsed = DeviceSnapshot::from_json(s.to_json_pretty().as_bytes()).unwrap();
+        prop_assert!(parsed.unknown_fields.is_empty());
+        prop_assert_eq!(parsed.snapshot, s);
+    }
+
+    #[test]
+    fn every_walk_ends_whatever_the_answers(s in snapshot(), script in proptest::collection::vec(any::<(bool, u8)>(), 30)) {
+        let mut walk = Walk::new(s);
+        let mut steps = 0;
+        while let Some(q) = walk.diagnosis().next_question {
+            // Answers change the route, and a later answer may replace an
+            // earlier one, but no row is asked twice in one route and the
+            // flow has a bounded number of rows.
+            prop_assert!(steps < ROWS.len() * 2, "the walk did not end");
+            let (yes, pick) = script[steps % script.len()];
+            let answer = match q.row.row().kind {
+                RowKind::ReportChoice => AnswerValue::Status(MfaReportStatus::ALL[pick as usize % 4]),
+                _ if yes => AnswerValue::Yes,
+                _ => AnswerValue::No,
+            };
+            prop_assert!(q.accepts(answer));
+            walk.answer(q.row, answer).unwrap();
+            steps += 1;
+        }
+        prop_assert!(walk.diagnosis().outcome.is_some());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = DeviceSnapshot::from_json(&bytes);
+    }
+
+    #[test]
+    fn damaged_snapshots_give_errors_not_panics(
+        s in snapshot(),
+        cut in any::<prop::sample::Index>(),
+        junk in any::<u8>(),
+    ) {
+        let mut bytes = s.to_json_pretty().into_bytes();
+        let at = cut.index(bytes.len());
+        bytes[at] = junk;
+        if let Err(e) = DeviceSnapshot::from_json(&bytes) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+        // Cut short before its closing brace, a document is never taken as whole.
+        bytes.truncate(at);
+        prop_assert!(DeviceSnapshot::from_json(&bytes).is_err());
+    }
+}
