@@ -12,7 +12,8 @@ use std::path::Path;
 use clap::{Parser, Subcommand, ValueEnum};
 use pushdoctor_core::snapshot::MAX_SNAPSHOT_BYTES;
 use pushdoctor_core::{
-    report, AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform, Walk,
+    report, AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform,
+    Walk,
 };
 
 /// Exit codes, the same for every command (`docs/cli.md`).
@@ -134,7 +135,12 @@ impl Failure {
 /// Runs `pushdoctor` with `args` (program name first) and returns its exit
 /// code. Reports go to `stdout`; errors, warnings and the walk's prompts to
 /// `stderr`.
-pub fn run<I, T>(args: I, stdin: &mut dyn BufRead, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
+pub fn run<I, T>(
+    args: I,
+    stdin: &mut dyn BufRead,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -164,7 +170,15 @@ where
             platform,
             format,
             flow,
-        } => walk(snapshot.as_deref(), platform, format, &flow.options(), stdin, stdout, stderr),
+        } => walk(
+            snapshot.as_deref(),
+            platform,
+            format,
+            &flow.options(),
+            stdin,
+            stdout,
+            stderr,
+        ),
         Command::MfaStatus { status, format } => mfa_status(&status, format, stdout),
     };
     match result {
@@ -204,7 +218,8 @@ fn emit(
     let rendered = match format {
         Format::Text => report::text(diagnosis),
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(diagnosis).expect("a diagnosis always serializes");
+            let mut json =
+                serde_json::to_string_pretty(diagnosis).expect("a diagnosis always serializes");
             json.push('\n');
             json
         }
@@ -226,7 +241,10 @@ pub fn exit_code(diagnosis: &Diagnosis) -> u8 {
 }
 
 fn write_out(stdout: &mut dyn Write, text: &str) -> Result<(), Failure> {
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         // Whoever reads the report stopped reading (`| head`): not our error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
@@ -240,7 +258,10 @@ fn write_out(stdout: &mut dyn Write, text: &str) -> Result<(), Failure> {
 /// Reads and parses a snapshot from a file or standard input. Never reads
 /// more than the largest snapshot allowed, so a huge file is refused
 /// without being loaded.
-fn load_snapshot(source: &str, stdin: &mut dyn BufRead) -> Result<(DeviceSnapshot, Vec<String>), Failure> {
+fn load_snapshot(
+    source: &str,
+    stdin: &mut dyn BufRead,
+) -> Result<(DeviceSnapshot, Vec<String>), Failure> {
     let name = if source == "-" { "<stdin>" } else { source };
     let mut bytes = Vec::new();
     let limit = MAX_SNAPSHOT_BYTES as u64 + 1;
@@ -249,13 +270,20 @@ fn load_snapshot(source: &str, stdin: &mut dyn BufRead) -> Result<(DeviceSnapsho
     } else {
         let path = Path::new(source);
         if path.is_dir() {
-            return Err(Failure::bad_input(format!("{name}: is a directory, not a snapshot file")));
+            return Err(Failure::bad_input(format!(
+                "{name}: is a directory, not a snapshot file"
+            )));
         }
         File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
     };
     read.map_err(|e| Failure::bad_input(format!("{name}: cannot read: {e}")))?;
-    let parsed = DeviceSnapshot::from_json(&bytes).map_err(|e| Failure::bad_input(format!("{name}: {e}")))?;
-    let warnings = parsed.warnings().into_iter().map(|w| format!("{name}: {w}")).collect();
+    let parsed = DeviceSnapshot::from_json(&bytes)
+        .map_err(|e| Failure::bad_input(format!("{name}: {e}")))?;
+    let warnings = parsed
+        .warnings()
+        .into_iter()
+        .map(|w| format!("{name}: {w}"))
+        .collect();
     Ok((parsed.snapshot, warnings))
 }
 
@@ -276,7 +304,9 @@ fn walk(
     let (snapshot, warnings) = match (source, platform) {
         (Some(source), None) => load_snapshot(source, stdin)?,
         (Some(_), Some(_)) => {
-            return Err(Failure::bad_input("give either a snapshot or --platform, not both"))
+            return Err(Failure::bad_input(
+                "give either a snapshot or --platform, not both",
+            ))
         }
         (None, Some(platform)) => (DeviceSnapshot::new(platform.into()), Vec::new()),
         (None, None) => match ask_platform(stdin, stderr)? {
@@ -301,10 +331,15 @@ fn walk(
             .map(|c| format!("{} = {}", c.value, c.label))
             .collect();
         let Some(answer) = ask(stdin, stderr, &labels.join(" | "), |line| {
-            line.parse::<AnswerValue>().ok().filter(|v| question.accepts(*v))
+            line.parse::<AnswerValue>()
+                .ok()
+                .filter(|v| question.accepts(*v))
         })?
         else {
-            let _ = writeln!(stderr, "\n(standard input ended: the diagnosis below is incomplete)");
+            let _ = writeln!(
+                stderr,
+                "\n(standard input ended: the diagnosis below is incomplete)"
+            );
             break;
         };
         walk.answer(question.row, answer)
@@ -314,12 +349,17 @@ fn walk(
     emit(&mut walk.diagnosis(), warnings, format, stdout, stderr)
 }
 
-fn ask_platform(stdin: &mut dyn BufRead, stderr: &mut dyn Write) -> Result<Option<Platform>, Failure> {
+fn ask_platform(
+    stdin: &mut dyn BufRead,
+    stderr: &mut dyn Write,
+) -> Result<Option<Platform>, Failure> {
     let _ = writeln!(stderr, "Which phone is it?");
-    ask(stdin, stderr, "android | ios", |line| match line.trim().to_ascii_lowercase().as_str() {
-        "android" | "a" => Some(Platform::Android),
-        "ios" | "i" | "iphone" => Some(Platform::Ios),
-        _ => None,
+    ask(stdin, stderr, "android | ios", |line| {
+        match line.trim().to_ascii_lowercase().as_str() {
+            "android" | "a" => Some(Platform::Android),
+            "ios" | "i" | "iphone" => Some(Platform::Ios),
+            _ => None,
+        }
     })
 }
 
@@ -348,21 +388,26 @@ fn ask<T>(
 }
 
 fn mfa_status(text: &str, format: StatusFormat, stdout: &mut dyn Write) -> Result<u8, Failure> {
-    let status: MfaReportStatus = text.parse().map_err(|e: pushdoctor_core::admin::UnknownStatus| Failure::bad_input(e.to_string()))?;
+    let status: MfaReportStatus = text
+        .parse()
+        .map_err(|e: pushdoctor_core::admin::UnknownStatus| Failure::bad_input(e.to_string()))?;
     let rendered = match format {
         StatusFormat::Text => pushdoctor_core::admin::explain_text(status),
         StatusFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&pushdoctor_core::admin::Explanation::of(status))
-                .expect("an explanation always serializes");
+            let mut json =
+                serde_json::to_string_pretty(&pushdoctor_core::admin::Explanation::of(status))
+                    .expect("an explanation always serializes");
             json.push('\n');
             json
         }
     };
     write_out(stdout, &rendered)?;
     let explanation = pushdoctor_core::admin::Explanation::of(status);
-    Ok(if explanation.actions.is_empty() && explanation.next_scenario.is_none() {
-        exit::OK
-    } else {
-        exit::ACTION_NEEDED
-    })
+    Ok(
+        if explanation.actions.is_empty() && explanation.next_scenario.is_none() {
+            exit::OK
+        } else {
+            exit::ACTION_NEEDED
+        },
+    )
 }

@@ -9,7 +9,11 @@ fn repo() -> PathBuf {
 }
 
 fn fixture(name: &str) -> String {
-    repo().join("tests/fixtures/snapshots").join(name).display().to_string()
+    repo()
+        .join("tests/fixtures/snapshots")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 fn pushdoctor(args: &[&str], stdin: &[u8]) -> Output {
@@ -34,7 +38,11 @@ fn text(bytes: &[u8]) -> String {
 fn assert_refused(out: &Output, expected: &[&str]) {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(out.stdout.is_empty(), "no partial report: {}", text(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "no partial report: {}",
+        text(&out.stdout)
+    );
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
     assert!(stderr.starts_with("pushdoctor: error: "), "{stderr}");
     for part in expected {
@@ -61,7 +69,10 @@ fn diagnose_exit_codes_follow_the_diagnosis() {
     assert!(text(&ok.stdout).contains("All done – authentication complete (resolved)"));
     assert!(ok.stderr.is_empty());
 
-    let problem = pushdoctor(&["diagnose", &fixture("not-received-everything-off.json")], b"");
+    let problem = pushdoctor(
+        &["diagnose", &fixture("not-received-everything-off.json")],
+        b"",
+    );
     assert_eq!(problem.status.code(), Some(1));
     assert!(text(&problem.stdout).contains("1. Turn on Wi-Fi or mobile data [enable_network]"));
 
@@ -76,7 +87,10 @@ fn the_example_in_the_readme_runs() {
     let out = pushdoctor(&["diagnose", path_str(&example)], b"");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = text(&out.stdout);
-    assert!(report.contains("Settings > Notifications > miniOrange Authenticator > Allow"), "{report}");
+    assert!(
+        report.contains("Settings > Notifications > miniOrange Authenticator > Allow"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -88,7 +102,15 @@ fn formats_and_standard_input() {
     assert_eq!(json["scenario"], "accept_not_responding");
     assert_eq!(json["actions"][0]["id"], "resend_push");
 
-    let out = pushdoctor(&["diagnose", &fixture("accept-first-failure.json"), "--format", "junit"], b"");
+    let out = pushdoctor(
+        &[
+            "diagnose",
+            &fixture("accept-first-failure.json"),
+            "--format",
+            "junit",
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(1));
     let xml = text(&out.stdout);
     assert!(xml.starts_with("<?xml"));
@@ -129,7 +151,10 @@ fn a_huge_file_is_refused_without_reading_it_all() {
     let path = temp_file("huge.json", b"");
     let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
     file.set_len(100 * 1024 * 1024).unwrap();
-    assert_refused(&pushdoctor(&["diagnose", path_str(&path)], b""), &["huge.json: the snapshot is larger than"]);
+    assert_refused(
+        &pushdoctor(&["diagnose", path_str(&path)], b""),
+        &["huge.json: the snapshot is larger than"],
+    );
     std::fs::remove_file(&path).unwrap();
 }
 
@@ -140,12 +165,20 @@ fn missing_files_and_directories_are_named() {
         &["/nonexistent/snapshot.json: cannot read:"],
     );
     let dir = std::env::temp_dir();
-    assert_refused(&pushdoctor(&["diagnose", path_str(&dir)], b""), &["is a directory"]);
+    assert_refused(
+        &pushdoctor(&["diagnose", path_str(&dir)], b""),
+        &["is a directory"],
+    );
 }
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
-    for args in [&["frobnicate"][..], &["diagnose"], &["diagnose", "x.json", "--format", "yaml"], &[]] {
+    for args in [
+        &["frobnicate"][..],
+        &["diagnose"],
+        &["diagnose", "x.json", "--format", "yaml"],
+        &[],
+    ] {
         let out = pushdoctor(args, b"");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty());
@@ -164,22 +197,34 @@ fn unknown_keys_are_warned_about_not_fatal() {
     let out = pushdoctor(&["diagnose", path_str(&path), "--format", "json"], b"");
     assert_eq!(out.status.code(), Some(3));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("warning: ") && stderr.contains("`observations.colour`"), "{stderr}");
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("`observations.colour`"),
+        "{stderr}"
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(json["warnings"][0].as_str().unwrap().contains("observations.colour"));
+    assert!(json["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("observations.colour"));
 }
 
 #[test]
 fn walk_asks_the_seed_questions_and_prints_the_diagnosis() {
     // received, tapped, did not complete, Accept silent, resent, not on the
     // second attempt, still failing after multiple retries.
-    let out = pushdoctor(&["walk", "--platform", "android"], b"yes\ny\nno\nno\nyes\nno\nyes\n");
+    let out = pushdoctor(
+        &["walk", "--platform", "android"],
+        b"yes\ny\nno\nno\nyes\nno\nyes\n",
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let prompts = text(&out.stderr);
     assert!(prompts.contains("Did you receive the push notification on your device?"));
     assert!(prompts.contains("Is the issue still happening after multiple retries?"));
     let report = text(&out.stdout);
-    assert!(report.contains("Result:     Share app logs with the developer"), "{report}");
+    assert!(
+        report.contains("Result:     Share app logs with the developer"),
+        "{report}"
+    );
     assert!(!report.contains("Did you receive the push notification on your device?\n  ("));
 }
 
@@ -196,7 +241,12 @@ fn walk_reasks_after_a_bad_answer_and_stops_cleanly_at_end_of_input() {
 #[test]
 fn walk_skips_what_the_snapshot_knows_and_takes_the_platform_from_it() {
     let out = pushdoctor(
-        &["walk", &fixture("not-received-escalate.json"), "--format", "json"],
+        &[
+            "walk",
+            &fixture("not-received-escalate.json"),
+            "--format",
+            "json",
+        ],
         b"Delivered\nno\n",
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
@@ -228,10 +278,16 @@ fn mfa_status_explains_each_status() {
 
     let out = pushdoctor(&["mfa-status", "Denied", "--format", "json"], b"");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["meaning"], "User rejected the request – ask them to retry");
+    assert_eq!(
+        json["meaning"],
+        "User rejected the request – ask them to retry"
+    );
     assert_eq!(json["actions"][0]["id"], "resend_push");
 
-    assert_refused(&pushdoctor(&["mfa-status", "Sent"], b""), &["unknown MFA Report status `Sent`"]);
+    assert_refused(
+        &pushdoctor(&["mfa-status", "Sent"], b""),
+        &["unknown MFA Report status `Sent`"],
+    );
 }
 
 #[test]

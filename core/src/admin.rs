@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::actions::ActionId;
 use crate::flow::ScenarioId;
-use crate::snapshot::Platform;
 use crate::seed;
+use crate::snapshot::Platform;
 
 /// A request's status in the admin's MFA Report. Spelled as the report
 /// spells it (`Success`, `Denied`, `Delivered`, `Received`).
@@ -178,7 +178,13 @@ pub fn explain_text(status: MfaReportStatus) -> String {
     if !e.actions.is_empty() {
         out.push_str("\nWhat to do\n");
         for (i, action) in e.actions.iter().enumerate() {
-            out.push_str(&format!("  {}. {} [{}]: {}\n", i + 1, action.title, action.id, action.guidance));
+            out.push_str(&format!(
+                "  {}. {} [{}]: {}\n",
+                i + 1,
+                action.title,
+                action.id,
+                action.guidance
+            ));
         }
     }
     if let Some(scenario) = e.next_scenario {
@@ -221,7 +227,10 @@ mod tests {
     fn admin_actions_read_the_same_on_both_platforms() {
         for status in MfaReportStatus::ALL {
             for &action in status.actions() {
-                assert_eq!(action.render(Platform::Ios), action.render(Platform::Android));
+                assert_eq!(
+                    action.render(Platform::Ios),
+                    action.render(Platform::Android)
+                );
             }
         }
     }
@@ -232,6 +241,9 @@ mod tests {
         assert!(text.starts_with("MFA Report shows status: Delivered\n  Notification was sent but not yet received on the device\n"));
         assert!(text.contains("push_not_received"));
         assert!(explain_text(MfaReportStatus::Success).contains("Nothing to do."));
-        assert_eq!(Explanation::of(MfaReportStatus::Denied).actions[0].id, ActionId::ResendPush);
+        assert_eq!(
+            Explanation::of(MfaReportStatus::Denied).actions[0].id,
+            ActionId::ResendPush
+        );
     }
 }

@@ -322,7 +322,10 @@ pub fn settle_dependencies(findings: &mut [Finding]) {
     if !no_push {
         return;
     }
-    for finding in findings.iter_mut().filter(|f| ABOUT_ANSWERING.contains(&f.check)) {
+    for finding in findings
+        .iter_mut()
+        .filter(|f| ABOUT_ANSWERING.contains(&f.check))
+    {
         *finding = Finding::new(
             finding.check,
             CheckStatus::NotApplicable,
@@ -652,12 +655,22 @@ mod tests {
         s.observations.push_received = Some(false);
         s.observations.retry_count = Some(0);
         let mut findings = evaluate(&s, DEFAULT_MULTIPLE_RETRIES);
-        assert_eq!(findings[CheckId::AcceptRetried as usize].status, CheckStatus::Fail);
+        assert_eq!(
+            findings[CheckId::AcceptRetried as usize].status,
+            CheckStatus::Fail
+        );
         settle_dependencies(&mut findings);
         for check in ABOUT_ANSWERING {
-            assert_eq!(findings[check as usize].status, CheckStatus::NotApplicable, "{check}");
+            assert_eq!(
+                findings[check as usize].status,
+                CheckStatus::NotApplicable,
+                "{check}"
+            );
         }
-        assert_eq!(findings[CheckId::PushReceived as usize].status, CheckStatus::Fail);
+        assert_eq!(
+            findings[CheckId::PushReceived as usize].status,
+            CheckStatus::Fail
+        );
     }
 
     #[test]

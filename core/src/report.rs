@@ -15,7 +15,12 @@ pub fn text(diagnosis: &Diagnosis) -> String {
 }
 
 fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
-    writeln!(out, "Push Doctor diagnosis: {}{}", d.platform.display_name(), device_line(d))?;
+    writeln!(
+        out,
+        "Push Doctor diagnosis: {}{}",
+        d.platform.display_name(),
+        device_line(d)
+    )?;
     match d.scenario {
         Some(s) => writeln!(out, "Scenario:   {} ({})", s.title(), s.as_str())?,
         None => writeln!(out, "Scenario:   not determined yet")?,
@@ -64,7 +69,11 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
             continue;
         }
         writeln!(out, "\n{heading}")?;
-        let width = group.iter().map(|f| f.check.as_str().len()).max().unwrap_or(0);
+        let width = group
+            .iter()
+            .map(|f| f.check.as_str().len())
+            .max()
+            .unwrap_or(0);
         for f in group {
             writeln!(
                 out,
@@ -177,10 +186,16 @@ pub fn junit(d: &Diagnosis) -> String {
         ("device.os_version", d.device.os_version.clone()),
         ("device.app_version", d.device.app_version.clone()),
         ("scenario", d.scenario.map(|s| s.as_str().to_string())),
-        ("outcome", d.outcome.as_ref().map(|o| o.id.as_str().to_string())),
+        (
+            "outcome",
+            d.outcome.as_ref().map(|o| o.id.as_str().to_string()),
+        ),
         ("escalation", Some(d.escalation.as_str().to_string())),
         ("actions", Some(actions.join(","))),
-        ("next_question", d.next_question.as_ref().map(|q| q.row.as_str().to_string())),
+        (
+            "next_question",
+            d.next_question.as_ref().map(|q| q.row.as_str().to_string()),
+        ),
     ];
     for (name, value) in properties {
         if let Some(value) = value {
@@ -260,6 +275,9 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_control_characters() {
-        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}");
+        assert_eq!(
+            xml_escape("a<b>&\"c'\u{1}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}"
+        );
     }
 }

@@ -18,12 +18,21 @@ pub fn snapshot_path(name: &str) -> PathBuf {
 pub fn load_snapshot(name: &str) -> DeviceSnapshot {
     let path = snapshot_path(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let parsed = DeviceSnapshot::from_json(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(parsed.unknown_fields.is_empty(), "{name}: {:?}", parsed.unknown_fields);
+    let parsed =
+        DeviceSnapshot::from_json(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        parsed.unknown_fields.is_empty(),
+        "{name}: {:?}",
+        parsed.unknown_fields
+    );
     parsed.snapshot
 }
 
 /// The diagnosis of a fixture with nobody answering questions.
 pub fn diagnose_fixture(name: &str) -> Diagnosis {
-    diagnose(&load_snapshot(name), &Answers::default(), &Options::default())
+    diagnose(
+        &load_snapshot(name),
+        &Answers::default(),
+        &Options::default(),
+    )
 }

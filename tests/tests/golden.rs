@@ -29,8 +29,12 @@ fn compare(fixture: &str, extension: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            path.display()
+        )
+    });
     assert!(
         expected == actual,
         "{} differs from the output:\n--- expected\n{expected}\n--- actual\n{actual}",
@@ -68,12 +72,18 @@ fn json_has_the_documented_fields() {
     assert_eq!(value["scenario"], "push_not_received");
     assert_eq!(value["escalation"], "retry");
     assert_eq!(value["actions"][0]["id"], "enable_network");
-    assert_eq!(value["actions"][1]["settings_target"], "app_notification_settings");
+    assert_eq!(
+        value["actions"][1]["settings_target"],
+        "app_notification_settings"
+    );
     let findings = value["findings"].as_array().unwrap();
     let focus = findings.iter().find(|f| f["check"] == "focus.off").unwrap();
     assert_eq!(focus["status"], "fail");
     assert_eq!(focus["evidence"]["fields"][0], "focus.active");
-    assert_eq!(value["next_question"]["row"], "push_not_received.still_not_arriving");
+    assert_eq!(
+        value["next_question"]["row"],
+        "push_not_received.still_not_arriving"
+    );
 }
 
 #[test]
@@ -86,15 +96,30 @@ fn junit_reports_match_and_parse_back() {
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{fixture}: {e}"));
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "testsuites");
-        let suite = root.children().find(|n| n.has_tag_name("testsuite")).unwrap();
-        let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
-        assert_eq!(cases.len(), d.findings.len(), "{fixture}: one case per check");
+        let suite = root
+            .children()
+            .find(|n| n.has_tag_name("testsuite"))
+            .unwrap();
+        let cases: Vec<_> = suite
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        assert_eq!(
+            cases.len(),
+            d.findings.len(),
+            "{fixture}: one case per check"
+        );
         for (case, finding) in cases.iter().zip(&d.findings) {
             assert_eq!(case.attribute("name"), Some(finding.check.as_str()));
             let failed = case.children().any(|n| n.has_tag_name("failure"));
             let skipped = case.children().any(|n| n.has_tag_name("skipped"));
             use pushdoctor_core::CheckStatus::*;
-            assert_eq!(failed, finding.status == Fail, "{fixture}: {}", finding.check);
+            assert_eq!(
+                failed,
+                finding.status == Fail,
+                "{fixture}: {}",
+                finding.check
+            );
             assert_eq!(
                 skipped,
                 matches!(finding.status, Unknown | NotApplicable),
@@ -106,7 +131,10 @@ fn junit_reports_match_and_parse_back() {
         assert_eq!(count("tests"), cases.len());
         assert_eq!(
             count("failures"),
-            cases.iter().filter(|c| c.children().any(|n| n.has_tag_name("failure"))).count()
+            cases
+                .iter()
+                .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+                .count()
         );
         let property = |name: &str| {
             suite

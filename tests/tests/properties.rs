@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 use pushdoctor_core::flow::{RowKind, OUTCOMES, ROWS};
 use pushdoctor_core::{
-    diagnose, report, ActionId, AnswerValue, Answers, CheckId, CheckStatus, DeviceSnapshot, MfaReportStatus,
-    Options, Platform, Walk,
+    diagnose, report, ActionId, AnswerValue, Answers, CheckId, CheckStatus, DeviceSnapshot,
+    MfaReportStatus, Options, Platform, Walk,
 };
 
 fn tri() -> impl Strategy<Value = Option<bool>> {
@@ -24,13 +24,26 @@ fn snapshot() -> impl Strategy<Value = DeviceSnapshot> {
     ];
     let settings = (tri(), tri(), tri(), tri(), tri(), tri());
     let observations = (
-        (tri(), tri(), tri(), proptest::option::of(0u32..6), tri(), tri()),
+        (
+            tri(),
+            tri(),
+            tri(),
+            proptest::option::of(0u32..6),
+            tri(),
+            tri(),
+        ),
         (tri(), tri(), tri(), tri(), tri()),
     );
     // Free text from the app must never break a report (control characters, markup).
     let model = proptest::option::of("[\\x00-\\x7f<>&\"'é]{0,12}");
     (platform, report, settings, observations, model).prop_map(
-        |(platform, report, (connected, airplane, notifications, focus, battery, bg), (a, b), model)| {
+        |(
+            platform,
+            report,
+            (connected, airplane, notifications, focus, battery, bg),
+            (a, b),
+            model,
+        )| {
             let mut s = DeviceSnapshot::new(platform);
             s.network.connected = connected;
             s.network.airplane_mode = airplane;
@@ -39,7 +52,14 @@ fn snapshot() -> impl Strategy<Value = DeviceSnapshot> {
             s.battery_saver.active = battery;
             s.background_refresh.enabled = bg;
             let o = &mut s.observations;
-            (o.push_received, o.accept_tapped, o.accept_responded, o.retry_count, o.retry_succeeded, o.mfa_completed) = a;
+            (
+                o.push_received,
+                o.accept_tapped,
+                o.accept_responded,
+                o.retry_count,
+                o.retry_succeeded,
+                o.mfa_completed,
+            ) = a;
             (
                 o.request_visible_in_app,
                 o.request_in_pending_tab,

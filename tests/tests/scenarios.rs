@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use pushdoctor_cli::{exit, exit_code};
 use pushdoctor_core::flow::{When, OUTCOMES, ROWS};
 use pushdoctor_core::{
-    ActionId as A, Diagnosis, Escalation as E, OutcomeId as O, RowId as R, ScenarioId as S, StepAnswer,
+    ActionId as A, Diagnosis, Escalation as E, OutcomeId as O, RowId as R, ScenarioId as S,
+    StepAnswer,
 };
 use pushdoctor_tests::diagnose_fixture;
 
@@ -46,7 +47,11 @@ const CASES: &[Case] = &[
         end: End::Outcome(O::AllDone),
         actions: &[],
         escalation: E::None,
-        path: &[(R::PushOkReceived, Y), (R::PushOkTapped, Y), (R::PushOkCompleted, Y)],
+        path: &[
+            (R::PushOkReceived, Y),
+            (R::PushOkTapped, Y),
+            (R::PushOkCompleted, Y),
+        ],
         exit: exit::OK,
     },
     Case {
@@ -55,7 +60,11 @@ const CASES: &[Case] = &[
         end: End::Outcome(O::TapToApprove),
         actions: &[A::ApproveRequest],
         escalation: E::None,
-        path: &[(R::PushOkReceived, Y), (R::PushOkTapped, N), (R::NotVisibleInApp, Y)],
+        path: &[
+            (R::PushOkReceived, Y),
+            (R::PushOkTapped, N),
+            (R::NotVisibleInApp, Y),
+        ],
         exit: exit::ACTION_NEEDED,
     },
     Case {
@@ -66,7 +75,11 @@ const CASES: &[Case] = &[
         end: End::Outcome(O::AllDone),
         actions: &[A::EnableNotifications],
         escalation: E::None,
-        path: &[(R::PushOkReceived, Y), (R::PushOkTapped, Y), (R::PushOkCompleted, Y)],
+        path: &[
+            (R::PushOkReceived, Y),
+            (R::PushOkTapped, Y),
+            (R::PushOkCompleted, Y),
+        ],
         exit: exit::ACTION_NEEDED,
     },
     Case {
@@ -428,12 +441,20 @@ fn check(case: &Case, d: &Diagnosis) {
     assert_eq!(d.scenario, case.scenario, "{name}: scenario");
     match case.end {
         End::Outcome(id) => {
-            assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(id), "{name}: outcome");
+            assert_eq!(
+                d.outcome.as_ref().map(|o| o.id),
+                Some(id),
+                "{name}: outcome"
+            );
             assert!(d.next_question.is_none(), "{name}: no question is left");
         }
         End::Question(row) => {
             assert!(d.outcome.is_none(), "{name}: no outcome yet");
-            assert_eq!(d.next_question.as_ref().map(|q| q.row), Some(row), "{name}: next question");
+            assert_eq!(
+                d.next_question.as_ref().map(|q| q.row),
+                Some(row),
+                "{name}: next question"
+            );
         }
     }
     assert_eq!(d.action_ids(), case.actions, "{name}: actions");
@@ -468,8 +489,14 @@ fn every_fixture_has_a_case() {
 #[test]
 fn the_cases_cover_the_whole_seed() {
     let diagnoses: Vec<Diagnosis> = CASES.iter().map(|c| diagnose_fixture(c.fixture)).collect();
-    let taken: BTreeSet<R> = diagnoses.iter().flat_map(|d| d.path.iter().map(|s| s.row)).collect();
-    let asked: BTreeSet<R> = diagnoses.iter().filter_map(|d| d.next_question.as_ref().map(|q| q.row)).collect();
+    let taken: BTreeSet<R> = diagnoses
+        .iter()
+        .flat_map(|d| d.path.iter().map(|s| s.row))
+        .collect();
+    let asked: BTreeSet<R> = diagnoses
+        .iter()
+        .filter_map(|d| d.next_question.as_ref().map(|q| q.row))
+        .collect();
     for row in &ROWS {
         assert!(
             taken.contains(&row.id) || asked.contains(&row.id),
@@ -480,9 +507,9 @@ fn the_cases_cover_the_whole_seed() {
         for guidance in row.guidance {
             let shown = match guidance.when {
                 When::Asked => diagnoses.iter().any(|d| {
-                    d.next_question
-                        .as_ref()
-                        .is_some_and(|q| q.row == row.id && q.before_answering.as_deref() == Some(guidance.text))
+                    d.next_question.as_ref().is_some_and(|q| {
+                        q.row == row.id && q.before_answering.as_deref() == Some(guidance.text)
+                    })
                 }),
                 _ => diagnoses.iter().any(|d| {
                     d.path
@@ -490,12 +517,18 @@ fn the_cases_cover_the_whole_seed() {
                         .any(|s| s.row == row.id && s.guidance.as_deref() == Some(guidance.text))
                 }),
             };
-            assert!(shown, "no case shows {} ({:?}) for {}", guidance.text, guidance.when, row.id);
+            assert!(
+                shown,
+                "no case shows {} ({:?}) for {}",
+                guidance.text, guidance.when, row.id
+            );
         }
     }
     for outcome in &OUTCOMES {
         assert!(
-            diagnoses.iter().any(|d| d.outcome.as_ref().map(|o| o.id) == Some(outcome.id)),
+            diagnoses
+                .iter()
+                .any(|d| d.outcome.as_ref().map(|o| o.id) == Some(outcome.id)),
             "no case ends in {:?}",
             outcome.id
         );
@@ -525,8 +558,15 @@ fn platform_steps_are_exactly_the_seeds() {
         steps(&android, A::EnableNotifications),
         ["Settings > Apps > miniOrange Authenticator > Notifications > Allow"]
     );
-    let focus = ios.actions.iter().find(|a| a.id == A::DisableFocus).unwrap();
-    assert_eq!(focus.guidance, "Disable it or add miniOrange Authenticator as an allowed exception");
+    let focus = ios
+        .actions
+        .iter()
+        .find(|a| a.id == A::DisableFocus)
+        .unwrap();
+    assert_eq!(
+        focus.guidance,
+        "Disable it or add miniOrange Authenticator as an allowed exception"
+    );
     assert_eq!(focus.settings_target.map(|t| t.as_str()), Some("focus"));
 }
 
@@ -535,7 +575,10 @@ fn the_report_is_held_against_the_device() {
     // Delivered with a silent device: the report decides "not received".
     let d = diagnose_fixture("admin-delivered-device-silent.json");
     let first = &d.path[0];
-    assert_eq!(first.answered_by, pushdoctor_core::EvidenceSource::MfaReport);
+    assert_eq!(
+        first.answered_by,
+        pushdoctor_core::EvidenceSource::MfaReport
+    );
     // A device that saw the push is believed over a report that says Delivered.
     let mut snapshot = pushdoctor_tests::load_snapshot("push-ok-all-done.json");
     snapshot.mfa_report_status = Some(pushdoctor_core::MfaReportStatus::Delivered);

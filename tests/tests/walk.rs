@@ -2,8 +2,8 @@
 //! device already answered, reaching the same conclusions as a snapshot.
 
 use pushdoctor_core::{
-    ActionId as A, AnswerValue, DeviceSnapshot, EvidenceSource, MfaReportStatus, OutcomeId as O, Platform,
-    RowId as R, ScenarioId as S, Walk,
+    ActionId as A, AnswerValue, DeviceSnapshot, EvidenceSource, MfaReportStatus, OutcomeId as O,
+    Platform, RowId as R, ScenarioId as S, Walk,
 };
 use pushdoctor_tests::load_snapshot;
 
@@ -12,7 +12,11 @@ fn walk_through(walk: &mut Walk, script: &[AnswerValue]) -> Vec<R> {
     let mut asked = Vec::new();
     for &answer in script {
         let question = walk.diagnosis().next_question.expect("a question is open");
-        assert!(question.accepts(answer), "{answer} does not answer {}", question.text);
+        assert!(
+            question.accepts(answer),
+            "{answer} does not answer {}",
+            question.text
+        );
         asked.push(question.row);
         walk.answer(question.row, answer).unwrap();
     }
@@ -42,16 +46,29 @@ fn a_person_alone_reaches_share_logs() {
     assert!(d.is_complete());
     assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(O::ShareLogs));
     assert_eq!(d.action_ids(), [A::ShareLogs]);
-    assert!(d.path.iter().filter(|s| s.row != R::AcceptReceived).all(|s| s.answered_by == EvidenceSource::Person));
+    assert!(d
+        .path
+        .iter()
+        .filter(|s| s.row != R::AcceptReceived)
+        .all(|s| s.answered_by == EvidenceSource::Person));
 }
 
 #[test]
 fn facts_the_device_answered_are_never_asked() {
     // The device knows every setting: a person is asked only what it cannot know.
     let snapshot = load_snapshot("not-received-escalate.json");
-    let mut walk = Walk::new(DeviceSnapshot { observations: Default::default(), ..snapshot });
-    let asked = walk_through(&mut walk, &[No, AnswerValue::Status(MfaReportStatus::Delivered), No]);
-    assert_eq!(asked, [R::PushOkReceived, R::AdminReport, R::ReconfigureDone]);
+    let mut walk = Walk::new(DeviceSnapshot {
+        observations: Default::default(),
+        ..snapshot
+    });
+    let asked = walk_through(
+        &mut walk,
+        &[No, AnswerValue::Status(MfaReportStatus::Delivered), No],
+    );
+    assert_eq!(
+        asked,
+        [R::PushOkReceived, R::AdminReport, R::ReconfigureDone]
+    );
     let d = walk.diagnosis();
     assert_eq!(d.scenario, Some(S::ReconfigureAccount));
     assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(O::Reconfigure));
@@ -61,12 +78,21 @@ fn facts_the_device_answered_are_never_asked() {
 fn an_admin_saying_received_sends_the_person_to_the_pending_tab() {
     let snapshot = load_snapshot("not-received-escalate.json");
     let mut walk = Walk::new(snapshot);
-    let asked = walk_through(&mut walk, &[AnswerValue::Status(MfaReportStatus::Received), No, Yes]);
+    let asked = walk_through(
+        &mut walk,
+        &[AnswerValue::Status(MfaReportStatus::Received), No, Yes],
+    );
     // Once the report says Received, the walk takes the "not visible" path
     // from the start: the request reached the app.
-    assert_eq!(asked, [R::AdminReport, R::NotVisibleInApp, R::NotVisibleListed]);
+    assert_eq!(
+        asked,
+        [R::AdminReport, R::NotVisibleInApp, R::NotVisibleListed]
+    );
     let d = walk.diagnosis();
-    assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(O::ApproveFromPending));
+    assert_eq!(
+        d.outcome.as_ref().map(|o| o.id),
+        Some(O::ApproveFromPending)
+    );
     assert_eq!(d.action_ids(), [A::ApproveRequest]);
 }
 
