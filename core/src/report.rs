@@ -242,7 +242,7 @@ pub fn junit(d: &Diagnosis) -> String {
 /// What a failed case says: the evidence and the action that fixes it.
 fn failure_body(check: CheckId, d: &Diagnosis) -> String {
     let finding = d.finding(check);
-    let mut body = format!("{}", finding.evidence.detail);
+    let mut body = finding.evidence.detail.clone();
     if let Some(action) = d.actions.iter().find(|a| a.id.is_fix_for(check)) {
         let _ = write!(body, "\nFix: {} ({})", action.title, action.guidance);
     }
