@@ -7,7 +7,9 @@ use pushdoctor_core::flow::{OUTCOMES, ROWS};
 use pushdoctor_core::{ActionId, CheckId, ScenarioId};
 
 fn doc(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -16,21 +18,40 @@ fn every_id_is_documented() {
     let diagnosis = doc("diagnosis.md");
     let flow = doc("flow.md");
     for check in CheckId::ALL {
-        assert!(diagnosis.contains(&format!("`{check}`")), "docs/diagnosis.md lacks check {check}");
+        assert!(
+            diagnosis.contains(&format!("`{check}`")),
+            "docs/diagnosis.md lacks check {check}"
+        );
     }
     for action in ActionId::ALL {
-        assert!(diagnosis.contains(&format!("`{action}`")), "docs/diagnosis.md lacks action {action}");
+        assert!(
+            diagnosis.contains(&format!("`{action}`")),
+            "docs/diagnosis.md lacks action {action}"
+        );
     }
     for outcome in &OUTCOMES {
         let id = outcome.id.as_str();
-        assert!(diagnosis.contains(&format!("`{id}`")), "docs/diagnosis.md lacks outcome {id}");
-        assert!(flow.contains(&format!("`{id}`")), "docs/flow.md lacks outcome {id}");
+        assert!(
+            diagnosis.contains(&format!("`{id}`")),
+            "docs/diagnosis.md lacks outcome {id}"
+        );
+        assert!(
+            flow.contains(&format!("`{id}`")),
+            "docs/flow.md lacks outcome {id}"
+        );
     }
     for row in &ROWS {
-        assert!(flow.contains(&format!("`{}`", row.id)), "docs/flow.md lacks row {}", row.id);
+        assert!(
+            flow.contains(&format!("`{}`", row.id)),
+            "docs/flow.md lacks row {}",
+            row.id
+        );
     }
     for scenario in ScenarioId::ALL {
-        assert!(flow.contains(&format!("`{scenario}`")), "docs/flow.md lacks scenario {scenario}");
+        assert!(
+            flow.contains(&format!("`{scenario}`")),
+            "docs/flow.md lacks scenario {scenario}"
+        );
     }
 }
 
