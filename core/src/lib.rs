@@ -36,6 +36,7 @@ pub mod admin;
 pub mod checks;
 pub mod diagnosis;
 pub mod flow;
+pub mod logs;
 pub mod redact;
 pub mod report;
 pub mod seed;

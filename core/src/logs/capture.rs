@@ -1,0 +1,512 @@
+//! The logger: every record goes to the platform's log and into a bounded
+//! buffer that a writer thread persists, chunk by chunk.
+//!
+//! A log call costs what formatting the message costs plus a short lock: the
+//! record is encoded straight into the pending buffer under a mutex, and the
+//! writer thread swaps that buffer out and writes it. The caller never waits
+//! on disk. The pending buffer is bounded: when the writer cannot keep up
+//! (a stalled disk), new records are dropped and counted instead of
+//! growing memory or blocking the app.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::record::{now_ms, Level, LogRecord, Origin};
+use super::segment::{self, ReadStats};
+use super::sink::PlatformSink;
+use super::store::{DirReader, DiskStore, MemoryStore, Store, StoreLimits};
+use super::LogError;
+
+/// How the logger captures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureConfig {
+    /// Where segments are written; `None` keeps them in memory only.
+    pub directory: Option<PathBuf>,
+    /// Cap on all segments together (default 4 MiB).
+    pub max_total_bytes: u64,
+    /// How often the writer persists what was logged (default 1 s): a kill
+    /// loses at most this much.
+    pub flush_interval: Duration,
+    /// Records waiting for the writer are capped at this many bytes
+    /// (default 512 KiB); past it, records are dropped and counted.
+    pub max_pending_bytes: usize,
+    /// Messages longer than this are cut and marked (default 64 KiB).
+    pub max_message_bytes: usize,
+    /// Records below this level are ignored (default `Debug`).
+    pub min_level: Level,
+    /// Also send each record to the platform's own log (logcat, os_log, stderr).
+    pub platform_sink: bool,
+}
+
+impl Default for CaptureConfig {
+    fn default() -> Self {
+        CaptureConfig {
+            directory: None,
+            max_total_bytes: 4 * 1024 * 1024,
+            flush_interval: Duration::from_secs(1),
+            max_pending_bytes: 512 * 1024,
+            max_message_bytes: 64 * 1024,
+            min_level: Level::Debug,
+            platform_sink: true,
+        }
+    }
+}
+
+/// Counters of what the logger did, since it started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CaptureStats {
+    /// Records accepted into the pending buffer.
+    pub captured: u64,
+    /// Records dropped because the pending buffer was full.
+    pub dropped_backlog: u64,
+    /// Records that reached the writer but could not be written (disk full,
+    /// I/O error).
+    pub dropped_write: u64,
+    /// Messages cut at `max_message_bytes`.
+    pub truncated: u64,
+    /// Chunks written.
+    pub chunks_written: u64,
+}
+
+struct Pending {
+    frames: Vec<u8>,
+    records: u32,
+    /// Flush requests made / served, so `flush` can wait for its own.
+    requested: u64,
+    served: u64,
+    shutdown: bool,
+}
+
+struct Shared {
+    config: CaptureConfig,
+    pending: Mutex<Pending>,
+    /// Wakes the writer (a flush request, a full-ish buffer, shutdown).
+    wake_writer: Condvar,
+    /// Wakes callers of `flush`.
+    flushed: Condvar,
+    store: Mutex<Store>,
+    sink: PlatformSink,
+    captured: AtomicU64,
+    dropped_backlog: AtomicU64,
+    dropped_write: AtomicU64,
+    truncated: AtomicU64,
+    chunks_written: AtomicU64,
+    last_write_error: Mutex<Option<String>>,
+}
+
+/// The capture logger. Cheap to share (`Arc`), safe from any thread.
+pub struct Capture {
+    shared: Arc<Shared>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Capture {
+    /// Starts capturing: opens (or creates) the log directory and starts
+    /// the writer thread. A directory that cannot be written is an error
+    /// naming it; the app may then start a memory-only capture instead.
+    pub fn start(config: CaptureConfig) -> Result<Arc<Capture>, LogError> {
+        let store = match &config.directory {
+            Some(dir) => Store::Disk(DiskStore::open(
+                dir,
+                StoreLimits::with_total(config.max_total_bytes),
+            )?),
+            None => Store::Memory(MemoryStore::new(config.max_total_bytes)),
+        };
+        let shared = Arc::new(Shared {
+            pending: Mutex::new(Pending {
+                frames: Vec::with_capacity(16 * 1024),
+                records: 0,
+                requested: 0,
+                served: 0,
+                shutdown: false,
+            }),
+            wake_writer: Condvar::new(),
+            flushed: Condvar::new(),
+            store: Mutex::new(store),
+            sink: PlatformSink::new(config.platform_sink),
+            config,
+            captured: AtomicU64::new(0),
+            dropped_backlog: AtomicU64::new(0),
+            dropped_write: AtomicU64::new(0),
+            truncated: AtomicU64::new(0),
+            chunks_written: AtomicU64::new(0),
+            last_write_error: Mutex::new(None),
+        });
+        let writer_shared = Arc::clone(&shared);
+        let writer = std::thread::Builder::new()
+            .name("pushdoctor-log-writer".into())
+            .spawn(move || writer_loop(&writer_shared))
+            .map_err(LogError::Thread)?;
+        Ok(Arc::new(Capture {
+            shared,
+            writer: Mutex::new(Some(writer)),
+        }))
+    }
+
+    pub fn config(&self) -> &CaptureConfig {
+        &self.shared.config
+    }
+
+    /// Captures a record forwarded from Kotlin or Swift (or built by hand).
+    pub fn record(&self, record: &LogRecord) {
+        if record.level > self.shared.config.min_level {
+            return;
+        }
+        self.shared.sink.write(record);
+        let max = self.shared.config.max_message_bytes;
+        let mut pending = lock(&self.shared.pending);
+        if pending.frames.len() + record.message.len().min(max) + record.tag.len() + 64
+            > self.shared.config.max_pending_bytes
+        {
+            drop(pending);
+            self.shared.dropped_backlog.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        if record.message.len() > max {
+            let mut cut = record.clone();
+            cut.message = cut_message(&record.message, max);
+            segment::encode_frame(&mut pending.frames, &cut);
+            self.shared.truncated.fetch_add(1, Ordering::Relaxed);
+        } else {
+            segment::encode_frame(&mut pending.frames, record);
+        }
+        self.accepted(pending);
+    }
+
+    /// Captures several records at once (one lock for the batch).
+    pub fn record_batch(&self, records: &[LogRecord]) {
+        for record in records {
+            self.record(record);
+        }
+    }
+
+    /// Captures a record of the `log` facade. The message is formatted
+    /// straight into the pending buffer: no intermediate `String`.
+    fn capture_log(&self, record: &log::Record<'_>) {
+        let level = Level::from(record.level());
+        let timestamp_ms = now_ms();
+        let thread = std::thread::current();
+        if self.shared.sink.enabled() {
+            let mut owned = LogRecord::new(
+                timestamp_ms,
+                level,
+                record.target(),
+                record.args().to_string(),
+                Origin::Rust,
+            );
+            owned.thread = thread.name().map(str::to_string);
+            self.shared.sink.write(&owned);
+        }
+        let mut pending = lock(&self.shared.pending);
+        if pending.frames.len() + 512 > self.shared.config.max_pending_bytes {
+            drop(pending);
+            self.shared.dropped_backlog.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let frames = &mut pending.frames;
+        let start = frames.len();
+        frames.extend_from_slice(&[0; 4]);
+        frames.extend_from_slice(&timestamp_ms.to_le_bytes());
+        frames.push(level as u8);
+        frames.push(Origin::Rust as u8);
+        frames.extend_from_slice(&std::process::id().to_le_bytes());
+        frames.extend_from_slice(&u32::MAX.to_le_bytes());
+        segment::put_str16(frames, record.target());
+        match thread.name() {
+            Some(name) => segment::put_str16(frames, name),
+            None => frames.extend_from_slice(&u16::MAX.to_le_bytes()),
+        }
+        let len_at = frames.len();
+        frames.extend_from_slice(&[0; 4]);
+        let _ = write!(frames, "{}", record.args());
+        let mut message_len = frames.len() - len_at - 4;
+        let max = self.shared.config.max_message_bytes;
+        if message_len > max {
+            let message = String::from_utf8_lossy(&frames[len_at + 4..]).into_owned();
+            frames.truncate(len_at + 4);
+            frames.extend_from_slice(cut_message(&message, max).as_bytes());
+            message_len = frames.len() - len_at - 4;
+            self.shared.truncated.fetch_add(1, Ordering::Relaxed);
+        }
+        frames[len_at..len_at + 4].copy_from_slice(&(message_len as u32).to_le_bytes());
+        encode_kv(frames, record.key_values());
+        segment::finish_frame(frames, start);
+        self.accepted(pending);
+    }
+
+    fn accepted(&self, mut pending: MutexGuard<'_, Pending>) {
+        pending.records += 1;
+        let wake = pending.frames.len() >= self.shared.config.max_pending_bytes / 2;
+        drop(pending);
+        self.shared.captured.fetch_add(1, Ordering::Relaxed);
+        if wake {
+            self.shared.wake_writer.notify_one();
+        }
+    }
+
+    /// Writes everything captured so far and waits until it is on disk (or
+    /// in the memory store). For before a bundle is built, and when the app
+    /// goes to the background.
+    pub fn flush(&self) {
+        let mut pending = lock(&self.shared.pending);
+        if pending.shutdown {
+            return;
+        }
+        pending.requested += 1;
+        let ticket = pending.requested;
+        self.shared.wake_writer.notify_one();
+        while pending.served < ticket && !pending.shutdown {
+            pending = self
+                .shared
+                .flushed
+                .wait(pending)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    pub fn stats(&self) -> CaptureStats {
+        let s = &self.shared;
+        CaptureStats {
+            captured: s.captured.load(Ordering::Relaxed),
+            dropped_backlog: s.dropped_backlog.load(Ordering::Relaxed),
+            dropped_write: s.dropped_write.load(Ordering::Relaxed),
+            truncated: s.truncated.load(Ordering::Relaxed),
+            chunks_written: s.chunks_written.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The last write error, if the latest write failed.
+    pub fn last_write_error(&self) -> Option<String> {
+        lock(&self.shared.last_write_error).clone()
+    }
+
+    /// Every stored record, oldest first, after a flush. Reads the log
+    /// directory segment by segment; the memory store all at once (it is
+    /// capped at `max_total_bytes`).
+    pub fn records(
+        &self,
+    ) -> Result<(Box<dyn Iterator<Item = LogRecord> + Send>, ReadStatsHandle), LogError> {
+        self.flush();
+        let store = lock(&self.shared.store);
+        match &*store {
+            Store::Disk(_) => {
+                let dir = self
+                    .shared
+                    .config
+                    .directory
+                    .clone()
+                    .expect("a disk store has a directory");
+                drop(store);
+                let reader = DirReader::open(&dir)?;
+                let handle = ReadStatsHandle::default();
+                Ok((
+                    Box::new(StatsTracking {
+                        reader,
+                        handle: handle.clone(),
+                    }),
+                    handle,
+                ))
+            }
+            Store::Memory(memory) => {
+                let data = memory.as_segment();
+                drop(store);
+                let (records, stats) =
+                    segment::read_segment(&mut &data[..]).map_err(LogError::Read)?;
+                let handle = ReadStatsHandle::default();
+                *lock(&handle.0) = stats;
+                Ok((Box::new(records.into_iter()), handle))
+            }
+        }
+    }
+
+    /// Stops the writer after a last flush. Later records are ignored.
+    pub fn shutdown(&self) {
+        {
+            let mut pending = lock(&self.shared.pending);
+            pending.shutdown = true;
+        }
+        self.shared.wake_writer.notify_one();
+        if let Some(handle) = lock(&self.writer).take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// What reading the store skipped, filled in as the records are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadStatsHandle(Arc<Mutex<ReadStats>>);
+
+impl ReadStatsHandle {
+    pub fn get(&self) -> ReadStats {
+        *lock(&self.0)
+    }
+}
+
+struct StatsTracking {
+    reader: DirReader,
+    handle: ReadStatsHandle,
+}
+
+impl Iterator for StatsTracking {
+    type Item = LogRecord;
+    fn next(&mut self) -> Option<LogRecord> {
+        let next = self.reader.next();
+        *lock(&self.handle.0) = self.reader.stats();
+        next
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a log lock must not silence logging for good.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn cut_message(message: &str, max: usize) -> String {
+    let kept = segment::cut(message, max);
+    format!("{kept} …[cut {} bytes]", message.len() - kept.len())
+}
+
+fn encode_kv(out: &mut Vec<u8>, kvs: &dyn log::kv::Source) {
+    struct Collect<'a> {
+        out: &'a mut Vec<u8>,
+        count: u16,
+        value: String,
+    }
+    impl<'kvs> log::kv::VisitSource<'kvs> for Collect<'_> {
+        fn visit_pair(
+            &mut self,
+            key: log::kv::Key<'kvs>,
+            value: log::kv::Value<'kvs>,
+        ) -> Result<(), log::kv::Error> {
+            if self.count == u16::MAX {
+                return Ok(());
+            }
+            self.value.clear();
+            let _ = write!(self.value, "{value}");
+            segment::put_str16(self.out, key.as_str());
+            segment::put_str32(self.out, &self.value);
+            self.count += 1;
+            Ok(())
+        }
+    }
+    let count_at = out.len();
+    out.extend_from_slice(&[0, 0]);
+    if kvs.count() == 0 {
+        return;
+    }
+    let mut collect = Collect {
+        out,
+        count: 0,
+        value: String::new(),
+    };
+    let _ = kvs.visit(&mut collect);
+    let count = collect.count;
+    out[count_at..count_at + 2].copy_from_slice(&count.to_le_bytes());
+}
+
+fn writer_loop(shared: &Shared) {
+    let mut spare: Vec<u8> = Vec::with_capacity(16 * 1024);
+    loop {
+        let (frames, records, ticket, shutdown) = {
+            let mut pending = lock(&shared.pending);
+            let (guard, _) = shared
+                .wake_writer
+                .wait_timeout_while(pending, shared.config.flush_interval, |p| {
+                    !p.shutdown
+                        && p.requested == p.served
+                        && p.frames.len() < shared.config.max_pending_bytes / 2
+                })
+                .unwrap_or_else(|e| e.into_inner());
+            pending = guard;
+            spare.clear();
+            let frames = std::mem::replace(&mut pending.frames, std::mem::take(&mut spare));
+            let records = std::mem::take(&mut pending.records);
+            (frames, records, pending.requested, pending.shutdown)
+        };
+        if records > 0 {
+            let chunk = segment::encode_chunk(&frames, records);
+            let mut store = lock(&shared.store);
+            let result =
+                store
+                    .append(&chunk)
+                    .and_then(|()| if shutdown { store.sync() } else { Ok(()) });
+            drop(store);
+            match result {
+                Ok(()) => {
+                    shared.chunks_written.fetch_add(1, Ordering::Relaxed);
+                    *lock(&shared.last_write_error) = None;
+                }
+                Err(e) => {
+                    shared
+                        .dropped_write
+                        .fetch_add(u64::from(records), Ordering::Relaxed);
+                    *lock(&shared.last_write_error) = Some(e.to_string());
+                }
+            }
+        }
+        spare = frames;
+        {
+            let mut pending = lock(&shared.pending);
+            pending.served = pending.served.max(ticket);
+        }
+        shared.flushed.notify_all();
+        if shutdown {
+            return;
+        }
+    }
+}
+
+/// Routes the `log` facade into a [`Capture`].
+struct Facade(Arc<Capture>);
+
+impl log::Log for Facade {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        Level::from(metadata.level()) <= self.0.shared.config.min_level
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            self.0.capture_log(record);
+        }
+    }
+
+    fn flush(&self) {
+        self.0.flush();
+    }
+}
+
+impl Capture {
+    /// Installs this capture as the process's `log` logger. Once per
+    /// process; a second call is an error (the `log` crate allows one).
+    pub fn install(self: &Arc<Self>) -> Result<(), LogError> {
+        log::set_boxed_logger(Box::new(Facade(Arc::clone(self))))
+            .map_err(|_| LogError::AlreadyInstalled)?;
+        log::set_max_level(match self.shared.config.min_level {
+            Level::Error => log::LevelFilter::Error,
+            Level::Warn => log::LevelFilter::Warn,
+            Level::Info => log::LevelFilter::Info,
+            Level::Debug => log::LevelFilter::Debug,
+            Level::Trace => log::LevelFilter::Trace,
+        });
+        Ok(())
+    }
+
+    /// Captures a `log::Record` without installing anything (tests, and
+    /// hosts that run their own `log` logger and chain to this one).
+    pub fn log(&self, record: &log::Record<'_>) {
+        if Level::from(record.level()) <= self.shared.config.min_level {
+            self.capture_log(record);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! App logs for developers: capture, persistence and import.
+//!
+//! - [`record`]: one log record, and its text form;
+//! - [`capture`]: the logger (the `log` facade and records forwarded from
+//!   Kotlin or Swift), writing off the caller's thread;
+//! - [`segment`]: the on-disk format, checksummed so a torn tail is skipped;
+//! - [`store`]: segments in a directory (or in memory), capped in size;
+//! - [`import`]: logcat and Apple log text read into records;
+//! - `sink`: the platform's own log.
+//!
+//! What leaves the device goes through [`crate::redact`] and
+//! [`crate::bundle`].
+
+pub mod capture;
+pub mod import;
+pub mod record;
+pub mod segment;
+mod sink;
+pub mod store;
+
+use std::path::PathBuf;
+
+pub use capture::{Capture, CaptureConfig, CaptureStats};
+pub use record::{Level, LogRecord, Origin};
+pub use segment::ReadStats;
+pub use store::DirReader;
+
+/// What can go wrong with the logs.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("log directory {}: {source}", dir.display())]
+    Directory {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start the log writer thread: {0}")]
+    Thread(std::io::Error),
+    #[error("cannot read the logs: {0}")]
+    Read(std::io::Error),
+    #[error("a logger is already installed for this process")]
+    AlreadyInstalled,
+}
