@@ -9,6 +9,8 @@ use std::fs::File;
 use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
 
+mod bundle;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use pushdoctor_core::snapshot::MAX_SNAPSHOT_BYTES;
 use pushdoctor_core::{
@@ -65,6 +67,11 @@ enum Command {
         #[command(flatten)]
         flow: FlowArgs,
     },
+    /// Log bundles for developers: create, verify, show.
+    Bundle {
+        #[command(subcommand)]
+        command: bundle::BundleCommand,
+    },
     /// Explain an MFA Report status (Success, Denied, Delivered, Received).
     MfaStatus {
         status: String,
@@ -118,13 +125,13 @@ impl From<PlatformArg> for Platform {
 
 /// Something that stops a command, with the exit code it means.
 #[derive(Debug)]
-struct Failure {
+pub(crate) struct Failure {
     code: u8,
     message: String,
 }
 
 impl Failure {
-    fn bad_input(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_input(message: impl Into<String>) -> Self {
         Failure {
             code: exit::BAD_INPUT,
             message: message.into(),
@@ -180,6 +187,7 @@ where
             stderr,
         ),
         Command::MfaStatus { status, format } => mfa_status(&status, format, stdout),
+        Command::Bundle { command } => bundle::run(command, stdout),
     };
     match result {
         Ok(code) => code,
@@ -240,7 +248,7 @@ pub fn exit_code(diagnosis: &Diagnosis) -> u8 {
     }
 }
 
-fn write_out(stdout: &mut dyn Write, text: &str) -> Result<(), Failure> {
+pub(crate) fn write_out(stdout: &mut dyn Write, text: &str) -> Result<(), Failure> {
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
@@ -258,7 +266,7 @@ fn write_out(stdout: &mut dyn Write, text: &str) -> Result<(), Failure> {
 /// Reads and parses a snapshot from a file or standard input. Never reads
 /// more than the largest snapshot allowed, so a huge file is refused
 /// without being loaded.
-fn load_snapshot(
+pub(crate) fn load_snapshot(
     source: &str,
     stdin: &mut dyn BufRead,
 ) -> Result<(DeviceSnapshot, Vec<String>), Failure> {

@@ -33,6 +33,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod bundle;
 pub mod checks;
 pub mod diagnosis;
 pub mod flow;

@@ -92,6 +92,10 @@ impl<R: BufRead> Importer<R> {
         &self.stats
     }
 
+    pub fn format(&self) -> ImportFormat {
+        self.format
+    }
+
     fn parse(&self, line: &str) -> Option<LogRecord> {
         let offset_ms = i64::from(self.options.utc_offset_minutes) * 60_000;
         match self.format {

@@ -1,0 +1,327 @@
+//! `pushdoctor bundle create | verify | show`.
+
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Subcommand, ValueEnum};
+use pushdoctor_core::bundle::inspect::Bundle;
+use pushdoctor_core::bundle::{BundleOptions, BundleReason, BundleWriter, SourceSummary};
+use pushdoctor_core::logs::import::{ImportFormat, ImportOptions, Importer};
+use pushdoctor_core::logs::{DirReader, LogRecord};
+use pushdoctor_core::{Answers, Options};
+
+use crate::{exit, load_snapshot, write_out, Failure};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BundleCommand {
+    /// Build a bundle from log directories, logcat dumps and Apple log exports.
+    Create {
+        /// Where to write the bundle (.zip).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// A Push Doctor log directory (the app's segment files); repeatable.
+        #[arg(long = "logs", value_name = "DIR")]
+        log_dirs: Vec<PathBuf>,
+        /// A logcat dump in threadtime format (`adb logcat -v threadtime -d`); repeatable.
+        #[arg(long, value_name = "FILE")]
+        logcat: Vec<PathBuf>,
+        /// An Apple log export in syslog text form; repeatable.
+        #[arg(long = "apple-log", value_name = "FILE")]
+        apple_log: Vec<PathBuf>,
+        /// A device snapshot to include, with its diagnosis.
+        #[arg(long)]
+        snapshot: Option<String>,
+        /// Why the bundle is made.
+        #[arg(long, value_enum, default_value_t = Reason::Support)]
+        reason: Reason,
+        /// The bundle stays under this many bytes; the newest records win.
+        #[arg(long, default_value_t = BundleOptions::default().max_bytes)]
+        max_bytes: u64,
+        /// The year imported logs were written in (their lines leave it out); default this year.
+        #[arg(long)]
+        year: Option<i64>,
+        /// The device's offset from UTC in minutes when it wrote imported logs.
+        #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+        utc_offset_minutes: i32,
+    },
+    /// Check a bundle: checksums, format, and that no secret survived.
+    Verify { bundle: PathBuf },
+    /// A developer's summary of a bundle: diagnosis, errors and warnings, time line.
+    Show {
+        bundle: PathBuf,
+        /// How many errors/warnings and trailing records to list.
+        #[arg(long, default_value_t = 40)]
+        last: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Reason {
+    Button,
+    RepeatedAcceptFailures,
+    QaRun,
+    Support,
+}
+
+impl From<Reason> for BundleReason {
+    fn from(r: Reason) -> Self {
+        match r {
+            Reason::Button => BundleReason::Button,
+            Reason::RepeatedAcceptFailures => BundleReason::RepeatedAcceptFailures,
+            Reason::QaRun => BundleReason::QaRun,
+            Reason::Support => BundleReason::Support,
+        }
+    }
+}
+
+pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, Failure> {
+    match command {
+        BundleCommand::Create {
+            output,
+            log_dirs,
+            logcat,
+            apple_log,
+            snapshot,
+            reason,
+            max_bytes,
+            year,
+            utc_offset_minutes,
+        } => {
+            let options = BundleOptions {
+                max_bytes,
+                reason: reason.into(),
+                ..BundleOptions::default()
+            };
+            let mut import = ImportOptions {
+                utc_offset_minutes,
+                ..ImportOptions::default()
+            };
+            if let Some(year) = year {
+                import.year = year;
+            }
+            create(
+                &output,
+                options,
+                &log_dirs,
+                &logcat,
+                &apple_log,
+                snapshot.as_deref(),
+                &import,
+                stdout,
+            )
+        }
+        BundleCommand::Verify { bundle } => verify(&bundle, stdout),
+        BundleCommand::Show { bundle, last } => {
+            let opened = open(&bundle)?;
+            let text = opened
+                .show(last)
+                .map_err(|e| Failure::bad_input(format!("{}: {e}", bundle.display())))?;
+            write_out(stdout, &text)?;
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn file_name(path: &Path) -> Option<String> {
+    path.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn create(
+    output: &Path,
+    options: BundleOptions,
+    log_dirs: &[PathBuf],
+    logcat: &[PathBuf],
+    apple_log: &[PathBuf],
+    snapshot: Option<&str>,
+    import: &ImportOptions,
+    stdout: &mut dyn Write,
+) -> Result<u8, Failure> {
+    if log_dirs.is_empty() && logcat.is_empty() && apple_log.is_empty() && snapshot.is_none() {
+        return Err(Failure::bad_input(
+            "nothing to bundle: give --logs DIR, --logcat FILE, --apple-log FILE or --snapshot FILE",
+        ));
+    }
+    let failed = |e: pushdoctor_core::bundle::BundleError| Failure::bad_input(e.to_string());
+    let mut writer = BundleWriter::create(output, options).map_err(failed)?;
+    if let Some(source) = snapshot {
+        let mut no_stdin = std::io::empty();
+        let mut no_stdin = BufReader::new(&mut no_stdin);
+        let (snapshot, _warnings) = load_snapshot(source, &mut no_stdin)?;
+        let diagnosis =
+            pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
+        writer.add_snapshot(&snapshot, &diagnosis);
+    }
+    let mut sources = Vec::new();
+    for dir in log_dirs {
+        if !dir.is_dir() {
+            return Err(Failure::bad_input(format!(
+                "{}: not a log directory",
+                dir.display()
+            )));
+        }
+        let reader = DirReader::open(dir).map_err(|e| Failure::bad_input(e.to_string()))?;
+        sources.push(Source::new(file_name(dir), Reader::Dir(reader)));
+    }
+    for (files, format) in [
+        (logcat, ImportFormat::LogcatThreadtime),
+        (apple_log, ImportFormat::AppleSyslog),
+    ] {
+        for path in files {
+            let file = File::open(path)
+                .map_err(|e| Failure::bad_input(format!("{}: cannot read: {e}", path.display())))?;
+            let importer = Importer::new(
+                BufReader::with_capacity(256 * 1024, file),
+                format,
+                import.clone(),
+            );
+            sources.push(Source::new(file_name(path), Reader::Import(importer)));
+        }
+    }
+    // Merge by time, so that "the newest records win" holds across sources.
+    loop {
+        let next = sources
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, s)| s.peek().map(|r| (r.timestamp_ms, i)))
+            .min();
+        let Some((_, i)) = next else { break };
+        let record = sources[i].take().expect("peeked");
+        writer.add(&record).map_err(failed)?;
+    }
+    for source in sources {
+        let summary = source.summary()?;
+        writer.add_source(summary);
+    }
+    let summary = writer.finish().map_err(failed)?;
+    let m = &summary.manifest;
+    let redacted: Vec<String> = m
+        .redaction
+        .counts
+        .0
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    write_out(
+        stdout,
+        &format!(
+            "wrote {} ({} bytes): {} records{}; redacted: {}\n",
+            summary.path.display(),
+            summary.bytes,
+            m.records.included,
+            if m.records.dropped_for_size > 0 {
+                format!(
+                    " ({} older left out to stay under {} bytes)",
+                    m.records.dropped_for_size, m.size_cap_bytes
+                )
+            } else {
+                String::new()
+            },
+            if redacted.is_empty() {
+                "nothing".to_string()
+            } else {
+                redacted.join(", ")
+            }
+        ),
+    )?;
+    Ok(exit::OK)
+}
+
+fn open(path: &Path) -> Result<Bundle, Failure> {
+    Bundle::open(path).map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))
+}
+
+fn verify(path: &Path, stdout: &mut dyn Write) -> Result<u8, Failure> {
+    let bundle = open(path)?;
+    let report = bundle.verify();
+    let mut text = String::new();
+    for name in &report.checked {
+        text.push_str(&format!("checked {name}\n"));
+    }
+    if report.is_ok() {
+        text.push_str(&format!(
+            "{}: sound: {} entries match their SHA-256, no secret pattern found\n",
+            path.display(),
+            report.checked.len()
+        ));
+        write_out(stdout, &text)?;
+        Ok(exit::OK)
+    } else {
+        for problem in &report.problems {
+            text.push_str(&format!("PROBLEM {problem}\n"));
+        }
+        write_out(stdout, &text)?;
+        Ok(exit::ACTION_NEEDED)
+    }
+}
+
+enum Reader {
+    Dir(DirReader),
+    Import(Importer<BufReader<File>>),
+}
+
+/// One source of records, read one record ahead for the merge.
+struct Source {
+    name: Option<String>,
+    reader: Reader,
+    ahead: Option<LogRecord>,
+    records: u64,
+}
+
+impl Source {
+    fn new(name: Option<String>, reader: Reader) -> Self {
+        Source {
+            name,
+            reader,
+            ahead: None,
+            records: 0,
+        }
+    }
+
+    fn peek(&mut self) -> Option<&LogRecord> {
+        if self.ahead.is_none() {
+            self.ahead = match &mut self.reader {
+                Reader::Dir(r) => r.next(),
+                Reader::Import(r) => r.next(),
+            };
+            self.records += u64::from(self.ahead.is_some());
+        }
+        self.ahead.as_ref()
+    }
+
+    fn take(&mut self) -> Option<LogRecord> {
+        self.peek();
+        self.ahead.take()
+    }
+
+    fn summary(self) -> Result<SourceSummary, Failure> {
+        let (kind, details) = match &self.reader {
+            Reader::Dir(r) => {
+                let mut details = serde_json::to_value(r.stats()).expect("stats serialize");
+                details["unreadable_segments"] = r.unreadable().len().into();
+                ("log_directory", details)
+            }
+            Reader::Import(r) => {
+                let stats = r.stats();
+                if let Some(error) = &stats.read_error {
+                    return Err(Failure::bad_input(format!(
+                        "{}: read failed: {error}",
+                        self.name.as_deref().unwrap_or("import")
+                    )));
+                }
+                let kind = match r.format() {
+                    ImportFormat::LogcatThreadtime => "logcat",
+                    ImportFormat::AppleSyslog => "apple_log",
+                };
+                (kind, serde_json::to_value(stats).expect("stats serialize"))
+            }
+        };
+        Ok(SourceSummary {
+            kind: kind.into(),
+            name: self.name,
+            records: self.records,
+            details,
+        })
+    }
+}

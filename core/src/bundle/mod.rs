@@ -1,0 +1,615 @@
+//! The log bundle: one `.zip` a developer can open anywhere.
+//!
+//! ```text
+//! manifest.json    what is inside, why it was made, redaction counts, SHA-256 of every other entry
+//! snapshot.json    the latest device snapshot (when there is one)
+//! diagnosis.json   the engine's diagnosis of it
+//! logs.ndjson      the records, one JSON object a line
+//! logs.txt         the same records as plain text
+//! ```
+//!
+//! Building streams: records are redacted and rendered in chunks, each
+//! chunk compressed on its own into temporary files beside the output, and
+//! the oldest chunks are let go while the total is over the size cap, so
+//! memory stays at one chunk however many records come in, and the newest
+//! records win. The zip is then assembled from the kept pieces (their
+//! deflate streams join into one; their CRCs combine), written to a
+//! temporary name and renamed, so a half-written bundle never looks
+//! complete. Format: `docs/bundle.md`.
+
+pub mod inspect;
+pub mod manifest;
+pub mod zip;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::diagnosis::Diagnosis;
+use crate::logs::record::{now_ms, rfc3339, LogRecord};
+use crate::redact::{RedactionConfig, RedactionCounts, RedactionError, Redactor};
+use crate::snapshot::DeviceSnapshot;
+pub use manifest::{BundleReason, Manifest, SourceSummary, BUNDLE_FORMAT_VERSION};
+use manifest::{DeviceSummary, EntrySummary, RecordSummary, RedactionSummary, TimeRange};
+
+/// Entry names.
+pub const MANIFEST: &str = "manifest.json";
+pub const SNAPSHOT: &str = "snapshot.json";
+pub const DIAGNOSIS: &str = "diagnosis.json";
+pub const LOGS_NDJSON: &str = "logs.ndjson";
+pub const LOGS_TEXT: &str = "logs.txt";
+
+/// The smallest cap that leaves room for records at all.
+pub const MIN_MAX_BYTES: u64 = 64 * 1024;
+
+/// How a bundle is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleOptions {
+    /// The bundle file stays under this (default 5 MiB).
+    pub max_bytes: u64,
+    pub reason: BundleReason,
+    pub redaction: RedactionConfig,
+    /// Deflate level, 0–9 (default 6, as `gzip -6`).
+    pub compression_level: u32,
+}
+
+impl Default for BundleOptions {
+    fn default() -> Self {
+        BundleOptions {
+            max_bytes: 5 * 1024 * 1024,
+            reason: BundleReason::Button,
+            redaction: RedactionConfig::default(),
+            compression_level: 6,
+        }
+    }
+}
+
+/// Why a bundle could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("the size cap of {0} bytes is too small: a bundle needs at least {MIN_MAX_BYTES}")]
+    CapTooSmall(u64),
+    #[error("redaction: {0}")]
+    Redaction(#[from] RedactionError),
+}
+
+/// What building a bundle produced.
+#[derive(Debug, Clone)]
+pub struct BundleSummary {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub manifest: Manifest,
+}
+
+/// Raw bytes of text per chunk: small enough to keep memory flat, large
+/// enough that deflate sees a useful window and the per-piece overhead
+/// (a few bytes of sync flush) is nothing.
+const CHUNK_TEXT_BYTES: usize = 512 * 1024;
+
+/// Room kept for the manifest and the zip's own headers.
+const RESERVED_BYTES: u64 = 24 * 1024;
+
+/// Builds a bundle record by record.
+pub struct BundleWriter {
+    output: PathBuf,
+    work: WorkDir,
+    options: BundleOptions,
+    redactor: Redactor,
+    created_ms: i64,
+    device: DeviceSummary,
+    small_entries: Vec<(&'static str, Vec<u8>)>,
+    chunk: Chunk,
+    chunk_text_bytes: usize,
+    kept: VecDeque<Piece>,
+    kept_compressed: u64,
+    logs_budget: u64,
+    dropped: u64,
+    dropped_first_ms: Option<i64>,
+    dropped_last_ms: Option<i64>,
+    ndjson_parts: PartFile,
+    text_parts: PartFile,
+    sources: Vec<SourceSummary>,
+}
+
+#[derive(Default)]
+struct Chunk {
+    ndjson: Vec<u8>,
+    text: String,
+    records: u64,
+    first_ms: Option<i64>,
+    last_ms: i64,
+    counts: RedactionCounts,
+    by_level: BTreeMap<String, u64>,
+}
+
+/// One compressed chunk, in the two part files.
+struct Piece {
+    records: u64,
+    first_ms: Option<i64>,
+    last_ms: i64,
+    counts: RedactionCounts,
+    by_level: BTreeMap<String, u64>,
+    ndjson: Part,
+    text: Part,
+}
+
+#[derive(Clone)]
+struct Part {
+    offset: u64,
+    compressed: u64,
+    raw: u64,
+    crc: crc32fast::Hasher,
+}
+
+struct PartFile {
+    path: PathBuf,
+    file: File,
+    len: u64,
+}
+
+impl PartFile {
+    fn create(path: PathBuf) -> Result<Self, BundleError> {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|source| BundleError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(PartFile { path, file, len: 0 })
+    }
+
+    fn append(&mut self, raw: &[u8], compressed: &[u8]) -> Result<Part, BundleError> {
+        self.file
+            .write_all(compressed)
+            .map_err(|source| BundleError::Io {
+                path: self.path.clone(),
+                source,
+            })?;
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(raw);
+        let part = Part {
+            offset: self.len,
+            compressed: compressed.len() as u64,
+            raw: raw.len() as u64,
+            crc,
+        };
+        self.len += compressed.len() as u64;
+        Ok(part)
+    }
+}
+
+/// A scratch directory beside the output, removed when dropped.
+struct WorkDir(PathBuf);
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A record as it appears in `logs.ndjson`.
+#[derive(Serialize)]
+struct NdjsonRecord<'a> {
+    ts: &'a str,
+    ts_ms: i64,
+    level: &'static str,
+    tag: &'a str,
+    origin: crate::logs::Origin,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thread: Option<&'a str>,
+    msg: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    fields: BTreeMap<&'a str, &'a str>,
+}
+
+impl BundleWriter {
+    /// Starts a bundle that will be written to `output`.
+    pub fn create(output: &Path, options: BundleOptions) -> Result<Self, BundleError> {
+        if options.max_bytes < MIN_MAX_BYTES {
+            return Err(BundleError::CapTooSmall(options.max_bytes));
+        }
+        let redactor = Redactor::new(options.redaction.clone())?;
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let stem = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let work = parent.join(format!(".{stem}.parts-{}-{}", std::process::id(), now_ms()));
+        fs::create_dir_all(&work).map_err(|source| BundleError::Io {
+            path: work.clone(),
+            source,
+        })?;
+        let work = WorkDir(work);
+        let ndjson_parts = PartFile::create(work.0.join("ndjson.deflate"))?;
+        let text_parts = PartFile::create(work.0.join("text.deflate"))?;
+        let logs_budget = options.max_bytes - RESERVED_BYTES.min(options.max_bytes / 4);
+        Ok(BundleWriter {
+            output: output.to_path_buf(),
+            work,
+            chunk_text_bytes: CHUNK_TEXT_BYTES.min((options.max_bytes / 16) as usize),
+            options,
+            redactor,
+            created_ms: now_ms(),
+            device: DeviceSummary::default(),
+            small_entries: Vec::new(),
+            chunk: Chunk::default(),
+            kept: VecDeque::new(),
+            kept_compressed: 0,
+            logs_budget,
+            dropped: 0,
+            dropped_first_ms: None,
+            dropped_last_ms: None,
+            ndjson_parts,
+            text_parts,
+            sources: Vec::new(),
+        })
+    }
+
+    /// Adds the latest device snapshot, and the diagnosis made from it.
+    pub fn add_snapshot(&mut self, snapshot: &DeviceSnapshot, diagnosis: &Diagnosis) {
+        let d = &snapshot.device;
+        self.device = DeviceSummary {
+            platform: Some(snapshot.platform.as_str().to_string()),
+            model: d.model.clone(),
+            os_version: d.os_version.clone(),
+            app_version: d.app_version.clone(),
+            locale: d.locale.clone(),
+        };
+        let snapshot_json = snapshot.to_json_pretty().into_bytes();
+        let diagnosis_json =
+            serde_json::to_vec_pretty(diagnosis).expect("a diagnosis always serializes");
+        self.small_entries
+            .retain(|(name, _)| *name != SNAPSHOT && *name != DIAGNOSIS);
+        for (name, data) in [(SNAPSHOT, snapshot_json), (DIAGNOSIS, diagnosis_json)] {
+            // Small entries come out of the logs' share of the cap.
+            self.logs_budget = self.logs_budget.saturating_sub(data.len() as u64 / 2 + 128);
+            self.small_entries.push((name, data));
+        }
+    }
+
+    /// Adds one record (redacted on the way in).
+    pub fn add(&mut self, record: &LogRecord) -> Result<(), BundleError> {
+        let chunk = &mut self.chunk;
+        let message = self.redactor.redact(&record.message, &mut chunk.counts);
+        let fields: Vec<(&str, std::borrow::Cow<'_, str>)> = record
+            .fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), self.redactor.redact(v, &mut chunk.counts)))
+            .collect();
+        let ts = rfc3339(record.timestamp_ms);
+        let view = NdjsonRecord {
+            ts: &ts,
+            ts_ms: record.timestamp_ms,
+            level: record.level.as_str(),
+            tag: &record.tag,
+            origin: record.origin,
+            pid: record.pid,
+            tid: record.tid,
+            thread: record.thread.as_deref(),
+            msg: &message,
+            fields: fields.iter().map(|(k, v)| (*k, v.as_ref())).collect(),
+        };
+        serde_json::to_writer(&mut chunk.ndjson, &view).expect("writing to memory cannot fail");
+        chunk.ndjson.push(b'\n');
+        let unchanged = matches!(message, std::borrow::Cow::Borrowed(_))
+            && fields
+                .iter()
+                .all(|(_, v)| matches!(v, std::borrow::Cow::Borrowed(_)));
+        if unchanged {
+            record.write_text(&mut chunk.text);
+        } else {
+            let mut redacted = record.clone();
+            redacted.message = message.into_owned();
+            redacted.fields = fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.into_owned()))
+                .collect();
+            redacted.write_text(&mut chunk.text);
+        }
+        chunk.records += 1;
+        chunk.first_ms.get_or_insert(record.timestamp_ms);
+        chunk.last_ms = record.timestamp_ms;
+        *chunk
+            .by_level
+            .entry(record.level.as_str().to_string())
+            .or_default() += 1;
+        if chunk.text.len() >= self.chunk_text_bytes {
+            self.seal_chunk()?;
+        }
+        Ok(())
+    }
+
+    /// Records where a source's records came from and what reading it
+    /// skipped; goes into the manifest.
+    pub fn add_source(&mut self, source: SourceSummary) {
+        self.sources.push(source);
+    }
+
+    /// Compresses the current chunk (its two forms at once, on two threads)
+    /// and lets the oldest chunks go while over the cap.
+    fn seal_chunk(&mut self) -> Result<(), BundleError> {
+        let chunk = std::mem::take(&mut self.chunk);
+        if chunk.records == 0 {
+            return Ok(());
+        }
+        let level = Compression::new(self.options.compression_level.min(9));
+        let (ndjson_z, text_z) = std::thread::scope(|s| {
+            let ndjson = s.spawn(|| deflate_piece(&chunk.ndjson, level));
+            let text = deflate_piece(chunk.text.as_bytes(), level);
+            (ndjson.join().expect("compression does not panic"), text)
+        });
+        let ndjson = self.ndjson_parts.append(&chunk.ndjson, &ndjson_z)?;
+        let text = self.text_parts.append(chunk.text.as_bytes(), &text_z)?;
+        self.kept_compressed += ndjson.compressed + text.compressed;
+        self.kept.push_back(Piece {
+            records: chunk.records,
+            first_ms: chunk.first_ms,
+            last_ms: chunk.last_ms,
+            counts: chunk.counts,
+            by_level: chunk.by_level,
+            ndjson,
+            text,
+        });
+        while self.kept_compressed > self.logs_budget && self.kept.len() > 1 {
+            let oldest = self.kept.pop_front().expect("more than one piece");
+            self.kept_compressed -= oldest.ndjson.compressed + oldest.text.compressed;
+            self.dropped += oldest.records;
+            if self.dropped_first_ms.is_none() {
+                self.dropped_first_ms = oldest.first_ms;
+            }
+            self.dropped_last_ms = Some(oldest.last_ms);
+        }
+        Ok(())
+    }
+
+    /// Writes the bundle: to a temporary name first, renamed when whole.
+    pub fn finish(mut self) -> Result<BundleSummary, BundleError> {
+        self.seal_chunk()?;
+        let partial = self.work.0.join("bundle.zip.partial");
+        let io_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| BundleError::Io { path, source }
+        };
+        for parts in [&mut self.ndjson_parts, &mut self.text_parts] {
+            parts.file.flush().map_err(io_err(&parts.path))?;
+        }
+
+        let mut entries = Vec::new();
+        let mut zip = zip::ZipWriter::new(
+            BufWriter::new(File::create(&partial).map_err(io_err(&partial))?),
+            self.created_ms,
+        );
+        for (name, data) in &self.small_entries {
+            let compressed = deflate_whole(data, self.options.compression_level);
+            zip.entry(
+                name,
+                crc32fast::hash(data),
+                data.len() as u64,
+                compressed.len() as u64,
+                &mut &compressed[..],
+            )
+            .map_err(io_err(&partial))?;
+            entries.push(EntrySummary {
+                name: name.to_string(),
+                bytes: data.len() as u64,
+                sha256: hex(&Sha256::digest(data)),
+            });
+        }
+        let pieces: Vec<Piece> = self.kept.drain(..).collect();
+        for (name, parts, pick) in [
+            (
+                LOGS_NDJSON,
+                &mut self.ndjson_parts,
+                (|p: &Piece| &p.ndjson) as fn(&Piece) -> &Part,
+            ),
+            (LOGS_TEXT, &mut self.text_parts, |p: &Piece| &p.text),
+        ] {
+            let selected: Vec<Part> = pieces.iter().map(|p| pick(p).clone()).collect();
+            let mut crc = crc32fast::Hasher::new();
+            let mut raw = 0;
+            let mut compressed = FINAL_EMPTY_BLOCK.len() as u64;
+            for part in &selected {
+                crc.combine(&part.crc);
+                raw += part.raw;
+                compressed += part.compressed;
+            }
+            let sha256 = hash_inflated(&mut parts.file, &selected).map_err(io_err(&parts.path))?;
+            let mut stream = PieceReader::new(&mut parts.file, &selected);
+            zip.entry(name, crc.finalize(), raw, compressed, &mut stream)
+                .map_err(io_err(&partial))?;
+            entries.push(EntrySummary {
+                name: name.to_string(),
+                bytes: raw,
+                sha256,
+            });
+        }
+
+        let manifest = self.manifest(&pieces, entries);
+        let manifest_json =
+            serde_json::to_vec_pretty(&manifest).expect("a manifest always serializes");
+        let compressed = deflate_whole(&manifest_json, self.options.compression_level);
+        zip.entry(
+            MANIFEST,
+            crc32fast::hash(&manifest_json),
+            manifest_json.len() as u64,
+            compressed.len() as u64,
+            &mut &compressed[..],
+        )
+        .map_err(io_err(&partial))?;
+        let writer = zip.finish().map_err(io_err(&partial))?;
+        let file = writer.into_inner().map_err(|e| BundleError::Io {
+            path: partial.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(io_err(&partial))?;
+        let bytes = file.metadata().map_err(io_err(&partial))?.len();
+        drop(file);
+        fs::rename(&partial, &self.output).map_err(io_err(&self.output))?;
+        if let Some(parent) = self.output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // Make the rename itself durable; not every platform allows it.
+            let _ = File::open(parent).and_then(|d| d.sync_all());
+        }
+        Ok(BundleSummary {
+            path: self.output.clone(),
+            bytes,
+            manifest,
+        })
+    }
+
+    fn manifest(&self, pieces: &[Piece], entries: Vec<EntrySummary>) -> Manifest {
+        let mut counts = RedactionCounts::default();
+        let mut by_level = BTreeMap::new();
+        let mut included = 0;
+        for piece in pieces {
+            counts.add(&piece.counts);
+            included += piece.records;
+            for (level, n) in &piece.by_level {
+                *by_level.entry(level.clone()).or_default() += n;
+            }
+        }
+        let range = |first: Option<i64>, last: Option<i64>| match (first, last) {
+            (Some(first), Some(last)) => Some(TimeRange {
+                first: rfc3339(first),
+                last: rfc3339(last),
+            }),
+            _ => None,
+        };
+        Manifest {
+            bundle_version: BUNDLE_FORMAT_VERSION,
+            created_at: rfc3339(self.created_ms),
+            generator: format!("pushdoctor {}", env!("CARGO_PKG_VERSION")),
+            reason: self.options.reason,
+            device: self.device.clone(),
+            time_range: range(
+                pieces.first().and_then(|p| p.first_ms),
+                pieces.last().map(|p| p.last_ms),
+            ),
+            records: RecordSummary {
+                included,
+                by_level,
+                dropped_for_size: self.dropped,
+                dropped_time_range: range(self.dropped_first_ms, self.dropped_last_ms),
+            },
+            sources: self.sources.clone(),
+            size_cap_bytes: self.options.max_bytes,
+            redaction: RedactionSummary {
+                total: counts.total(),
+                counts,
+            },
+            entries,
+        }
+    }
+}
+
+/// A final, empty, fixed-Huffman deflate block: what ends a stream whose
+/// pieces were each closed with a sync flush.
+const FINAL_EMPTY_BLOCK: [u8; 2] = [0x03, 0x00];
+
+/// Deflates `data` as a run of non-final blocks ending on a byte boundary,
+/// so independently made pieces concatenate into one valid stream.
+fn deflate_piece(data: &[u8], level: Compression) -> Vec<u8> {
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(Vec::with_capacity(data.len() / 4 + 64), level);
+    encoder
+        .write_all(data)
+        .expect("writing to memory cannot fail");
+    encoder.flush().expect("writing to memory cannot fail");
+    // Take the bytes before the encoder finishes the stream on drop.
+    std::mem::take(encoder.get_mut())
+}
+
+/// Deflates a whole small entry.
+fn deflate_whole(data: &[u8], level: u32) -> Vec<u8> {
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(Vec::new(), Compression::new(level.min(9)));
+    encoder
+        .write_all(data)
+        .expect("writing to memory cannot fail");
+    encoder.finish().expect("writing to memory cannot fail")
+}
+
+/// The selected pieces of a part file, then the final block, as one stream.
+struct PieceReader<'a> {
+    file: &'a mut File,
+    parts: std::slice::Iter<'a, Part>,
+    remaining: u64,
+    tail: &'static [u8],
+}
+
+impl<'a> PieceReader<'a> {
+    fn new(file: &'a mut File, parts: &'a [Part]) -> Self {
+        PieceReader {
+            file,
+            parts: parts.iter(),
+            remaining: 0,
+            tail: &FINAL_EMPTY_BLOCK,
+        }
+    }
+}
+
+impl Read for PieceReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.remaining == 0 {
+            match self.parts.next() {
+                Some(part) => {
+                    self.file.seek(SeekFrom::Start(part.offset))?;
+                    self.remaining = part.compressed;
+                }
+                None => {
+                    let n = self.tail.len().min(buf.len());
+                    buf[..n].copy_from_slice(&self.tail[..n]);
+                    self.tail = &self.tail[n..];
+                    return Ok(n);
+                }
+            }
+        }
+        let want = buf.len().min(self.remaining as usize);
+        let n = self.file.read(&mut buf[..want])?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "a compressed piece ended early",
+            ));
+        }
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+/// SHA-256 of what the pieces inflate to.
+fn hash_inflated(file: &mut File, parts: &[Part]) -> io::Result<String> {
+    let mut inflater =
+        flate2::read::DeflateDecoder::new(io::BufReader::new(PieceReader::new(file, parts)));
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        let n = inflater.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
