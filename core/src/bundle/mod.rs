@@ -115,7 +115,110 @@ pub struct BundleWriter {
     dropped_last_ms: Option<i64>,
     ndjson_parts: PartFile,
     text_parts: PartFile,
+    ndjson_worker: Worker,
+    text_worker: Worker,
+    in_flight: VecDeque<ChunkMeta>,
     sources: Vec<SourceSummary>,
+}
+
+/// A chunk whose two forms are being compressed.
+struct ChunkMeta {
+    records: u64,
+    first_ms: Option<i64>,
+    last_ms: i64,
+    counts: RedactionCounts,
+    by_level: BTreeMap<String, u64>,
+}
+
+/// A compression thread: chunks in, compressed pieces out, in order. At
+/// most one chunk waits while one is compressed, so memory stays bounded
+/// while the caller renders the next chunk in parallel.
+struct Worker {
+    jobs: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    results: std::sync::mpsc::Receiver<Compressed>,
+    ready: Option<Compressed>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// One compressed piece and what the zip needs to know of its raw bytes.
+struct Compressed {
+    raw: u64,
+    crc: crc32fast::Hasher,
+    data: Vec<u8>,
+}
+
+impl Worker {
+    fn spawn(name: &str, level: Compression) -> Result<Self, BundleError> {
+        let (jobs, inbox) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        let (outbox, results) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name(format!("pushdoctor-bundle-{name}"))
+            .spawn(move || {
+                for raw in inbox {
+                    let mut crc = crc32fast::Hasher::new();
+                    crc.update(&raw);
+                    let data = deflate_piece(&raw, level);
+                    if outbox.send(Compressed { raw: raw.len() as u64, crc, data }).is_err() {
+                        return;
+                    }
+                }
+            })
+            .map_err(|source| BundleError::Io {
+                path: PathBuf::from(name),
+                source,
+            })?;
+        Ok(Worker {
+            jobs: Some(jobs),
+            results,
+            ready: None,
+            thread: Some(thread),
+        })
+    }
+
+    fn send(&self, raw: Vec<u8>) -> Result<(), BundleError> {
+        self.jobs
+            .as_ref()
+            .expect("jobs are sent before the worker is dropped")
+            .send(raw)
+            .map_err(|_| worker_stopped())
+    }
+
+    /// Whether the oldest outstanding piece is ready (waiting for it with
+    /// `wait`). The piece stays held until [`Worker::take`].
+    fn result(&mut self, wait: bool) -> Result<Option<()>, BundleError> {
+        if self.ready.is_none() {
+            self.ready = if wait {
+                Some(self.results.recv().map_err(|_| worker_stopped())?)
+            } else {
+                match self.results.try_recv() {
+                    Ok(piece) => Some(piece),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => return Err(worker_stopped()),
+                }
+            };
+        }
+        Ok(self.ready.as_ref().map(|_| ()))
+    }
+
+    fn take(&mut self, (): ()) -> Compressed {
+        self.ready.take().expect("a piece is ready")
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.jobs.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn worker_stopped() -> BundleError {
+    BundleError::Io {
+        path: PathBuf::from("compression thread"),
+        source: io::Error::other("the compression thread stopped"),
+    }
 }
 
 #[derive(Default)]
@@ -169,22 +272,18 @@ impl PartFile {
         Ok(PartFile { path, file, len: 0 })
     }
 
-    fn append(&mut self, raw: &[u8], compressed: &[u8]) -> Result<Part, BundleError> {
-        self.file
-            .write_all(compressed)
-            .map_err(|source| BundleError::Io {
-                path: self.path.clone(),
-                source,
-            })?;
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(raw);
+    fn append(&mut self, piece: Compressed) -> Result<Part, BundleError> {
+        self.file.write_all(&piece.data).map_err(|source| BundleError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
         let part = Part {
             offset: self.len,
-            compressed: compressed.len() as u64,
-            raw: raw.len() as u64,
-            crc,
+            compressed: piece.data.len() as u64,
+            raw: piece.raw,
+            crc: piece.crc,
         };
-        self.len += compressed.len() as u64;
+        self.len += piece.data.len() as u64;
         Ok(part)
     }
 }
@@ -241,6 +340,9 @@ impl BundleWriter {
         let ndjson_parts = PartFile::create(work.0.join("ndjson.deflate"))?;
         let text_parts = PartFile::create(work.0.join("text.deflate"))?;
         let logs_budget = options.max_bytes - RESERVED_BYTES.min(options.max_bytes / 4);
+        let level = Compression::new(options.compression_level.min(9));
+        let ndjson_worker = Worker::spawn("ndjson", level)?;
+        let text_worker = Worker::spawn("text", level)?;
         Ok(BundleWriter {
             output: output.to_path_buf(),
             work,
@@ -259,6 +361,9 @@ impl BundleWriter {
             dropped_last_ms: None,
             ndjson_parts,
             text_parts,
+            ndjson_worker,
+            text_worker,
+            in_flight: VecDeque::new(),
             sources: Vec::new(),
         })
     }
@@ -343,39 +448,58 @@ impl BundleWriter {
         self.sources.push(source);
     }
 
-    /// Compresses the current chunk (its two forms at once, on two threads)
-    /// and lets the oldest chunks go while over the cap.
+    /// Hands the current chunk's two forms to the compression threads and
+    /// takes in whatever they have finished.
     fn seal_chunk(&mut self) -> Result<(), BundleError> {
         let chunk = std::mem::take(&mut self.chunk);
         if chunk.records == 0 {
             return Ok(());
         }
-        let level = Compression::new(self.options.compression_level.min(9));
-        let (ndjson_z, text_z) = std::thread::scope(|s| {
-            let ndjson = s.spawn(|| deflate_piece(&chunk.ndjson, level));
-            let text = deflate_piece(chunk.text.as_bytes(), level);
-            (ndjson.join().expect("compression does not panic"), text)
-        });
-        let ndjson = self.ndjson_parts.append(&chunk.ndjson, &ndjson_z)?;
-        let text = self.text_parts.append(chunk.text.as_bytes(), &text_z)?;
-        self.kept_compressed += ndjson.compressed + text.compressed;
-        self.kept.push_back(Piece {
+        self.ndjson_worker.send(chunk.ndjson)?;
+        self.text_worker.send(chunk.text.into_bytes())?;
+        self.in_flight.push_back(ChunkMeta {
             records: chunk.records,
             first_ms: chunk.first_ms,
             last_ms: chunk.last_ms,
             counts: chunk.counts,
             by_level: chunk.by_level,
-            ndjson,
-            text,
         });
-        while self.kept_compressed > self.logs_budget && self.kept.len() > 1 {
-            let oldest = self.kept.pop_front().expect("more than one piece");
-            self.kept_compressed -= oldest.ndjson.compressed + oldest.text.compressed;
-            self.dropped += oldest.records;
-            if self.dropped_first_ms.is_none() {
-                self.dropped_first_ms = oldest.first_ms;
+        self.collect(false)
+    }
+
+    /// Appends finished chunks to the part files, oldest first; with
+    /// `wait`, until none is left in flight.
+    fn collect(&mut self, wait: bool) -> Result<(), BundleError> {
+        while !self.in_flight.is_empty() {
+            // Each worker hands back its pieces in order; a piece that is
+            // ready waits in its worker until its twin is ready too.
+            let (Some(ndjson), Some(text)) = (self.ndjson_worker.result(wait)?, self.text_worker.result(wait)?)
+            else {
+                return Ok(());
+            };
+            let (ndjson, text) = (self.ndjson_worker.take(ndjson), self.text_worker.take(text));
+            let meta = self.in_flight.pop_front().expect("a chunk in flight");
+            let ndjson = self.ndjson_parts.append(ndjson)?;
+            let text = self.text_parts.append(text)?;
+            self.kept_compressed += ndjson.compressed + text.compressed;
+            self.kept.push_back(Piece {
+                records: meta.records,
+                first_ms: meta.first_ms,
+                last_ms: meta.last_ms,
+                counts: meta.counts,
+                by_level: meta.by_level,
+                ndjson,
+                text,
+            });
+            while self.kept_compressed > self.logs_budget && self.kept.len() > 1 {
+                let oldest = self.kept.pop_front().expect("more than one piece");
+                self.kept_compressed -= oldest.ndjson.compressed + oldest.text.compressed;
+                self.dropped += oldest.records;
+                if self.dropped_first_ms.is_none() {
+                    self.dropped_first_ms = oldest.first_ms;
+                }
+                self.dropped_last_ms = Some(oldest.last_ms);
             }
-            self.dropped_last_ms = Some(oldest.last_ms);
         }
         Ok(())
     }
@@ -383,6 +507,7 @@ impl BundleWriter {
     /// Writes the bundle: to a temporary name first, renamed when whole.
     pub fn finish(mut self) -> Result<BundleSummary, BundleError> {
         self.seal_chunk()?;
+        self.collect(true)?;
         let partial = self.work.0.join("bundle.zip.partial");
         let io_err = |path: &Path| {
             let path = path.to_path_buf();

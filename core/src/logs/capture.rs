@@ -97,6 +97,9 @@ struct Shared {
     truncated: AtomicU64,
     chunks_written: AtomicU64,
     last_write_error: Mutex<Option<String>>,
+    /// `std::process::id()` is a system call each time; it cannot change
+    /// under a running capture (apps do not fork).
+    pid: u32,
 }
 
 /// The capture logger. Cheap to share (`Arc`), safe from any thread.
@@ -136,6 +139,7 @@ impl Capture {
             truncated: AtomicU64::new(0),
             chunks_written: AtomicU64::new(0),
             last_write_error: Mutex::new(None),
+            pid: std::process::id(),
         });
         let writer_shared = Arc::clone(&shared);
         let writer = std::thread::Builder::new()
@@ -214,7 +218,7 @@ impl Capture {
         frames.extend_from_slice(&timestamp_ms.to_le_bytes());
         frames.push(level as u8);
         frames.push(Origin::Rust as u8);
-        frames.extend_from_slice(&std::process::id().to_le_bytes());
+        frames.extend_from_slice(&self.shared.pid.to_le_bytes());
         frames.extend_from_slice(&u32::MAX.to_le_bytes());
         segment::put_str16(frames, record.target());
         match thread.name() {

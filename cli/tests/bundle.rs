@@ -1,0 +1,114 @@
+//! `pushdoctor bundle` as a process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pushdoctor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pushdoctor")).args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn work_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bundle-cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write_logcat(dir: &Path) -> PathBuf {
+    let path = dir.join("logcat.txt");
+    let mut text = String::from("--------- beginning of main\n");
+    for i in 0..500 {
+        text.push_str(&format!(
+            "03-17 16:13:{:02}.{:03}  1702  2395 {} Accept: attempt {i} got HTTP 503 after 120ms\n",
+            i % 60,
+            i % 1000,
+            if i % 7 == 0 { 'E' } else { 'I' }
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn create_verify_show() {
+    let dir = work_dir("cvs");
+    let logcat = write_logcat(&dir);
+    let out = dir.join("bundle.zip");
+    let snapshot = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/snapshots/accept-multiple-retries.json");
+    let created = pushdoctor(&["bundle", "create", "-o", s(&out), "--logcat", s(&logcat), "--snapshot", snapshot, "--year", "2026", "--reason", "repeated-accept-failures"]);
+    assert_eq!(created.status.code(), Some(0), "{}", text(&created.stderr));
+    assert!(text(&created.stdout).contains("500 records"), "{}", text(&created.stdout));
+
+    let verified = pushdoctor(&["bundle", "verify", s(&out)]);
+    assert_eq!(verified.status.code(), Some(0), "{}{}", text(&verified.stdout), text(&verified.stderr));
+    assert!(text(&verified.stdout).contains("sound: 4 entries"));
+
+    let shown = pushdoctor(&["bundle", "show", s(&out), "--last", "3"]);
+    assert_eq!(shown.status.code(), Some(0));
+    let report = text(&shown.stdout);
+    assert!(report.contains("(repeated_accept_failures)"), "{report}");
+    assert!(report.contains("Errors and warnings (72; the last 3 shown)"), "{report}");
+    assert!(report.contains("Scenario:   Push Received — Accept Not Responding"), "{report}");
+
+    // Damage one byte in the middle: verify says so, exit 1.
+    let mut bytes = std::fs::read(&out).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0xff;
+    std::fs::write(&out, &bytes).unwrap();
+    let verified = pushdoctor(&["bundle", "verify", s(&out)]);
+    assert_eq!(verified.status.code(), Some(1), "{}", text(&verified.stdout));
+    assert!(text(&verified.stdout).contains("PROBLEM"));
+}
+
+#[test]
+fn bad_input_exits_2_and_writes_nothing() {
+    let dir = work_dir("bad");
+    let out = dir.join("never.zip");
+    let missing = pushdoctor(&["bundle", "create", "-o", s(&out), "--logcat", "/nonexistent/logcat.txt"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("/nonexistent/logcat.txt: cannot read"), "{}", text(&missing.stderr));
+    let nothing = pushdoctor(&["bundle", "create", "-o", s(&out)]);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(text(&nothing.stderr).contains("nothing to bundle"));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no output, no scratch files");
+
+    let junk = dir.join("junk.zip");
+    std::fs::write(&junk, b"PK\x03\x04 but not really").unwrap();
+    for command in ["verify", "show"] {
+        let out = pushdoctor(&["bundle", command, s(&junk)]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(text(&out.stderr).contains("not a bundle"), "{}", text(&out.stderr));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_log_directory_from_the_capture_logger_bundles() {
+    use pushdoctor_core::logs::{Capture, CaptureConfig, Level, LogRecord, Origin};
+    let dir = work_dir("logdir");
+    let logs = dir.join("logs");
+    {
+        let capture = Capture::start(CaptureConfig {
+            directory: Some(logs.clone()),
+            platform_sink: false,
+            ..CaptureConfig::default()
+        })
+        .unwrap();
+        for i in 0..100 {
+            capture.record(&LogRecord::new(1_790_000_000_000 + i, Level::Info, "Push", format!("push {i} received"), Origin::App));
+        }
+        capture.shutdown();
+    }
+    let out = dir.join("b.zip");
+    let created = pushdoctor(&["bundle", "create", "-o", s(&out), "--logs", s(&logs)]);
+    assert_eq!(created.status.code(), Some(0), "{}", text(&created.stderr));
+    assert!(text(&created.stdout).contains("100 records"));
+}
