@@ -26,7 +26,8 @@ const MIB: u64 = 1024 * 1024;
 fn main() {
     // `cargo test --benches` runs this once as a test: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/loghub/Android_2k.log");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/loghub/Android_2k.log");
     let Ok(sample_text) = fs::read(&sample) else {
         eprintln!(
             "bundle bench: SKIPPED: {} is absent (the loghub samples live in shared/ beside the repository)",
@@ -36,7 +37,11 @@ fn main() {
     };
     let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bundle-bench");
     fs::create_dir_all(&work).unwrap();
-    let sizes: &[u64] = if quick { &[MIB] } else { &[10 * MIB, 100 * MIB] };
+    let sizes: &[u64] = if quick {
+        &[MIB]
+    } else {
+        &[10 * MIB, 100 * MIB]
+    };
     let gzip = Command::new("gzip").arg("--version").output().is_ok();
     if !gzip {
         eprintln!("bundle bench: gzip is not installed: the baseline cannot be measured (apt-get install gzip)");
@@ -57,7 +62,12 @@ fn main() {
                 gz.display()
             )));
             let gz_size = fs::metadata(&gz).unwrap().len();
-            format!("{:.2} s, {:.1} MiB/s, {}", run.wall.as_secs_f64(), mib / run.wall.as_secs_f64(), human(gz_size))
+            format!(
+                "{:.2} s, {:.1} MiB/s, {}",
+                run.wall.as_secs_f64(),
+                mib / run.wall.as_secs_f64(),
+                human(gz_size)
+            )
         } else {
             "n/a".into()
         };
@@ -99,7 +109,15 @@ fn main() {
 fn bundle(input: &Path, output: &Path, max_bytes: u64) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pushdoctor"));
     command
-        .args(["bundle", "create", "--year", "2017", "--max-bytes", &max_bytes.to_string(), "-o"])
+        .args([
+            "bundle",
+            "create",
+            "--year",
+            "2017",
+            "--max-bytes",
+            &max_bytes.to_string(),
+            "-o",
+        ])
         .arg(output)
         .arg("--logcat")
         .arg(input);
@@ -126,14 +144,20 @@ struct Run {
 /// kernel (wait4's rusage), so each run's peak is its own.
 fn measure(command: &mut Command) -> Run {
     let start = Instant::now();
-    let child = command.stdout(Stdio::null()).spawn().expect("the command starts");
+    let child = command
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the command starts");
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waits for our own child; `status` and `usage` are valid for writes.
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "the command failed: {command:?}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "the command failed: {command:?}"
+    );
     Run {
         wall,
         max_rss: usage.ru_maxrss as u64 * 1024,

@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn pushdoctor(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pushdoctor")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_pushdoctor"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -12,7 +15,9 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn work_dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bundle-cli").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("bundle-cli")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -42,21 +47,53 @@ fn create_verify_show() {
     let dir = work_dir("cvs");
     let logcat = write_logcat(&dir);
     let out = dir.join("bundle.zip");
-    let snapshot = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/snapshots/accept-multiple-retries.json");
-    let created = pushdoctor(&["bundle", "create", "-o", s(&out), "--logcat", s(&logcat), "--snapshot", snapshot, "--year", "2026", "--reason", "repeated-accept-failures"]);
+    let snapshot = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/snapshots/accept-multiple-retries.json"
+    );
+    let created = pushdoctor(&[
+        "bundle",
+        "create",
+        "-o",
+        s(&out),
+        "--logcat",
+        s(&logcat),
+        "--snapshot",
+        snapshot,
+        "--year",
+        "2026",
+        "--reason",
+        "repeated-accept-failures",
+    ]);
     assert_eq!(created.status.code(), Some(0), "{}", text(&created.stderr));
-    assert!(text(&created.stdout).contains("500 records"), "{}", text(&created.stdout));
+    assert!(
+        text(&created.stdout).contains("500 records"),
+        "{}",
+        text(&created.stdout)
+    );
 
     let verified = pushdoctor(&["bundle", "verify", s(&out)]);
-    assert_eq!(verified.status.code(), Some(0), "{}{}", text(&verified.stdout), text(&verified.stderr));
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}{}",
+        text(&verified.stdout),
+        text(&verified.stderr)
+    );
     assert!(text(&verified.stdout).contains("sound: 4 entries"));
 
     let shown = pushdoctor(&["bundle", "show", s(&out), "--last", "3"]);
     assert_eq!(shown.status.code(), Some(0));
     let report = text(&shown.stdout);
     assert!(report.contains("(repeated_accept_failures)"), "{report}");
-    assert!(report.contains("Errors and warnings (72; the last 3 shown)"), "{report}");
-    assert!(report.contains("Scenario:   Push Received — Accept Not Responding"), "{report}");
+    assert!(
+        report.contains("Errors and warnings (72; the last 3 shown)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Scenario:   Push Received — Accept Not Responding"),
+        "{report}"
+    );
 
     // Damage one byte in the middle: verify says so, exit 1.
     let mut bytes = std::fs::read(&out).unwrap();
@@ -64,7 +101,12 @@ fn create_verify_show() {
     bytes[at] ^= 0xff;
     std::fs::write(&out, &bytes).unwrap();
     let verified = pushdoctor(&["bundle", "verify", s(&out)]);
-    assert_eq!(verified.status.code(), Some(1), "{}", text(&verified.stdout));
+    assert_eq!(
+        verified.status.code(),
+        Some(1),
+        "{}",
+        text(&verified.stdout)
+    );
     assert!(text(&verified.stdout).contains("PROBLEM"));
 }
 
@@ -72,20 +114,39 @@ fn create_verify_show() {
 fn bad_input_exits_2_and_writes_nothing() {
     let dir = work_dir("bad");
     let out = dir.join("never.zip");
-    let missing = pushdoctor(&["bundle", "create", "-o", s(&out), "--logcat", "/nonexistent/logcat.txt"]);
+    let missing = pushdoctor(&[
+        "bundle",
+        "create",
+        "-o",
+        s(&out),
+        "--logcat",
+        "/nonexistent/logcat.txt",
+    ]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(text(&missing.stderr).contains("/nonexistent/logcat.txt: cannot read"), "{}", text(&missing.stderr));
+    assert!(
+        text(&missing.stderr).contains("/nonexistent/logcat.txt: cannot read"),
+        "{}",
+        text(&missing.stderr)
+    );
     let nothing = pushdoctor(&["bundle", "create", "-o", s(&out)]);
     assert_eq!(nothing.status.code(), Some(2));
     assert!(text(&nothing.stderr).contains("nothing to bundle"));
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no output, no scratch files");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "no output, no scratch files"
+    );
 
     let junk = dir.join("junk.zip");
     std::fs::write(&junk, b"PK\x03\x04 but not really").unwrap();
     for command in ["verify", "show"] {
         let out = pushdoctor(&["bundle", command, s(&junk)]);
         assert_eq!(out.status.code(), Some(2), "{command}");
-        assert!(text(&out.stderr).contains("not a bundle"), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("not a bundle"),
+            "{}",
+            text(&out.stderr)
+        );
         assert!(out.stdout.is_empty());
     }
 }
@@ -103,7 +164,13 @@ fn a_log_directory_from_the_capture_logger_bundles() {
         })
         .unwrap();
         for i in 0..100 {
-            capture.record(&LogRecord::new(1_790_000_000_000 + i, Level::Info, "Push", format!("push {i} received"), Origin::App));
+            capture.record(&LogRecord::new(
+                1_790_000_000_000 + i,
+                Level::Info,
+                "Push",
+                format!("push {i} received"),
+                Origin::App,
+            ));
         }
         capture.shutdown();
     }

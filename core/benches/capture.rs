@@ -44,7 +44,13 @@ fn baseline_format_into_reused_buffer(bencher: divan::Bencher) {
         .with_inputs(|| String::with_capacity(128))
         .bench_local_refs(|buf| {
             buf.clear();
-            let _ = write!(buf, "accept attempt {} for request {} took {}ms", black_box(3), black_box("a1b2c3"), black_box(120));
+            let _ = write!(
+                buf,
+                "accept attempt {} for request {} took {}ms",
+                black_box(3),
+                black_box("a1b2c3"),
+                black_box(120)
+            );
             black_box(&buf);
         });
 }
@@ -52,6 +58,11 @@ fn baseline_format_into_reused_buffer(bencher: divan::Bencher) {
 #[divan::bench(threads = [1, 2], sample_size = 64)]
 fn log_info_into_capture(bencher: divan::Bencher) {
     bencher.bench(|| {
-        log::info!("accept attempt {} for request {} took {}ms", black_box(3), black_box("a1b2c3"), black_box(120));
+        log::info!(
+            "accept attempt {} for request {} took {}ms",
+            black_box(3),
+            black_box("a1b2c3"),
+            black_box(120)
+        );
     });
 }

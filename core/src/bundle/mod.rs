@@ -158,7 +158,14 @@ impl Worker {
                     let mut crc = crc32fast::Hasher::new();
                     crc.update(&raw);
                     let data = deflate_piece(&raw, level);
-                    if outbox.send(Compressed { raw: raw.len() as u64, crc, data }).is_err() {
+                    if outbox
+                        .send(Compressed {
+                            raw: raw.len() as u64,
+                            crc,
+                            data,
+                        })
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -193,7 +200,9 @@ impl Worker {
                 match self.results.try_recv() {
                     Ok(piece) => Some(piece),
                     Err(std::sync::mpsc::TryRecvError::Empty) => None,
-                    Err(std::sync::mpsc::TryRecvError::Disconnected) => return Err(worker_stopped()),
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                        return Err(worker_stopped())
+                    }
                 }
             };
         }
@@ -273,10 +282,12 @@ impl PartFile {
     }
 
     fn append(&mut self, piece: Compressed) -> Result<Part, BundleError> {
-        self.file.write_all(&piece.data).map_err(|source| BundleError::Io {
-            path: self.path.clone(),
-            source,
-        })?;
+        self.file
+            .write_all(&piece.data)
+            .map_err(|source| BundleError::Io {
+                path: self.path.clone(),
+                source,
+            })?;
         let part = Part {
             offset: self.len,
             compressed: piece.data.len() as u64,
@@ -473,8 +484,10 @@ impl BundleWriter {
         while !self.in_flight.is_empty() {
             // Each worker hands back its pieces in order; a piece that is
             // ready waits in its worker until its twin is ready too.
-            let (Some(ndjson), Some(text)) = (self.ndjson_worker.result(wait)?, self.text_worker.result(wait)?)
-            else {
+            let (Some(ndjson), Some(text)) = (
+                self.ndjson_worker.result(wait)?,
+                self.text_worker.result(wait)?,
+            ) else {
                 return Ok(());
             };
             let (ndjson, text) = (self.ndjson_worker.take(ndjson), self.text_worker.take(text));

@@ -1,12 +1,14 @@
 //! The logger: every record goes to the platform's log and into a bounded
 //! buffer that a writer thread persists, chunk by chunk.
 //!
-//! A log call costs what formatting the message costs plus a short lock: the
-//! record is encoded straight into the pending buffer under a mutex, and the
-//! writer thread swaps that buffer out and writes it. The caller never waits
-//! on disk. The pending buffer is bounded: when the writer cannot keep up
-//! (a stalled disk), new records are dropped and counted instead of
-//! growing memory or blocking the app.
+//! A log call costs what formatting the message costs plus a few
+//! nanoseconds: the record is encoded straight into a buffer of the calling
+//! thread's own (its lock is only ever contended by the writer's swap), and
+//! the writer thread swaps those buffers out, merges them by time and
+//! writes one chunk. The caller never waits on disk, and threads logging at
+//! once do not queue on one lock. Each thread's buffer is bounded: when the
+//! writer cannot keep up (a stalled disk), new records are dropped and
+//! counted instead of growing memory or blocking the app.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -73,24 +75,52 @@ pub struct CaptureStats {
     pub chunks_written: u64,
 }
 
-struct Pending {
-    frames: Vec<u8>,
-    records: u32,
-    /// Flush requests made / served, so `flush` can wait for its own.
+/// Flush requests made and served, so `flush` can wait for its own.
+struct Control {
     requested: u64,
     served: u64,
+    /// A thread's buffer is half full: write now, not at the next tick.
+    wake: bool,
     shutdown: bool,
 }
 
+/// Records one thread has logged and the writer has not yet taken.
+#[derive(Default)]
+struct Frames {
+    bytes: Vec<u8>,
+    records: u32,
+    /// Records this thread has captured, ever: counted here rather than in
+    /// a shared atomic, whose cache line threads would fight over.
+    captured: u64,
+}
+
+/// One thread's buffer, shared with the writer.
+#[derive(Default)]
+struct ThreadBuffer {
+    frames: Mutex<Frames>,
+}
+
+static NEXT_CAPTURE_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// This thread's buffers, one per live capture (normally one).
+    static BUFFERS: std::cell::RefCell<Vec<(u64, Arc<ThreadBuffer>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 struct Shared {
+    id: u64,
     config: CaptureConfig,
-    pending: Mutex<Pending>,
+    control: Mutex<Control>,
+    /// Every thread's buffer, for the writer.
+    buffers: Mutex<Vec<Arc<ThreadBuffer>>>,
     /// Wakes the writer (a flush request, a full-ish buffer, shutdown).
     wake_writer: Condvar,
     /// Wakes callers of `flush`.
     flushed: Condvar,
     store: Mutex<Store>,
     sink: PlatformSink,
+    /// Records captured by threads that have ended (live threads count in
+    /// their own buffers).
     captured: AtomicU64,
     dropped_backlog: AtomicU64,
     dropped_write: AtomicU64,
@@ -121,13 +151,14 @@ impl Capture {
             None => Store::Memory(MemoryStore::new(config.max_total_bytes)),
         };
         let shared = Arc::new(Shared {
-            pending: Mutex::new(Pending {
-                frames: Vec::with_capacity(16 * 1024),
-                records: 0,
+            id: NEXT_CAPTURE_ID.fetch_add(1, Ordering::Relaxed),
+            control: Mutex::new(Control {
                 requested: 0,
                 served: 0,
+                wake: false,
                 shutdown: false,
             }),
+            buffers: Mutex::new(Vec::new()),
             wake_writer: Condvar::new(),
             flushed: Condvar::new(),
             store: Mutex::new(store),
@@ -163,26 +194,21 @@ impl Capture {
         }
         self.shared.sink.write(record);
         let max = self.shared.config.max_message_bytes;
-        let mut pending = lock(&self.shared.pending);
-        if pending.frames.len() + record.message.len().min(max) + record.tag.len() + 64
-            > self.shared.config.max_pending_bytes
-        {
-            drop(pending);
-            self.shared.dropped_backlog.fetch_add(1, Ordering::Relaxed);
-            return;
-        }
-        if record.message.len() > max {
-            let mut cut = record.clone();
-            cut.message = cut_message(&record.message, max);
-            segment::encode_frame(&mut pending.frames, &cut);
-            self.shared.truncated.fetch_add(1, Ordering::Relaxed);
-        } else {
-            segment::encode_frame(&mut pending.frames, record);
-        }
-        self.accepted(pending);
+        let needed = record.message.len().min(max) + record.tag.len() + 64;
+        self.with_frames(needed, |frames| {
+            if record.message.len() > max {
+                let mut cut = record.clone();
+                cut.message = cut_message(&record.message, max);
+                segment::encode_frame(&mut frames.bytes, &cut);
+                self.shared.truncated.fetch_add(1, Ordering::Relaxed);
+            } else {
+                segment::encode_frame(&mut frames.bytes, record);
+            }
+        });
     }
 
-    /// Captures several records at once (one lock for the batch).
+    /// Captures several records, such as a batch forwarded from Kotlin or
+    /// Swift in one call (one crossing of the FFI for many records).
     pub fn record_batch(&self, records: &[LogRecord]) {
         for record in records {
             self.record(record);
@@ -206,50 +232,73 @@ impl Capture {
             owned.thread = thread.name().map(str::to_string);
             self.shared.sink.write(&owned);
         }
-        let mut pending = lock(&self.shared.pending);
-        if pending.frames.len() + 512 > self.shared.config.max_pending_bytes {
-            drop(pending);
-            self.shared.dropped_backlog.fetch_add(1, Ordering::Relaxed);
-            return;
-        }
-        let frames = &mut pending.frames;
-        let start = frames.len();
-        frames.extend_from_slice(&[0; 4]);
-        frames.extend_from_slice(&timestamp_ms.to_le_bytes());
-        frames.push(level as u8);
-        frames.push(Origin::Rust as u8);
-        frames.extend_from_slice(&self.shared.pid.to_le_bytes());
-        frames.extend_from_slice(&u32::MAX.to_le_bytes());
-        segment::put_str16(frames, record.target());
-        match thread.name() {
-            Some(name) => segment::put_str16(frames, name),
-            None => frames.extend_from_slice(&u16::MAX.to_le_bytes()),
-        }
-        let len_at = frames.len();
-        frames.extend_from_slice(&[0; 4]);
-        let _ = write!(frames, "{}", record.args());
-        let mut message_len = frames.len() - len_at - 4;
-        let max = self.shared.config.max_message_bytes;
-        if message_len > max {
-            let message = String::from_utf8_lossy(&frames[len_at + 4..]).into_owned();
-            frames.truncate(len_at + 4);
-            frames.extend_from_slice(cut_message(&message, max).as_bytes());
-            message_len = frames.len() - len_at - 4;
-            self.shared.truncated.fetch_add(1, Ordering::Relaxed);
-        }
-        frames[len_at..len_at + 4].copy_from_slice(&(message_len as u32).to_le_bytes());
-        encode_kv(frames, record.key_values());
-        segment::finish_frame(frames, start);
-        self.accepted(pending);
+        self.with_frames(512, |pending| {
+            let frames = &mut pending.bytes;
+            let start = frames.len();
+            frames.extend_from_slice(&[0; 4]);
+            frames.extend_from_slice(&timestamp_ms.to_le_bytes());
+            frames.push(level as u8);
+            frames.push(Origin::Rust as u8);
+            frames.extend_from_slice(&self.shared.pid.to_le_bytes());
+            frames.extend_from_slice(&u32::MAX.to_le_bytes());
+            segment::put_str16(frames, record.target());
+            match thread.name() {
+                Some(name) => segment::put_str16(frames, name),
+                None => frames.extend_from_slice(&u16::MAX.to_le_bytes()),
+            }
+            let len_at = frames.len();
+            frames.extend_from_slice(&[0; 4]);
+            let _ = write!(frames, "{}", record.args());
+            let mut message_len = frames.len() - len_at - 4;
+            let max = self.shared.config.max_message_bytes;
+            if message_len > max {
+                let message = String::from_utf8_lossy(&frames[len_at + 4..]).into_owned();
+                frames.truncate(len_at + 4);
+                frames.extend_from_slice(cut_message(&message, max).as_bytes());
+                message_len = frames.len() - len_at - 4;
+                self.shared.truncated.fetch_add(1, Ordering::Relaxed);
+            }
+            frames[len_at..len_at + 4].copy_from_slice(&(message_len as u32).to_le_bytes());
+            encode_kv(frames, record.key_values());
+            segment::finish_frame(frames, start);
+        });
     }
 
-    fn accepted(&self, mut pending: MutexGuard<'_, Pending>) {
-        pending.records += 1;
-        let wake = pending.frames.len() >= self.shared.config.max_pending_bytes / 2;
-        drop(pending);
-        self.shared.captured.fetch_add(1, Ordering::Relaxed);
-        if wake {
-            self.shared.wake_writer.notify_one();
+    /// Runs `encode` on this thread's buffer when `needed` more bytes fit,
+    /// and counts the record either way.
+    fn with_frames(&self, needed: usize, encode: impl FnOnce(&mut Frames)) {
+        let cap = self.shared.config.max_pending_bytes;
+        let outcome = BUFFERS.with(|buffers| {
+            let mut buffers = buffers.borrow_mut();
+            let index = match buffers.iter().position(|(id, _)| *id == self.shared.id) {
+                Some(index) => index,
+                None => {
+                    // First record of this thread for this capture.
+                    let buffer = Arc::new(ThreadBuffer::default());
+                    lock(&self.shared.buffers).push(Arc::clone(&buffer));
+                    buffers.push((self.shared.id, buffer));
+                    buffers.len() - 1
+                }
+            };
+            let mut frames = lock(&buffers[index].1.frames);
+            if frames.bytes.len() + needed > cap {
+                return None;
+            }
+            encode(&mut frames);
+            frames.records += 1;
+            frames.captured += 1;
+            Some(frames.bytes.len() >= cap / 2)
+        });
+        match outcome {
+            None => {
+                self.shared.dropped_backlog.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(half_full) => {
+                if half_full {
+                    lock(&self.shared.control).wake = true;
+                    self.shared.wake_writer.notify_one();
+                }
+            }
         }
     }
 
@@ -257,18 +306,18 @@ impl Capture {
     /// in the memory store). For before a bundle is built, and when the app
     /// goes to the background.
     pub fn flush(&self) {
-        let mut pending = lock(&self.shared.pending);
-        if pending.shutdown {
+        let mut control = lock(&self.shared.control);
+        if control.shutdown {
             return;
         }
-        pending.requested += 1;
-        let ticket = pending.requested;
+        control.requested += 1;
+        let ticket = control.requested;
         self.shared.wake_writer.notify_one();
-        while pending.served < ticket && !pending.shutdown {
-            pending = self
+        while control.served < ticket && !control.shutdown {
+            control = self
                 .shared
                 .flushed
-                .wait(pending)
+                .wait(control)
                 .unwrap_or_else(|e| e.into_inner());
         }
     }
@@ -276,7 +325,11 @@ impl Capture {
     pub fn stats(&self) -> CaptureStats {
         let s = &self.shared;
         CaptureStats {
-            captured: s.captured.load(Ordering::Relaxed),
+            captured: s.captured.load(Ordering::Relaxed)
+                + lock(&s.buffers)
+                    .iter()
+                    .map(|b| lock(&b.frames).captured)
+                    .sum::<u64>(),
             dropped_backlog: s.dropped_backlog.load(Ordering::Relaxed),
             dropped_write: s.dropped_write.load(Ordering::Relaxed),
             truncated: s.truncated.load(Ordering::Relaxed),
@@ -330,10 +383,7 @@ impl Capture {
 
     /// Stops the writer after a last flush. Later records are ignored.
     pub fn shutdown(&self) {
-        {
-            let mut pending = lock(&self.shared.pending);
-            pending.shutdown = true;
-        }
+        lock(&self.shared.control).shutdown = true;
         self.shared.wake_writer.notify_one();
         if let Some(handle) = lock(&self.writer).take() {
             let _ = handle.join();
@@ -420,24 +470,19 @@ fn encode_kv(out: &mut Vec<u8>, kvs: &dyn log::kv::Source) {
 }
 
 fn writer_loop(shared: &Shared) {
-    let mut spare: Vec<u8> = Vec::with_capacity(16 * 1024);
     loop {
-        let (frames, records, ticket, shutdown) = {
-            let mut pending = lock(&shared.pending);
-            let (guard, _) = shared
+        let (ticket, shutdown) = {
+            let control = lock(&shared.control);
+            let (mut control, _) = shared
                 .wake_writer
-                .wait_timeout_while(pending, shared.config.flush_interval, |p| {
-                    !p.shutdown
-                        && p.requested == p.served
-                        && p.frames.len() < shared.config.max_pending_bytes / 2
+                .wait_timeout_while(control, shared.config.flush_interval, |c| {
+                    !c.shutdown && c.requested == c.served && !c.wake
                 })
                 .unwrap_or_else(|e| e.into_inner());
-            pending = guard;
-            spare.clear();
-            let frames = std::mem::replace(&mut pending.frames, std::mem::take(&mut spare));
-            let records = std::mem::take(&mut pending.records);
-            (frames, records, pending.requested, pending.shutdown)
+            control.wake = false;
+            (control.requested, control.shutdown)
         };
+        let (frames, records) = take_frames(shared);
         if records > 0 {
             let chunk = segment::encode_chunk(&frames, records);
             let mut store = lock(&shared.store);
@@ -459,15 +504,66 @@ fn writer_loop(shared: &Shared) {
                 }
             }
         }
-        spare = frames;
         {
-            let mut pending = lock(&shared.pending);
-            pending.served = pending.served.max(ticket);
+            let mut control = lock(&shared.control);
+            control.served = control.served.max(ticket);
         }
         shared.flushed.notify_all();
         if shutdown {
             return;
         }
+    }
+}
+
+/// Takes every thread's records, merged into time order, and lets go of
+/// the buffers of threads that have ended.
+fn take_frames(shared: &Shared) -> (Vec<u8>, u32) {
+    let mut buffers = lock(&shared.buffers);
+    let mut taken: Vec<Vec<u8>> = Vec::new();
+    let mut records = 0;
+    for buffer in buffers.iter() {
+        let mut frames = lock(&buffer.frames);
+        if frames.records > 0 {
+            records += std::mem::take(&mut frames.records);
+            taken.push(std::mem::take(&mut frames.bytes));
+        }
+    }
+    // Only the registry holds the buffer of a thread that has ended; its
+    // count moves to the shared total as the buffer goes.
+    buffers.retain(|b| {
+        let alive = Arc::strong_count(b) > 1;
+        if !alive {
+            shared
+                .captured
+                .fetch_add(lock(&b.frames).captured, Ordering::Relaxed);
+        }
+        alive
+    });
+    drop(buffers);
+    let merged = match taken.len() {
+        0 => Vec::new(),
+        1 => taken.pop().expect("one buffer"),
+        _ => merge_by_time(&taken),
+    };
+    (merged, records)
+}
+
+/// Merges frame buffers, each in time order, into one in time order.
+fn merge_by_time(parts: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut positions = vec![0usize; parts.len()];
+    let timestamp = |part: &[u8], at: usize| {
+        i64::from_le_bytes(part[at + 4..at + 12].try_into().expect("8 bytes"))
+    };
+    loop {
+        let next = (0..parts.len())
+            .filter(|&i| positions[i] < parts[i].len())
+            .min_by_key(|&i| timestamp(&parts[i], positions[i]));
+        let Some(i) = next else { return out };
+        let at = positions[i];
+        let len = u32::from_le_bytes(parts[i][at..at + 4].try_into().expect("4 bytes")) as usize;
+        out.extend_from_slice(&parts[i][at..at + 4 + len]);
+        positions[i] = at + 4 + len;
     }
 }
 
