@@ -192,7 +192,7 @@ impl Worker {
 
     /// Whether the oldest outstanding piece is ready (waiting for it with
     /// `wait`). The piece stays held until [`Worker::take`].
-    fn result(&mut self, wait: bool) -> Result<Option<()>, BundleError> {
+    fn ready(&mut self, wait: bool) -> Result<bool, BundleError> {
         if self.ready.is_none() {
             self.ready = if wait {
                 Some(self.results.recv().map_err(|_| worker_stopped())?)
@@ -206,10 +206,10 @@ impl Worker {
                 }
             };
         }
-        Ok(self.ready.as_ref().map(|_| ()))
+        Ok(self.ready.is_some())
     }
 
-    fn take(&mut self, (): ()) -> Compressed {
+    fn take(&mut self) -> Compressed {
         self.ready.take().expect("a piece is ready")
     }
 }
@@ -484,13 +484,10 @@ impl BundleWriter {
         while !self.in_flight.is_empty() {
             // Each worker hands back its pieces in order; a piece that is
             // ready waits in its worker until its twin is ready too.
-            let (Some(ndjson), Some(text)) = (
-                self.ndjson_worker.result(wait)?,
-                self.text_worker.result(wait)?,
-            ) else {
+            if !(self.ndjson_worker.ready(wait)? && self.text_worker.ready(wait)?) {
                 return Ok(());
-            };
-            let (ndjson, text) = (self.ndjson_worker.take(ndjson), self.text_worker.take(text));
+            }
+            let (ndjson, text) = (self.ndjson_worker.take(), self.text_worker.take());
             let meta = self.in_flight.pop_front().expect("a chunk in flight");
             let ndjson = self.ndjson_parts.append(ndjson)?;
             let text = self.text_parts.append(text)?;
