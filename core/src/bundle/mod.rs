@@ -137,7 +137,9 @@ struct Worker {
     jobs: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
     results: std::sync::mpsc::Receiver<Compressed>,
     ready: Option<Compressed>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// Returns the SHA-256 of everything it compressed, in order: the
+    /// entry's hash whenever no piece was let go.
+    thread: Option<std::thread::JoinHandle<Sha256>>,
 }
 
 /// One compressed piece and what the zip needs to know of its raw bytes.
@@ -154,21 +156,22 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name(format!("pushdoctor-bundle-{name}"))
             .spawn(move || {
+                let mut whole = Sha256::new();
                 for raw in inbox {
                     let mut crc = crc32fast::Hasher::new();
                     crc.update(&raw);
+                    whole.update(&raw);
                     let data = deflate_piece(&raw, level);
-                    if outbox
-                        .send(Compressed {
-                            raw: raw.len() as u64,
-                            crc,
-                            data,
-                        })
-                        .is_err()
-                    {
-                        return;
+                    let piece = Compressed {
+                        raw: raw.len() as u64,
+                        crc,
+                        data,
+                    };
+                    if outbox.send(piece).is_err() {
+                        break;
                     }
                 }
+                whole
             })
             .map_err(|source| BundleError::Io {
                 path: PathBuf::from(name),
@@ -207,6 +210,25 @@ impl Worker {
             };
         }
         Ok(self.ready.is_some())
+    }
+
+    /// A stand-in for a worker already finished.
+    fn idle() -> Self {
+        let (_, results) = std::sync::mpsc::channel();
+        Worker {
+            jobs: None,
+            results,
+            ready: None,
+            thread: None,
+        }
+    }
+
+    /// Stops the thread; the SHA-256 of all it compressed.
+    fn finish(mut self) -> Result<String, BundleError> {
+        self.jobs.take();
+        let thread = self.thread.take().expect("finished once");
+        let whole = thread.join().map_err(|_| worker_stopped())?;
+        Ok(hex(&whole.finalize()))
     }
 
     fn take(&mut self) -> Compressed {
@@ -430,7 +452,7 @@ impl BundleWriter {
                 .iter()
                 .all(|(_, v)| matches!(v, std::borrow::Cow::Borrowed(_)));
         if unchanged {
-            record.write_text(&mut chunk.text);
+            record.write_text_at(&mut chunk.text, &ts);
         } else {
             let mut redacted = record.clone();
             redacted.message = message.into_owned();
@@ -438,7 +460,7 @@ impl BundleWriter {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v.into_owned()))
                 .collect();
-            redacted.write_text(&mut chunk.text);
+            redacted.write_text_at(&mut chunk.text, &ts);
         }
         chunk.records += 1;
         chunk.first_ms.get_or_insert(record.timestamp_ms);
@@ -549,14 +571,25 @@ impl BundleWriter {
             });
         }
         let pieces: Vec<Piece> = self.kept.drain(..).collect();
-        for (name, parts, pick) in [
+        let workers = [
+            std::mem::replace(&mut self.ndjson_worker, Worker::idle()),
+            std::mem::replace(&mut self.text_worker, Worker::idle()),
+        ];
+        let mut running_hashes = Vec::new();
+        for worker in workers {
+            running_hashes.push(worker.finish()?);
+        }
+        for ((name, parts, pick), running_hash) in [
             (
                 LOGS_NDJSON,
                 &mut self.ndjson_parts,
                 (|p: &Piece| &p.ndjson) as fn(&Piece) -> &Part,
             ),
             (LOGS_TEXT, &mut self.text_parts, |p: &Piece| &p.text),
-        ] {
+        ]
+        .into_iter()
+        .zip(running_hashes)
+        {
             let selected: Vec<Part> = pieces.iter().map(|p| pick(p).clone()).collect();
             let mut crc = crc32fast::Hasher::new();
             let mut raw = 0;
@@ -566,7 +599,13 @@ impl BundleWriter {
                 raw += part.raw;
                 compressed += part.compressed;
             }
-            let sha256 = hash_inflated(&mut parts.file, &selected).map_err(io_err(&parts.path))?;
+            // Nothing let go: the hash taken while compressing is the
+            // entry's. Otherwise hash what the kept pieces inflate to.
+            let sha256 = if self.dropped == 0 {
+                running_hash
+            } else {
+                hash_inflated(&mut parts.file, &selected).map_err(io_err(&parts.path))?
+            };
             let mut stream = PieceReader::new(&mut parts.file, &selected);
             zip.entry(name, crc.finalize(), raw, compressed, &mut stream)
                 .map_err(io_err(&partial))?;

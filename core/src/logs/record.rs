@@ -136,7 +136,12 @@ impl LogRecord {
     /// `2026-03-17T16:13:38.811Z I Tag[1702:2395] (thread): message key=value`.
     /// Newlines inside the message are escaped, so one record is one line.
     pub fn write_text(&self, out: &mut String) {
-        write_rfc3339(out, self.timestamp_ms);
+        self.write_text_at(out, &rfc3339(self.timestamp_ms));
+    }
+
+    /// [`LogRecord::write_text`] with the timestamp already formatted.
+    pub fn write_text_at(&self, out: &mut String, timestamp: &str) {
+        out.push_str(timestamp);
         let _ = write!(out, " {} {}", self.level.letter(), self.tag);
         match (self.pid, self.tid) {
             (Some(pid), Some(tid)) => {
@@ -184,13 +189,33 @@ pub fn write_rfc3339(out: &mut String, ms: i64) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    let _ = write!(
-        out,
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    );
+    if !(0..=9999).contains(&y) {
+        // Outside what four digits hold: rare enough for the slow path.
+        let _ = write!(
+            out,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        );
+        return;
+    }
+    // Written digit by digit: this runs once per record of a bundle.
+    let mut buf = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |at: usize, width: usize, mut value: u64| {
+        for i in (at..at + width).rev() {
+            buf[i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, y as u64);
+    put(5, 2, u64::from(m));
+    put(8, 2, u64::from(d));
+    put(11, 2, (rem / 3600) as u64);
+    put(14, 2, (rem % 3600 / 60) as u64);
+    put(17, 2, (rem % 60) as u64);
+    put(20, 3, millis as u64);
+    out.push_str(std::str::from_utf8(&buf).expect("ASCII digits"));
 }
 
 /// RFC 3339 UTC text for `ms` since the epoch.
