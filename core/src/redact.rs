@@ -178,6 +178,19 @@ const PATTERNS: &[(&str, &str, &str)] = &[
 /// Addresses with nothing personal in them.
 const PUBLIC_ADDRESSES: &[&str] = &["127.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "::"];
 
+/// What a pattern can match that is no secret: addresses with nothing
+/// personal in them, and an authorization scheme word standing alone (the
+/// header after its value was already replaced: `Bearer [token]`).
+fn not_a_secret(category: &str, value: &str) -> bool {
+    match category {
+        "ipv4" | "ipv6" => PUBLIC_ADDRESSES.contains(&value),
+        "bearer_token" => ["bearer", "basic", "token", "digest"]
+            .iter()
+            .any(|scheme| scheme.eq_ignore_ascii_case(value)),
+        _ => false,
+    }
+}
+
 /// The scrubber. Built once, shared across threads.
 #[derive(Debug, Clone)]
 pub struct Redactor {
@@ -278,7 +291,7 @@ impl Redactor {
             };
             let secret = caps.get(group).expect("the group matched");
             let value = secret.as_str();
-            if self.exempt(value) || (category.starts_with("ip") && PUBLIC_ADDRESSES.contains(&value)) {
+            if self.exempt(value) || not_a_secret(category, value) {
                 continue;
             }
             counts.bump(category);
