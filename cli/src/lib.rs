@@ -10,6 +10,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
 
 mod bundle;
+mod redact;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pushdoctor_core::snapshot::MAX_SNAPSHOT_BYTES;
@@ -72,6 +73,16 @@ enum Command {
         #[command(subcommand)]
         command: bundle::BundleCommand,
     },
+    /// Scrub secrets out of text (a file, or `-`/nothing for standard input), line for line.
+    Redact {
+        file: Option<String>,
+        /// What becomes of IP addresses.
+        #[arg(long, value_enum, default_value_t = redact::IpModeArg::Hash)]
+        ip_mode: redact::IpModeArg,
+        /// Key of the `hash` IP mode: the same key gives the same token for the same address.
+        #[arg(long)]
+        hash_key: Option<String>,
+    },
     /// Explain an MFA Report status (Success, Denied, Delivered, Received).
     MfaStatus {
         status: String,
@@ -126,8 +137,8 @@ impl From<PlatformArg> for Platform {
 /// Something that stops a command, with the exit code it means.
 #[derive(Debug)]
 pub(crate) struct Failure {
-    code: u8,
-    message: String,
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
 impl Failure {
@@ -188,6 +199,11 @@ where
         ),
         Command::MfaStatus { status, format } => mfa_status(&status, format, stdout),
         Command::Bundle { command } => bundle::run(command, stdout),
+        Command::Redact {
+            file,
+            ip_mode,
+            hash_key,
+        } => redact::run(file.as_deref(), ip_mode, hash_key, stdin, stdout, stderr),
     };
     match result {
         Ok(code) => code,

@@ -116,7 +116,11 @@ struct Category {
 /// group `<name>`; text around it (`password=`) stays for context. A value
 /// never starts with `[`, so tokens are not taken for secrets again.
 const PATTERNS: &[(&str, &str, &str)] = &[
-    ("otpauth_uri", "[otpauth-uri]", r#"(?P<otpauth_uri>(?i-u:otpauth)://[^\s"'<>]+)"#),
+    (
+        "otpauth_uri",
+        "[otpauth-uri]",
+        r#"(?P<otpauth_uri>(?i-u:otpauth)://[^\s"'<>]+)"#,
+    ),
     (
         "jwt",
         "[jwt]",
@@ -127,7 +131,11 @@ const PATTERNS: &[(&str, &str, &str)] = &[
         "[token]",
         r"(?i-u:\b(?:authorization|proxy-authorization)\s*[:=]\s*(?:bearer|basic|token|digest)?\s*)(?P<bearer_token>[^\s\[][^\s]*)|(?i-u:\bbearer\s+)(?P<bearer_token2>[A-Za-z0-9\-._~+/]{8,}=*)",
     ),
-    ("cookie", "[cookie]", r"(?i-u:\b(?:set-)?cookie\s*:\s*)(?P<cookie>[^\s\[][^\r\n]*)"),
+    (
+        "cookie",
+        "[cookie]",
+        r"(?i-u:\b(?:set-)?cookie\s*:\s*)(?P<cookie>[^\s\[][^\r\n]*)",
+    ),
     (
         "api_key",
         "[api-key]",
@@ -234,7 +242,13 @@ impl Redactor {
         let custom = config
             .custom_patterns
             .iter()
-            .map(|p| Ok((p.name.clone(), format!("[{}]", p.name), compile(&p.name, &p.regex)?)))
+            .map(|p| {
+                Ok((
+                    p.name.clone(),
+                    format!("[{}]", p.name),
+                    compile(&p.name, &p.regex)?,
+                ))
+            })
             .collect::<Result<Vec<_>, RedactionError>>()?;
         let exemption_patterns = config
             .exemption_patterns
@@ -275,10 +289,16 @@ impl Redactor {
     }
 
     fn exempt(&self, secret: &str) -> bool {
-        self.exemptions.iter().any(|e| e == secret) || self.exemption_patterns.iter().any(|p| p.is_match(secret))
+        self.exemptions.iter().any(|e| e == secret)
+            || self.exemption_patterns.iter().any(|p| p.is_match(secret))
     }
 
-    fn pass_builtin<'a>(&self, text: &'a str, counts: &mut RedactionCounts, rewrite: bool) -> Cow<'a, str> {
+    fn pass_builtin<'a>(
+        &self,
+        text: &'a str,
+        counts: &mut RedactionCounts,
+        rewrite: bool,
+    ) -> Cow<'a, str> {
         // The DFA answers "anything at all?" without resolving groups.
         if !self.combined.is_match(text) {
             return Cow::Borrowed(text);
@@ -353,7 +373,10 @@ impl Redactor {
         match (ip, self.ip_mode) {
             (None, _) | (Some(_), IpMode::Mask) => out.push_str(token),
             (Some((kind, _, _)), IpMode::Hash) => {
-                out.push_str(&format!("[{kind}:{:08x}]", keyed_hash(&self.hash_key, value) as u32));
+                out.push_str(&format!(
+                    "[{kind}:{:08x}]",
+                    keyed_hash(&self.hash_key, value) as u32
+                ));
             }
             (Some((_, separator, keep)), IpMode::KeepNetwork) => {
                 // The first `keep` parts: an IPv4 /24, an IPv6 /48.
@@ -401,7 +424,10 @@ mod tests {
         let redactor = Redactor::new(RedactionConfig::default()).unwrap();
         let mut counts = RedactionCounts::default();
         let line = "03-17 16:13:38.811  1702  2395 D WindowManager: retry_count=3 took 250ms HTTP/1.1 503 version 6.2.0";
-        assert!(matches!(redactor.redact(line, &mut counts), Cow::Borrowed(_)));
+        assert!(matches!(
+            redactor.redact(line, &mut counts),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(counts.total(), 0);
     }
 
@@ -415,12 +441,20 @@ mod tests {
                 ..RedactionConfig::default()
             })
             .unwrap();
-            redactor.redact(line, &mut RedactionCounts::default()).into_owned()
+            redactor
+                .redact(line, &mut RedactionCounts::default())
+                .into_owned()
         };
         assert_eq!(with(IpMode::Mask), "connect to [ipv4] and [ipv6]");
-        assert_eq!(with(IpMode::KeepNetwork), "connect to 192.168.1.[x] and 2607:f140:6000:[x]");
+        assert_eq!(
+            with(IpMode::KeepNetwork),
+            "connect to 192.168.1.[x] and 2607:f140:6000:[x]"
+        );
         let hashed = with(IpMode::Hash);
-        assert!(hashed.starts_with("connect to [ipv4:") && hashed.contains(" and [ipv6:"), "{hashed}");
+        assert!(
+            hashed.starts_with("connect to [ipv4:") && hashed.contains(" and [ipv6:"),
+            "{hashed}"
+        );
         assert_eq!(hashed, with(IpMode::Hash), "stable");
         assert_eq!(redact("loopback 127.0.0.1").1.total(), 0);
     }
@@ -437,8 +471,14 @@ mod tests {
         })
         .unwrap();
         let mut counts = RedactionCounts::default();
-        let out = redactor.redact("write to support@example.com or bob@example.com re EMP-123456", &mut counts);
-        assert_eq!(out, "write to support@example.com or [email] re [employee_id]");
+        let out = redactor.redact(
+            "write to support@example.com or bob@example.com re EMP-123456",
+            &mut counts,
+        );
+        assert_eq!(
+            out,
+            "write to support@example.com or [email] re [employee_id]"
+        );
         assert_eq!(counts.summary(), "email 1, employee_id 1");
         let err = Redactor::new(RedactionConfig {
             custom_patterns: vec![CustomPattern {
@@ -448,6 +488,9 @@ mod tests {
             ..RedactionConfig::default()
         })
         .unwrap_err();
-        assert!(err.to_string().starts_with("invalid pattern `broken`"), "{err}");
+        assert!(
+            err.to_string().starts_with("invalid pattern `broken`"),
+            "{err}"
+        );
     }
 }

@@ -93,9 +93,19 @@ fn every_category_is_replaced_and_counted() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     for (input, _, category) in SECRETS {
         let (out, counts) = redact(input);
-        assert!(counts.0.get(*category).copied().unwrap_or(0) >= 1, "{input}: {counts:?}");
-        assert_eq!(redactor().scan(&out).total(), 0, "nothing survives in {out}");
-        assert!(redactor().scan(input).total() >= 1, "scan finds the secret in {input}");
+        assert!(
+            counts.0.get(*category).copied().unwrap_or(0) >= 1,
+            "{input}: {counts:?}"
+        );
+        assert_eq!(
+            redactor().scan(&out).total(),
+            0,
+            "nothing survives in {out}"
+        );
+        assert!(
+            redactor().scan(input).total() >= 1,
+            "scan finds the secret in {input}"
+        );
     }
 }
 
@@ -118,7 +128,10 @@ fn loghub_samples_keep_their_shape() {
     for file in ["Android_2k.log", "Mac_2k.log"] {
         let path = dir.join(file);
         let Ok(text) = std::fs::read_to_string(&path) else {
-            eprintln!("SKIPPED: {} is absent; redaction was not run over it", path.display());
+            eprintln!(
+                "SKIPPED: {} is absent; redaction was not run over it",
+                path.display()
+            );
             continue;
         };
         let redactor = Redactor::new(RedactionConfig::default()).unwrap();
@@ -133,8 +146,15 @@ fn loghub_samples_keep_their_shape() {
                 assert_eq!(out.get(..15), line.get(..15), "{line}");
             }
         }
-        eprintln!("{file}: {changed} of {} lines changed: {}", text.lines().count(), counts.summary());
-        assert!(changed < text.lines().count() / 5, "{file}: {changed} lines changed: over-eager");
+        eprintln!(
+            "{file}: {changed} of {} lines changed: {}",
+            text.lines().count(),
+            counts.summary()
+        );
+        assert!(
+            changed < text.lines().count() / 5,
+            "{file}: {changed} lines changed: over-eager"
+        );
     }
 }
 
