@@ -22,7 +22,10 @@ fn corpus() -> String {
         match std::fs::read_to_string(dir.join(file)) {
             Ok(content) => text.push_str(&content),
             Err(_) => {
-                eprintln!("redact bench: {} is absent; using a small built-in text instead", dir.join(file).display());
+                eprintln!(
+                    "redact bench: {} is absent; using a small built-in text instead",
+                    dir.join(file).display()
+                );
                 text.push_str(
                     &"03-17 16:13:38.811  1702  2395 D Accept: attempt 2 status=503 took 120ms for bob@example.com from 10.1.2.3\n"
                         .repeat(2000),

@@ -481,6 +481,38 @@ impl BundleWriter {
         self.sources.push(source);
     }
 
+    /// Adds every record a live capture holds (after flushing it), and
+    /// the capture's own counters as a source: what was dropped before it
+    /// ever reached the store is part of the story too.
+    pub fn add_capture(&mut self, capture: &crate::logs::Capture) -> Result<(), BundleError> {
+        let (records, read) = capture.records().map_err(|e| BundleError::Io {
+            path: capture.config().directory.clone().unwrap_or_default(),
+            source: io::Error::other(e.to_string()),
+        })?;
+        let mut count = 0;
+        for record in records {
+            self.add(&record)?;
+            count += 1;
+        }
+        let details = serde_json::json!({
+            "capture": capture.stats(),
+            "read": read.get(),
+            "last_write_error": capture.last_write_error(),
+        });
+        self.add_source(SourceSummary {
+            kind: "capture".into(),
+            name: capture
+                .config()
+                .directory
+                .as_deref()
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned()),
+            records: count,
+            details,
+        });
+        Ok(())
+    }
+
     /// Hands the current chunk's two forms to the compression threads and
     /// takes in whatever they have finished.
     fn seal_chunk(&mut self) -> Result<(), BundleError> {

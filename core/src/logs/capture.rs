@@ -23,6 +23,7 @@ use super::segment::{self, ReadStats};
 use super::sink::PlatformSink;
 use super::store::{DirReader, DiskStore, MemoryStore, Store, StoreLimits};
 use super::LogError;
+use crate::redact::{RedactionCounts, Redactor};
 
 /// How the logger captures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,20 @@ pub struct CaptureConfig {
     pub min_level: Level,
     /// Also send each record to the platform's own log (logcat, os_log, stderr).
     pub platform_sink: bool,
+    /// Scrub records before they are written to disk, not only when they
+    /// leave in a bundle. The writer thread does it, off the caller's thread.
+    pub redact_on_disk: Option<crate::redact::RedactionConfig>,
+}
+
+impl CaptureConfig {
+    /// The configuration's scrubber, if records are to be scrubbed on disk.
+    fn disk_redactor(&self) -> Result<Option<Redactor>, LogError> {
+        self.redact_on_disk
+            .clone()
+            .map(Redactor::new)
+            .transpose()
+            .map_err(|e| LogError::Redaction(e.to_string()))
+    }
 }
 
 impl Default for CaptureConfig {
@@ -55,6 +70,7 @@ impl Default for CaptureConfig {
             max_message_bytes: 64 * 1024,
             min_level: Level::Debug,
             platform_sink: true,
+            redact_on_disk: None,
         }
     }
 }
@@ -172,10 +188,11 @@ impl Capture {
             last_write_error: Mutex::new(None),
             pid: std::process::id(),
         });
+        let redactor = shared.config.disk_redactor()?;
         let writer_shared = Arc::clone(&shared);
         let writer = std::thread::Builder::new()
             .name("pushdoctor-log-writer".into())
-            .spawn(move || writer_loop(&writer_shared))
+            .spawn(move || writer_loop(&writer_shared, redactor.as_ref()))
             .map_err(LogError::Thread)?;
         Ok(Arc::new(Capture {
             shared,
@@ -469,7 +486,7 @@ fn encode_kv(out: &mut Vec<u8>, kvs: &dyn log::kv::Source) {
     out[count_at..count_at + 2].copy_from_slice(&count.to_le_bytes());
 }
 
-fn writer_loop(shared: &Shared) {
+fn writer_loop(shared: &Shared, redactor: Option<&Redactor>) {
     loop {
         let (ticket, shutdown) = {
             let control = lock(&shared.control);
@@ -482,7 +499,10 @@ fn writer_loop(shared: &Shared) {
             control.wake = false;
             (control.requested, control.shutdown)
         };
-        let (frames, records) = take_frames(shared);
+        let (mut frames, records) = take_frames(shared);
+        if let (Some(redactor), true) = (redactor, records > 0) {
+            frames = redact_frames(&frames, redactor);
+        }
         if records > 0 {
             let chunk = segment::encode_chunk(&frames, records);
             let mut store = lock(&shared.store);
@@ -546,6 +566,27 @@ fn take_frames(shared: &Shared) -> (Vec<u8>, u32) {
         _ => merge_by_time(&taken),
     };
     (merged, records)
+}
+
+/// Re-encodes frames with their messages and field values scrubbed.
+fn redact_frames(frames: &[u8], redactor: &Redactor) -> Vec<u8> {
+    let mut records = Vec::new();
+    let mut stats = segment::ReadStats::default();
+    segment::decode_frames(frames, &mut records, &mut stats);
+    let mut out = Vec::with_capacity(frames.len());
+    let mut counts = RedactionCounts::default();
+    for mut record in records {
+        if let std::borrow::Cow::Owned(message) = redactor.redact(&record.message, &mut counts) {
+            record.message = message;
+        }
+        for (_, value) in &mut record.fields {
+            if let std::borrow::Cow::Owned(scrubbed) = redactor.redact(value, &mut counts) {
+                *value = scrubbed;
+            }
+        }
+        segment::encode_frame(&mut out, &record);
+    }
+    out
 }
 
 /// Merges frame buffers, each in time order, into one in time order.

@@ -39,4 +39,6 @@ pub enum LogError {
     Read(std::io::Error),
     #[error("a logger is already installed for this process")]
     AlreadyInstalled,
+    #[error("redaction: {0}")]
+    Redaction(String),
 }
