@@ -196,13 +196,7 @@ fn create(
     }
     let summary = writer.finish().map_err(failed)?;
     let m = &summary.manifest;
-    let redacted: Vec<String> = m
-        .redaction
-        .counts
-        .0
-        .iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect();
+    let redacted = m.redaction.counts.summary();
     write_out(
         stdout,
         &format!(
@@ -221,7 +215,7 @@ fn create(
             if redacted.is_empty() {
                 "nothing".to_string()
             } else {
-                redacted.join(", ")
+                redacted
             }
         ),
     )?;

@@ -1,6 +1,8 @@
 //! Helpers shared by the scenario tests in `tests/tests/`.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use pushdoctor_core::{diagnose, Answers, DeviceSnapshot, Diagnosis, Options};
 
@@ -35,4 +37,47 @@ pub fn diagnose_fixture(name: &str) -> Diagnosis {
         &Answers::default(),
         &Options::default(),
     )
+}
+
+/// An entry of a bundle (or any zip), read through the project's zip reader,
+/// which checks its CRC.
+pub fn bundle_entry(path: &Path, name: &str) -> String {
+    let archive =
+        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(path).unwrap()).unwrap();
+    let entry = archive
+        .entry(name)
+        .unwrap_or_else(|| panic!("{name} is not in {}", path.display()))
+        .clone();
+    let mut text = String::new();
+    archive
+        .open_entry(&entry)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// A tmpfs of `size` mounted on `dir` for a full-disk test, unmounted when
+/// the guard drops; `None` (after saying so) where mounting is not allowed.
+pub fn mount_tmpfs<'a>(dir: &'a Path, size: &str, what: &str) -> Option<Unmount<'a>> {
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(dir)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !mounted {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root); {what} was not exercised");
+        return None;
+    }
+    Some(Unmount(dir))
+}
+
+/// Unmounts on drop.
+pub struct Unmount<'a>(&'a Path);
+
+impl Drop for Unmount<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0).status();
+    }
 }

@@ -53,20 +53,6 @@ fn build(
     writer.finish().unwrap()
 }
 
-/// An entry's text, read through the zip reader (which checks its CRC).
-fn entry_text(path: &Path, name: &str) -> String {
-    let archive =
-        pushdoctor_core::bundle::zip::ZipArchive::open(fs::File::open(path).unwrap()).unwrap();
-    let entry = archive.entry(name).unwrap().clone();
-    let mut text = String::new();
-    archive
-        .open_entry(&entry)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text
-}
-
 #[test]
 fn a_bundle_holds_every_record_in_both_forms_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
@@ -87,7 +73,7 @@ fn a_bundle_holds_every_record_in_both_forms_and_verifies() {
         ["snapshot.json", "diagnosis.json", "logs.ndjson", "logs.txt"]
     );
 
-    let ndjson = entry_text(&path, "logs.ndjson");
+    let ndjson = pushdoctor_tests::bundle_entry(&path, "logs.ndjson");
     let lines: Vec<serde_json::Value> = ndjson
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -96,7 +82,7 @@ fn a_bundle_holds_every_record_in_both_forms_and_verifies() {
     assert_eq!(lines[4999]["msg"], "attempt 4999 status=503 took 120ms");
     assert_eq!(lines[0]["fields"]["attempt"], "0");
     assert_eq!(lines[0]["level"], "WARN");
-    let text = entry_text(&path, "logs.txt");
+    let text = pushdoctor_tests::bundle_entry(&path, "logs.txt");
     assert_eq!(text.lines().count(), 5000);
     assert!(text
         .lines()
@@ -104,7 +90,7 @@ fn a_bundle_holds_every_record_in_both_forms_and_verifies() {
         .unwrap()
         .ends_with("attempt 4999 status=503 took 120ms attempt=4999"));
     let diagnosis: pushdoctor_core::Diagnosis =
-        serde_json::from_str(&entry_text(&path, "diagnosis.json")).unwrap();
+        serde_json::from_str(&pushdoctor_tests::bundle_entry(&path, "diagnosis.json")).unwrap();
     assert_eq!(diagnosis, diagnose_fixture("accept-multiple-retries.json"));
 
     let bundle = Bundle::open(&path).unwrap();
@@ -149,7 +135,7 @@ fn the_cap_keeps_the_newest_records_and_says_what_it_dropped() {
     let m = &summary.manifest;
     assert!(m.records.dropped_for_size > 0);
     assert_eq!(m.records.included + m.records.dropped_for_size, 200_000);
-    let text = entry_text(&path, "logs.txt");
+    let text = pushdoctor_tests::bundle_entry(&path, "logs.txt");
     assert!(
         text.lines().last().unwrap().contains("attempt 199999 "),
         "the newest record is kept"
@@ -272,23 +258,11 @@ fn damage_and_tampering_are_caught() {
 #[test]
 fn a_full_disk_fails_cleanly_and_keeps_the_older_bundle() {
     let dir = tempfile::tempdir().unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=96k", "tmpfs"])
-        .arg(dir.path())
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !mounted {
-        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root); the full-disk bundle case was not exercised");
+    let Some(_unmount) =
+        pushdoctor_tests::mount_tmpfs(dir.path(), "96k", "the full-disk bundle case")
+    else {
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _unmount = Unmount(dir.path());
+    };
     let path = dir.path().join("b.zip");
     build(&path, (0..200).map(record), BundleOptions::default());
     let before = fs::read(&path).unwrap();
@@ -310,10 +284,7 @@ fn a_full_disk_fails_cleanly_and_keeps_the_older_bundle() {
         }
         match failed {
             Some(e) => e,
-            None => writer
-                .finish()
-                .err()
-                .expect("96 KiB cannot hold this bundle"),
+            None => writer.finish().expect_err("96 KiB cannot hold this bundle"),
         }
     };
     assert!(err.to_string().contains("No space left"), "{err}");
@@ -340,7 +311,7 @@ fn every_line_of_the_text_form_is_a_record() {
         [record(0), weird, record(2)].into_iter(),
         BundleOptions::default(),
     );
-    let text = entry_text(&path, "logs.txt");
+    let text = pushdoctor_tests::bundle_entry(&path, "logs.txt");
     assert_eq!(BufReader::new(text.as_bytes()).lines().count(), 3);
     assert!(text.contains("line one\\nline two\\r\\nline three"));
 }

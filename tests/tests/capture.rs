@@ -5,7 +5,6 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -213,25 +212,10 @@ fn an_unwritable_directory_is_a_clear_error() {
 #[test]
 fn a_full_disk_loses_new_records_not_old_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=48k", "tmpfs"])
-        .arg(dir.path())
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !mounted {
-        eprintln!(
-            "SKIPPED: cannot mount a tmpfs here (needs root); the full-disk case was not exercised"
-        );
+    let Some(_unmount) = pushdoctor_tests::mount_tmpfs(dir.path(), "48k", "the full-disk case")
+    else {
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _unmount = Unmount(dir.path());
+    };
 
     let capture = Capture::start(CaptureConfig {
         max_total_bytes: 1024 * 1024, // larger than the disk

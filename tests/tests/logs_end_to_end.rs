@@ -1,8 +1,6 @@
 //! From a `log::warn!` in the app to a verified bundle: capture, the
 //! persisted ring, the scrubber and the bundle, end to end from Rust.
 
-use std::io::Read;
-
 use pushdoctor_core::bundle::inspect::Bundle;
 use pushdoctor_core::bundle::{BundleOptions, BundleReason, BundleWriter};
 use pushdoctor_core::logs::store::segment_paths;
@@ -18,19 +16,6 @@ fn disk_bytes(dir: &std::path::Path) -> Vec<u8> {
         .iter()
         .flat_map(|p| std::fs::read(p).unwrap())
         .collect()
-}
-
-fn entry(path: &std::path::Path, name: &str) -> String {
-    let archive =
-        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(path).unwrap()).unwrap();
-    let e = archive.entry(name).unwrap().clone();
-    let mut text = String::new();
-    archive
-        .open_entry(&e)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text
 }
 
 #[test]
@@ -95,7 +80,7 @@ fn rust_and_app_records_reach_a_verified_redacted_bundle() {
         "{counts:?}"
     );
 
-    let text = entry(&out, "logs.txt");
+    let text = pushdoctor_tests::bundle_entry(&out, "logs.txt");
     assert!(
         text.contains("login for [email] with passcode [otp] failed"),
         "{text}"
@@ -114,7 +99,8 @@ fn rust_and_app_records_reach_a_verified_redacted_bundle() {
         "203.0.113.9",
     ] {
         assert!(
-            !text.contains(secret) && !entry(&out, "logs.ndjson").contains(secret),
+            !text.contains(secret)
+                && !pushdoctor_tests::bundle_entry(&out, "logs.ndjson").contains(secret),
             "{secret} leaked"
         );
     }

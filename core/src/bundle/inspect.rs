@@ -218,20 +218,14 @@ impl Bundle {
         if !levels.is_empty() {
             let _ = writeln!(out, "Levels:     {}", levels.join(", "));
         }
-        let redacted: Vec<String> = m
-            .redaction
-            .counts
-            .0
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
+        let redacted = m.redaction.counts.summary();
         let _ = writeln!(
             out,
             "Redacted:   {}",
             if redacted.is_empty() {
                 "nothing".to_string()
             } else {
-                redacted.join(", ")
+                redacted
             }
         );
 

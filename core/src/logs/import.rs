@@ -189,15 +189,11 @@ fn digits(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
-/// Milliseconds since the epoch for a local wall-clock time.
+/// Milliseconds since the epoch for a local wall-clock date and
+/// `(hour, minute, second, millisecond)`.
 fn to_ms(
-    year: i64,
-    month: u32,
-    day: u32,
-    h: u32,
-    m: u32,
-    s: u32,
-    ms: u32,
+    (year, month, day): (i64, u32, u32),
+    (h, m, s, ms): (u32, u32, u32, u32),
     offset_ms: i64,
 ) -> Option<i64> {
     if !(1..=12).contains(&month)
@@ -248,13 +244,8 @@ fn parse_logcat(line: &str, year: i64, offset_ms: i64) -> Option<LogRecord> {
     let (hms, millis) = time.split_once('.')?;
     let (h, m, s) = clock(hms)?;
     let timestamp_ms = to_ms(
-        year,
-        digits(month)?,
-        digits(day)?,
-        h,
-        m,
-        s,
-        digits(millis)?,
+        (year, digits(month)?, digits(day)?),
+        (h, m, s, digits(millis)?),
         offset_ms,
     )?;
     let rest = rest.strip_prefix(' ').unwrap_or(rest);
@@ -278,7 +269,7 @@ fn parse_apple(line: &str, year: i64, offset_ms: i64) -> Option<LogRecord> {
     let (day, rest) = rest.split_once(' ')?;
     let (time, rest) = rest.split_once(' ')?;
     let (h, m, s) = clock(time)?;
-    let timestamp_ms = to_ms(year, month, digits(day)?, h, m, s, 0, offset_ms)?;
+    let timestamp_ms = to_ms((year, month, digits(day)?), (h, m, s, 0), offset_ms)?;
     let (_host, rest) = rest.split_once(' ')?;
     let colon = rest
         .find(": ")

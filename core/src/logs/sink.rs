@@ -27,29 +27,29 @@ impl PlatformSink {
 
 #[cfg(all(target_os = "android", feature = "android-sink"))]
 fn write_platform(record: &LogRecord) {
-    // android_logger's own `log` implementation formats for logcat; feed it
-    // the record as a `log::Record` so the tag and level are logcat's.
-    use log::Log;
     static LOGGER: std::sync::OnceLock<android_logger::AndroidLogger> = std::sync::OnceLock::new();
     let logger = LOGGER.get_or_init(|| {
         android_logger::AndroidLogger::new(
             android_logger::Config::default().with_max_level(log::LevelFilter::Trace),
         )
     });
-    logger.log(
-        &log::Record::builder()
-            .level(to_log_level(record.level))
-            .target(&record.tag)
-            .args(format_args!("{}", record.message))
-            .build(),
-    );
+    forward(logger, record);
 }
 
 #[cfg(all(target_vendor = "apple", feature = "apple-sink"))]
 fn write_platform(record: &LogRecord) {
-    use log::Log;
     static LOGGER: std::sync::OnceLock<oslog::OsLogger> = std::sync::OnceLock::new();
     let logger = LOGGER.get_or_init(|| oslog::OsLogger::new("com.pushdoctor"));
+    forward(logger, record);
+}
+
+/// Hands a record to a platform crate's own `log` implementation, which
+/// formats it the platform's way (logcat tag and priority, os_log type).
+#[cfg(any(
+    all(target_os = "android", feature = "android-sink"),
+    all(target_vendor = "apple", feature = "apple-sink")
+))]
+fn forward(logger: &dyn log::Log, record: &LogRecord) {
     logger.log(
         &log::Record::builder()
             .level(to_log_level(record.level))
