@@ -1,0 +1,451 @@
+//! The agent: the one object an app keeps for its lifetime.
+//!
+//! It owns a small tokio runtime (threads named `pushdoctor-agent`), the log
+//! capture, and the platform probe. Every call that touches disk or the
+//! platform runs on that runtime, so the caller's thread (the UI thread
+//! included) never waits on either; a panic inside becomes an error for
+//! that call. New abilities are added as new methods; existing ones keep
+//! their shape.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pushdoctor_core::bundle::{BundleOptions, BundleReason, BundleWriter};
+use pushdoctor_core::logs::{Capture, CaptureConfig, Level, LogRecord, Origin};
+use pushdoctor_core::{
+    AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform, RowId,
+};
+
+use crate::platform::{gather, PlatformProbe, ProbeIssue};
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum AgentError {
+    #[error("invalid argument: {reason}")]
+    InvalidArgument { reason: String },
+    #[error("the agent is closed")]
+    Closed,
+    #[error("I/O: {reason}")]
+    Io { reason: String },
+    #[error("internal error: {reason}")]
+    Internal { reason: String },
+}
+
+/// How the agent is set up.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct AgentConfig {
+    /// `android` or `ios`.
+    pub platform: String,
+    /// Where captured logs persist; none keeps them in memory.
+    pub log_directory: Option<String>,
+    /// Cap on persisted logs (default 4 MiB).
+    pub max_log_bytes: Option<u64>,
+    /// Deadline for each platform callback (default 400 ms).
+    pub callback_timeout_ms: Option<u64>,
+    /// Also send records to logcat / os_log (default true).
+    pub echo_to_platform_log: Option<bool>,
+}
+
+/// What the app observed about the login request (the snapshot's
+/// `observations`), plus the admin's MFA Report status if known.
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct AppObservations {
+    pub push_received: Option<bool>,
+    pub accept_tapped: Option<bool>,
+    pub accept_responded: Option<bool>,
+    pub retry_count: Option<u32>,
+    pub retry_succeeded: Option<bool>,
+    pub mfa_completed: Option<bool>,
+    pub request_visible_in_app: Option<bool>,
+    pub request_in_pending_tab: Option<bool>,
+    pub request_visible_after_refresh: Option<bool>,
+    /// `Success`, `Denied`, `Delivered` or `Received`.
+    pub mfa_report_status: Option<String>,
+}
+
+/// One action, for a button.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ActionItem {
+    pub id: String,
+    pub title: String,
+    pub guidance: String,
+    pub steps: Vec<String>,
+    /// A settings screen [`PlatformProbe::open_settings`] can open.
+    pub settings_target: Option<String>,
+}
+
+/// A question for the person, with its choices (`yes`, `no`, or a status).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct QuestionItem {
+    pub row: String,
+    pub text: String,
+    pub before_answering: Option<String>,
+    pub choices: Vec<String>,
+}
+
+/// The diagnosis, typed for a UI, and whole as JSON (`docs/diagnosis.md`).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DiagnosisReport {
+    pub scenario: Option<String>,
+    pub outcome: Option<String>,
+    pub escalation: String,
+    pub actions: Vec<ActionItem>,
+    pub next_question: Option<QuestionItem>,
+    /// Platform facts that could not be had, and why.
+    pub probe_issues: Vec<ProbeIssue>,
+    pub json: String,
+}
+
+/// One log record from Kotlin or Swift.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LogEntry {
+    /// `error`, `warn`, `info`, `debug`, `trace`.
+    pub level: String,
+    pub tag: String,
+    pub message: String,
+    pub timestamp_ms: i64,
+    pub thread: Option<String>,
+    pub fields: Vec<LogField>,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LogField {
+    pub key: String,
+    pub value: String,
+}
+
+/// Streams which check is running, for a progress indicator.
+#[uniffi::export(foreign)]
+pub trait ProgressListener: Send + Sync {
+    fn on_progress(&self, step: String, done: u32, total: u32);
+}
+
+struct State {
+    snapshot: Option<DeviceSnapshot>,
+    answers: Answers,
+}
+
+#[derive(uniffi::Object)]
+pub struct PushDoctorAgent {
+    runtime: tokio::runtime::Runtime,
+    probe: Arc<dyn PlatformProbe>,
+    capture: Arc<Capture>,
+    platform: Platform,
+    callback_timeout: Duration,
+    state: Arc<Mutex<State>>,
+    closed: AtomicBool,
+}
+
+fn parse_platform(text: &str) -> Result<Platform, AgentError> {
+    match text.to_ascii_lowercase().as_str() {
+        "android" => Ok(Platform::Android),
+        "ios" => Ok(Platform::Ios),
+        other => Err(AgentError::InvalidArgument {
+            reason: format!("platform `{other}`: expected android or ios"),
+        }),
+    }
+}
+
+fn parse_level(text: &str) -> Level {
+    match text.to_ascii_lowercase().as_str() {
+        "error" | "e" | "assert" | "fatal" => Level::Error,
+        "warn" | "warning" | "w" => Level::Warn,
+        "debug" | "d" => Level::Debug,
+        "trace" | "verbose" | "v" => Level::Trace,
+        _ => Level::Info,
+    }
+}
+
+fn report(diagnosis: &Diagnosis, probe_issues: Vec<ProbeIssue>) -> DiagnosisReport {
+    DiagnosisReport {
+        scenario: diagnosis.scenario.map(|s| s.as_str().to_string()),
+        outcome: diagnosis
+            .outcome
+            .as_ref()
+            .map(|o| o.id.as_str().to_string()),
+        escalation: diagnosis.escalation.as_str().to_string(),
+        actions: diagnosis
+            .actions
+            .iter()
+            .map(|a| ActionItem {
+                id: a.id.as_str().to_string(),
+                title: a.title.clone(),
+                guidance: a.guidance.clone(),
+                steps: a.steps.clone(),
+                settings_target: a.settings_target.map(|t| t.as_str().to_string()),
+            })
+            .collect(),
+        next_question: diagnosis.next_question.as_ref().map(|q| QuestionItem {
+            row: q.row.as_str().to_string(),
+            text: q.text.clone(),
+            before_answering: q.before_answering.clone(),
+            choices: q
+                .choices
+                .iter()
+                .map(|c| c.value.as_str().to_string())
+                .collect(),
+        }),
+        probe_issues,
+        json: serde_json::to_string(diagnosis).expect("a diagnosis always serializes"),
+    }
+}
+
+impl PushDoctorAgent {
+    fn check_open(&self) -> Result<(), AgentError> {
+        if self.closed.load(Ordering::Acquire) {
+            Err(AgentError::Closed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Runs `work` on the agent's runtime and waits for it there, so the
+    /// caller's executor never runs it; a panic becomes an error.
+    async fn on_runtime<T: Send + 'static>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, AgentError>> + Send + 'static,
+    ) -> Result<T, AgentError> {
+        struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+        impl<T> Drop for AbortOnDrop<T> {
+            fn drop(&mut self) {
+                // The caller cancelled: so does the work.
+                self.0.abort();
+            }
+        }
+        let mut handle = AbortOnDrop(self.runtime.spawn(work));
+        match (&mut handle.0).await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => Err(AgentError::Internal {
+                reason: format!("panic: {e}"),
+            }),
+            Err(e) => Err(AgentError::Internal {
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[uniffi::export]
+impl PushDoctorAgent {
+    #[uniffi::constructor]
+    pub fn new(
+        config: AgentConfig,
+        probe: Arc<dyn PlatformProbe>,
+    ) -> Result<Arc<Self>, AgentError> {
+        let platform = parse_platform(&config.platform)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("pushdoctor-agent")
+            .enable_time()
+            .build()
+            .map_err(|e| AgentError::Io {
+                reason: e.to_string(),
+            })?;
+        let capture = Capture::start(CaptureConfig {
+            directory: config.log_directory.map(PathBuf::from),
+            max_total_bytes: config.max_log_bytes.unwrap_or(4 * 1024 * 1024),
+            platform_sink: config.echo_to_platform_log.unwrap_or(true),
+            ..CaptureConfig::default()
+        })
+        .map_err(|e| AgentError::Io {
+            reason: e.to_string(),
+        })?;
+        // The process's `log` logger, if nobody installed one: Rust code then
+        // logs straight into the capture, never through Kotlin or Swift.
+        let _ = capture.install();
+        Ok(Arc::new(PushDoctorAgent {
+            runtime,
+            probe,
+            capture,
+            platform,
+            callback_timeout: Duration::from_millis(config.callback_timeout_ms.unwrap_or(400)),
+            state: Arc::new(Mutex::new(State {
+                snapshot: None,
+                answers: Answers::default(),
+            })),
+            closed: AtomicBool::new(false),
+        }))
+    }
+
+    /// Asks the platform for every fact (in parallel, each under its
+    /// deadline), adds the app's observations, and diagnoses. The guided
+    /// walk starts afresh from this snapshot.
+    pub async fn run_diagnostics(
+        &self,
+        observations: AppObservations,
+        progress: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<DiagnosisReport, AgentError> {
+        self.check_open()?;
+        let report_status = observations
+            .mfa_report_status
+            .as_deref()
+            .map(|s| s.parse::<MfaReportStatus>())
+            .transpose()
+            .map_err(|e| AgentError::InvalidArgument {
+                reason: e.to_string(),
+            })?;
+        let probe = Arc::clone(&self.probe);
+        let (platform, deadline, state) = (
+            self.platform,
+            self.callback_timeout,
+            Arc::clone(&self.state),
+        );
+        self.on_runtime(async move {
+            if let Some(p) = &progress {
+                p.on_progress("platform".into(), 0, 2);
+            }
+            let (mut snapshot, issues) = gather(probe, platform, deadline).await;
+            let o = &mut snapshot.observations;
+            o.push_received = observations.push_received;
+            o.accept_tapped = observations.accept_tapped;
+            o.accept_responded = observations.accept_responded;
+            o.retry_count = observations.retry_count;
+            o.retry_succeeded = observations.retry_succeeded;
+            o.mfa_completed = observations.mfa_completed;
+            o.request_visible_in_app = observations.request_visible_in_app;
+            o.request_in_pending_tab = observations.request_in_pending_tab;
+            o.request_visible_after_refresh = observations.request_visible_after_refresh;
+            snapshot.mfa_report_status = report_status;
+            if let Some(p) = &progress {
+                p.on_progress("diagnosis".into(), 1, 2);
+            }
+            let diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
+            for issue in &issues {
+                log::warn!(target: "pushdoctor::agent", "platform fact {} unknown: {}", issue.probe, issue.reason);
+            }
+            let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+            state.snapshot = Some(snapshot);
+            state.answers = Answers::default();
+            if let Some(p) = &progress {
+                p.on_progress("done".into(), 2, 2);
+            }
+            Ok(report(&diagnosis, issues))
+        })
+        .await
+    }
+
+    /// Records a person's answer in the guided walk and returns the new
+    /// diagnosis (its `next_question` is what to ask next).
+    pub fn answer(&self, row: String, answer: String) -> Result<DiagnosisReport, AgentError> {
+        self.check_open()?;
+        let invalid = |reason: String| AgentError::InvalidArgument { reason };
+        let row: RowId = row.parse().map_err(invalid)?;
+        let value: AnswerValue = answer.parse().map_err(invalid)?;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let snapshot = state
+            .snapshot
+            .clone()
+            .unwrap_or_else(|| DeviceSnapshot::new(self.platform));
+        let mut walk = pushdoctor_core::Walk::with_answers(
+            snapshot,
+            state.answers.clone(),
+            Options::default(),
+        );
+        walk.answer(row, value)
+            .map_err(|e| invalid(e.to_string()))?;
+        state.answers = walk.answers().clone();
+        Ok(report(&walk.diagnosis(), Vec::new()))
+    }
+
+    /// Captures one record from Kotlin or Swift.
+    pub fn log(&self, entry: LogEntry) {
+        if self.closed.load(Ordering::Acquire) {
+            return;
+        }
+        self.capture.record(&to_record(entry));
+    }
+
+    /// Captures many records in one call across the FFI.
+    pub fn log_batch(&self, entries: Vec<LogEntry>) {
+        if self.closed.load(Ordering::Acquire) {
+            return;
+        }
+        let records: Vec<LogRecord> = entries.into_iter().map(to_record).collect();
+        self.capture.record_batch(&records);
+    }
+
+    /// Builds a log bundle at `output_path` (from the captured logs and the
+    /// latest diagnosis) and returns its path. `reason`: `button`,
+    /// `repeated_accept_failures`, `qa_run`, `support`.
+    pub async fn build_bundle(
+        &self,
+        output_path: String,
+        reason: String,
+    ) -> Result<String, AgentError> {
+        self.check_open()?;
+        let reason = match reason.as_str() {
+            "button" => BundleReason::Button,
+            "repeated_accept_failures" => BundleReason::RepeatedAcceptFailures,
+            "qa_run" => BundleReason::QaRun,
+            "support" => BundleReason::Support,
+            other => {
+                return Err(AgentError::InvalidArgument {
+                    reason: format!("bundle reason `{other}`"),
+                })
+            }
+        };
+        let capture = Arc::clone(&self.capture);
+        let state = Arc::clone(&self.state);
+        self.on_runtime(async move {
+            let io = |e: pushdoctor_core::bundle::BundleError| AgentError::Io {
+                reason: e.to_string(),
+            };
+            let path = PathBuf::from(&output_path);
+            let mut writer = BundleWriter::create(
+                &path,
+                BundleOptions {
+                    reason,
+                    ..BundleOptions::default()
+                },
+            )
+            .map_err(io)?;
+            let snapshot = state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .snapshot
+                .clone();
+            if let Some(snapshot) = snapshot {
+                let diagnosis =
+                    pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
+                writer.add_snapshot(&snapshot, &diagnosis);
+            }
+            writer.add_capture(&capture).map_err(io)?;
+            writer.finish().map_err(io)?;
+            Ok(output_path)
+        })
+        .await
+    }
+
+    /// Opens a settings screen named by an action's `settings_target`.
+    pub fn open_settings(&self, target: String) -> Result<bool, AgentError> {
+        self.check_open()?;
+        self.probe
+            .open_settings(target)
+            .map_err(|e| AgentError::Io {
+                reason: e.to_string(),
+            })
+    }
+
+    /// Flushes the logs and stops. Later calls fail with `Closed`; logging
+    /// after close is ignored.
+    pub fn close(&self) {
+        if !self.closed.swap(true, Ordering::AcqRel) {
+            self.capture.shutdown();
+        }
+    }
+}
+
+fn to_record(entry: LogEntry) -> LogRecord {
+    let mut record = LogRecord::new(
+        entry.timestamp_ms,
+        parse_level(&entry.level),
+        entry.tag,
+        entry.message,
+        Origin::App,
+    );
+    record.thread = entry.thread;
+    record.fields = entry.fields.into_iter().map(|f| (f.key, f.value)).collect();
+    record
+}

@@ -1,0 +1,12 @@
+//! Push Doctor for Kotlin and Swift.
+//!
+//! The uniffi layer over `pushdoctor-core`: it adapts the core's types for
+//! the foreign languages and decides nothing itself.
+//! - [`platform`]: the foreign trait through which the app answers what
+//!   only the phone knows, gathered in parallel under deadlines;
+//! - [`agent`]: the object an app keeps for its lifetime.
+
+uniffi::setup_scaffolding!();
+
+pub mod agent;
+pub mod platform;

@@ -1,0 +1,298 @@
+//! The agent driven from Rust the way Kotlin and Swift drive it: a platform
+//! probe with controllable answers, including one that hangs, one that
+//! fails, one that panics and one that answers after its deadline.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+use pushdoctor_ffi::agent::{
+    AgentConfig, AgentError, AppObservations, LogEntry, ProgressListener, PushDoctorAgent,
+};
+use pushdoctor_ffi::platform::{
+    DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformError, PlatformProbe,
+    PowerFacts,
+};
+
+/// A minimal executor that is not tokio, like a foreign caller's.
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut context) {
+            return out;
+        }
+        std::thread::park();
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Behaviour {
+    Answer,
+    Hang,
+    Fail,
+    Panic,
+    Late,
+}
+
+struct Probe {
+    notifications: Behaviour,
+    notifications_enabled: bool,
+}
+
+impl Probe {
+    async fn behave<T>(&self, behaviour: Behaviour, value: T) -> Result<T, PlatformError> {
+        match behaviour {
+            Behaviour::Answer => Ok(value),
+            Behaviour::Hang => std::future::pending().await,
+            Behaviour::Fail => Err(PlatformError::NotPermitted {
+                reason: "POST_NOTIFICATIONS not granted".into(),
+            }),
+            Behaviour::Panic => panic!("probe bug"),
+            Behaviour::Late => {
+                tokio::time::sleep(Duration::from_millis(900)).await;
+                Ok(value)
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl PlatformProbe for Probe {
+    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
+        Ok(NetworkFacts {
+            connected: Some(true),
+            airplane_mode: Some(false),
+            transport: Some("wifi".into()),
+            ..NetworkFacts::default()
+        })
+    }
+    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
+        let facts = NotificationFacts {
+            enabled: Some(self.notifications_enabled),
+            ..NotificationFacts::default()
+        };
+        self.behave(self.notifications, facts).await
+    }
+    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
+        Ok(FocusFacts {
+            active: Some(false),
+            app_allowed: None,
+        })
+    }
+    async fn power(&self) -> Result<PowerFacts, PlatformError> {
+        Ok(PowerFacts {
+            battery_saver: Some(false),
+            ..PowerFacts::default()
+        })
+    }
+    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
+        Ok(DeviceFacts {
+            model: Some("Pixel 8".into()),
+            os_version: Some("15".into()),
+            app_version: Some("6.2.0".into()),
+            locale: Some("en_GB".into()),
+            push_token_present: Some(true),
+        })
+    }
+    fn open_settings(&self, target: String) -> Result<bool, PlatformError> {
+        Ok(target == "app_notification_settings")
+    }
+}
+
+fn agent(notifications: Behaviour, dir: Option<&std::path::Path>) -> Arc<PushDoctorAgent> {
+    PushDoctorAgent::new(
+        AgentConfig {
+            platform: "android".into(),
+            log_directory: dir.map(|d| d.display().to_string()),
+            max_log_bytes: None,
+            callback_timeout_ms: Some(300),
+            echo_to_platform_log: Some(false),
+        },
+        Arc::new(Probe {
+            notifications,
+            notifications_enabled: false,
+        }),
+    )
+    .unwrap()
+}
+
+fn no_push() -> AppObservations {
+    AppObservations {
+        push_received: Some(false),
+        ..AppObservations::default()
+    }
+}
+
+#[test]
+fn the_platform_answers_and_the_flow_concludes() {
+    let agent = agent(Behaviour::Answer, None);
+    struct Count(AtomicU32);
+    impl ProgressListener for Count {
+        fn on_progress(&self, _step: String, _done: u32, _total: u32) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    let progress = Arc::new(Count(AtomicU32::new(0)));
+    let report = block_on(agent.run_diagnostics(no_push(), Some(progress.clone()))).unwrap();
+    assert_eq!(report.scenario.as_deref(), Some("push_not_received"));
+    let ids: Vec<&str> = report.actions.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["enable_notifications", "resend_push"]);
+    assert_eq!(
+        report.actions[0].steps,
+        ["Settings > Apps > miniOrange Authenticator > Notifications > Allow"]
+    );
+    assert_eq!(
+        report.actions[0].settings_target.as_deref(),
+        Some("app_notification_settings")
+    );
+    assert!(agent
+        .open_settings("app_notification_settings".into())
+        .unwrap());
+    assert!(report.probe_issues.is_empty());
+    assert_eq!(progress.0.load(Ordering::Relaxed), 3);
+    assert!(report.json.contains("\"model\":\"Pixel 8\""));
+    agent.close();
+}
+
+#[test]
+fn a_hanging_failing_late_or_panicking_callback_is_an_unknown_fact() {
+    for (behaviour, reason) in [
+        (Behaviour::Hang, "no answer within 300 ms"),
+        (Behaviour::Late, "no answer within 300 ms"),
+        (
+            Behaviour::Fail,
+            "not permitted: POST_NOTIFICATIONS not granted",
+        ),
+        (Behaviour::Panic, "the probe panicked"),
+    ] {
+        let agent = agent(behaviour, None);
+        let started = Instant::now();
+        let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+        assert!(
+            started.elapsed() < Duration::from_millis(2000),
+            "the run kept its deadline"
+        );
+        assert_eq!(report.probe_issues.len(), 1);
+        assert_eq!(report.probe_issues[0].probe, "notifications");
+        assert_eq!(report.probe_issues[0].reason, reason);
+        // Notifications unknown: the walk stops at that question.
+        let question = report.next_question.expect("a question is open");
+        assert_eq!(question.row, "push_not_received.notifications");
+        agent.close();
+    }
+}
+
+#[test]
+fn the_guided_walk_takes_answers() {
+    let agent = agent(Behaviour::Hang, None);
+    let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+    let question = report.next_question.unwrap();
+    assert_eq!(question.choices, ["yes", "no"]);
+    let report = agent.answer(question.row, "no".into()).unwrap();
+    assert_eq!(report.actions[0].id, "enable_notifications");
+    assert!(matches!(
+        agent.answer("push_ok.nonsense".into(), "yes".into()),
+        Err(AgentError::InvalidArgument { .. })
+    ));
+    agent.close();
+}
+
+#[test]
+fn logs_from_many_threads_reach_a_bundle_while_a_diagnosis_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = agent(Behaviour::Late, Some(&dir.path().join("logs")));
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let agent = Arc::clone(&agent);
+            s.spawn(move || {
+                for i in 0..250 {
+                    agent.log(LogEntry {
+                        level: "info".into(),
+                        tag: "Accept".into(),
+                        message: format!("thread {t} record {i} for bob@example.com"),
+                        timestamp_ms: 1_790_000_000_000 + i,
+                        thread: Some(format!("t{t}")),
+                        fields: vec![],
+                    });
+                }
+            });
+        }
+        s.spawn(|| block_on(agent.run_diagnostics(no_push(), None)).unwrap());
+    });
+    let out = dir.path().join("b.zip");
+    let path =
+        block_on(agent.build_bundle(out.display().to_string(), "repeated_accept_failures".into()))
+            .unwrap();
+    let bundle =
+        pushdoctor_core::bundle::inspect::Bundle::open(std::path::Path::new(&path)).unwrap();
+    assert!(bundle.verify().is_ok());
+    let m = &bundle.manifest;
+    assert!(m.records.included >= 1000, "{}", m.records.included);
+    assert_eq!(m.redaction.counts.0["email"], 1000);
+    assert_eq!(m.device.model.as_deref(), Some("Pixel 8"));
+    agent.close();
+}
+
+#[test]
+fn a_closed_agent_says_so() {
+    let agent = agent(Behaviour::Answer, None);
+    agent.close();
+    assert!(matches!(
+        block_on(agent.run_diagnostics(no_push(), None)),
+        Err(AgentError::Closed)
+    ));
+    assert!(matches!(
+        agent.answer("push_ok.received".into(), "yes".into()),
+        Err(AgentError::Closed)
+    ));
+    agent.log(LogEntry {
+        level: "info".into(),
+        tag: "t".into(),
+        message: "after close".into(),
+        timestamp_ms: 0,
+        thread: None,
+        fields: vec![],
+    });
+    agent.close();
+}
+
+#[test]
+fn bad_arguments_are_typed_errors() {
+    let err = PushDoctorAgent::new(
+        AgentConfig {
+            platform: "windows".into(),
+            log_directory: None,
+            max_log_bytes: None,
+            callback_timeout_ms: None,
+            echo_to_platform_log: Some(false),
+        },
+        Arc::new(Probe {
+            notifications: Behaviour::Answer,
+            notifications_enabled: true,
+        }),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, AgentError::InvalidArgument { .. }));
+    let agent = agent(Behaviour::Answer, None);
+    let bad = AppObservations {
+        mfa_report_status: Some("Sent".into()),
+        ..AppObservations::default()
+    };
+    assert!(matches!(
+        block_on(agent.run_diagnostics(bad, None)),
+        Err(AgentError::InvalidArgument { .. })
+    ));
+    agent.close();
+}
