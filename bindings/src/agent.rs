@@ -39,12 +39,16 @@ pub struct AgentConfig {
     /// `android` or `ios`.
     pub platform: String,
     /// Where captured logs persist; none keeps them in memory.
+    #[uniffi(default = None)]
     pub log_directory: Option<String>,
     /// Cap on persisted logs (default 4 MiB).
+    #[uniffi(default = None)]
     pub max_log_bytes: Option<u64>,
     /// Deadline for each platform callback (default 400 ms).
+    #[uniffi(default = None)]
     pub callback_timeout_ms: Option<u64>,
     /// Also send records to logcat / os_log (default true).
+    #[uniffi(default = None)]
     pub echo_to_platform_log: Option<bool>,
 }
 
@@ -52,16 +56,26 @@ pub struct AgentConfig {
 /// `observations`), plus the admin's MFA Report status if known.
 #[derive(Debug, Clone, Default, uniffi::Record)]
 pub struct AppObservations {
+    #[uniffi(default = None)]
     pub push_received: Option<bool>,
+    #[uniffi(default = None)]
     pub accept_tapped: Option<bool>,
+    #[uniffi(default = None)]
     pub accept_responded: Option<bool>,
+    #[uniffi(default = None)]
     pub retry_count: Option<u32>,
+    #[uniffi(default = None)]
     pub retry_succeeded: Option<bool>,
+    #[uniffi(default = None)]
     pub mfa_completed: Option<bool>,
+    #[uniffi(default = None)]
     pub request_visible_in_app: Option<bool>,
+    #[uniffi(default = None)]
     pub request_in_pending_tab: Option<bool>,
+    #[uniffi(default = None)]
     pub request_visible_after_refresh: Option<bool>,
     /// `Success`, `Denied`, `Delivered` or `Received`.
+    #[uniffi(default = None)]
     pub mfa_report_status: Option<String>,
 }
 
@@ -73,6 +87,7 @@ pub struct ActionItem {
     pub guidance: String,
     pub steps: Vec<String>,
     /// A settings screen [`PlatformProbe::open_settings`] can open.
+    #[uniffi(default = None)]
     pub settings_target: Option<String>,
 }
 
@@ -81,6 +96,7 @@ pub struct ActionItem {
 pub struct QuestionItem {
     pub row: String,
     pub text: String,
+    #[uniffi(default = None)]
     pub before_answering: Option<String>,
     pub choices: Vec<String>,
 }
@@ -88,10 +104,13 @@ pub struct QuestionItem {
 /// The diagnosis, typed for a UI, and whole as JSON (`docs/diagnosis.md`).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct DiagnosisReport {
+    #[uniffi(default = None)]
     pub scenario: Option<String>,
+    #[uniffi(default = None)]
     pub outcome: Option<String>,
     pub escalation: String,
     pub actions: Vec<ActionItem>,
+    #[uniffi(default = None)]
     pub next_question: Option<QuestionItem>,
     /// Platform facts that could not be had, and why.
     pub probe_issues: Vec<ProbeIssue>,
@@ -106,6 +125,7 @@ pub struct LogEntry {
     pub tag: String,
     pub message: String,
     pub timestamp_ms: i64,
+    #[uniffi(default = None)]
     pub thread: Option<String>,
     pub fields: Vec<LogField>,
 }
@@ -429,8 +449,10 @@ impl PushDoctorAgent {
     }
 
     /// Flushes the logs and stops. Later calls fail with `Closed`; logging
-    /// after close is ignored.
-    pub fn close(&self) {
+    /// after it is ignored. (Named `shutdown` because the generated Kotlin
+    /// and Swift classes already have a `close()`/`deinit` that frees the
+    /// object: call this first, then close it.)
+    pub fn shutdown(&self) {
         if !self.closed.swap(true, Ordering::AcqRel) {
             self.capture.shutdown();
         }

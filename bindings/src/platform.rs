@@ -32,53 +32,74 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
 
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct NetworkFacts {
+    #[uniffi(default = None)]
     pub connected: Option<bool>,
+    #[uniffi(default = None)]
     pub airplane_mode: Option<bool>,
     /// `wifi`, `cellular`, `ethernet`, `other`.
+    #[uniffi(default = None)]
     pub transport: Option<String>,
+    #[uniffi(default = None)]
     pub vpn: Option<bool>,
     /// The platform validated the network (Android's NET_CAPABILITY_VALIDATED).
+    #[uniffi(default = None)]
     pub validated: Option<bool>,
+    #[uniffi(default = None)]
     pub captive_portal: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct NotificationFacts {
+    #[uniffi(default = None)]
     pub enabled: Option<bool>,
     /// Android: the channel used for MFA pushes is enabled.
+    #[uniffi(default = None)]
     pub mfa_channel_enabled: Option<bool>,
     /// iOS: `authorized`, `denied`, `provisional`, `ephemeral`, `not_determined`.
+    #[uniffi(default = None)]
     pub authorization_status: Option<String>,
     /// iOS: `banner`, `alert`, `none`.
+    #[uniffi(default = None)]
     pub alert_style: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct FocusFacts {
+    #[uniffi(default = None)]
     pub active: Option<bool>,
     /// The app may break through (an allowed exception).
+    #[uniffi(default = None)]
     pub app_allowed: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct PowerFacts {
     /// Battery Saver (Android) or Low Power Mode (iOS) is on.
+    #[uniffi(default = None)]
     pub battery_saver: Option<bool>,
     /// Android: the app is exempt from battery optimisation.
+    #[uniffi(default = None)]
     pub battery_optimization_exempt: Option<bool>,
     /// Android: the app is background-restricted.
+    #[uniffi(default = None)]
     pub background_restricted: Option<bool>,
     /// iOS: Background App Refresh is on for the app.
+    #[uniffi(default = None)]
     pub background_refresh: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct DeviceFacts {
+    #[uniffi(default = None)]
     pub model: Option<String>,
+    #[uniffi(default = None)]
     pub os_version: Option<String>,
+    #[uniffi(default = None)]
     pub app_version: Option<String>,
+    #[uniffi(default = None)]
     pub locale: Option<String>,
     /// A push token is registered (never its value).
+    #[uniffi(default = None)]
     pub push_token_present: Option<bool>,
 }
 

@@ -162,7 +162,7 @@ fn the_platform_answers_and_the_flow_concludes() {
     assert!(report.probe_issues.is_empty());
     assert_eq!(progress.0.load(Ordering::Relaxed), 3);
     assert!(report.json.contains("\"model\":\"Pixel 8\""));
-    agent.close();
+    agent.shutdown();
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn a_hanging_failing_late_or_panicking_callback_is_an_unknown_fact() {
         // Notifications unknown: the walk stops at that question.
         let question = report.next_question.expect("a question is open");
         assert_eq!(question.row, "push_not_received.notifications");
-        agent.close();
+        agent.shutdown();
     }
 }
 
@@ -205,7 +205,7 @@ fn the_guided_walk_takes_answers() {
         agent.answer("push_ok.nonsense".into(), "yes".into()),
         Err(AgentError::InvalidArgument { .. })
     ));
-    agent.close();
+    agent.shutdown();
 }
 
 #[test]
@@ -241,13 +241,13 @@ fn logs_from_many_threads_reach_a_bundle_while_a_diagnosis_runs() {
     assert!(m.records.included >= 1000, "{}", m.records.included);
     assert_eq!(m.redaction.counts.0["email"], 1000);
     assert_eq!(m.device.model.as_deref(), Some("Pixel 8"));
-    agent.close();
+    agent.shutdown();
 }
 
 #[test]
 fn a_closed_agent_says_so() {
     let agent = agent(Behaviour::Answer, None);
-    agent.close();
+    agent.shutdown();
     assert!(matches!(
         block_on(agent.run_diagnostics(no_push(), None)),
         Err(AgentError::Closed)
@@ -264,7 +264,7 @@ fn a_closed_agent_says_so() {
         thread: None,
         fields: vec![],
     });
-    agent.close();
+    agent.shutdown();
 }
 
 #[test]
@@ -294,5 +294,5 @@ fn bad_arguments_are_typed_errors() {
         block_on(agent.run_diagnostics(bad, None)),
         Err(AgentError::InvalidArgument { .. })
     ));
-    agent.close();
+    agent.shutdown();
 }

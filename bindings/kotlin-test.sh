@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The Kotlin tests: the real library on the JVM through JNA, under JUnit 4.
+# Installs what is missing: the Kotlin compiler from npm into .tools/ (an
+# ignored folder of the repository), JNA and JUnit 4 from Debian.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KOTLIN_VERSION=2.4.20
+kotlin_home=.tools/node_modules/kotlin-compiler
+if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
+    echo "installing kotlin-compiler $KOTLIN_VERSION from npm into .tools/"
+    npm install --prefix .tools "kotlin-compiler@$KOTLIN_VERSION" --no-audit --no-fund --loglevel=error
+fi
+jars=/usr/share/java
+if [ ! -f "$jars/jna.jar" ] || [ ! -f "$jars/junit4.jar" ] || [ ! -f "$jars/hamcrest-core.jar" ]; then
+    echo "installing JNA and JUnit 4 from Debian"
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq libjna-java junit4 >/dev/null
+    else
+        sudo apt-get update -qq && sudo apt-get install -y -qq libjna-java junit4 >/dev/null
+    fi
+fi
+command -v java >/dev/null || { echo "kotlin-test.sh: a Java runtime (17 or newer) is needed" >&2; exit 2; }
+
+bash bindings/generate.sh debug
+out=target/bindings
+lib="$kotlin_home/lib"
+classpath="$jars/jna.jar:$jars/junit4.jar:$jars/hamcrest-core.jar:$lib/kotlinx-coroutines-core-jvm.jar"
+# Compile only when the bindings or the tests changed.
+jar="$out/kotlin-tests.jar"
+stamp="$(cat "$out/kotlin/uniffi/pushdoctor_ffi/pushdoctor_ffi.kt" bindings/kotlin/test/*.kt | sha256sum | cut -c1-16)"
+if [ ! -f "$jar" ] || [ "$(cat "$out/kotlin-tests.stamp" 2>/dev/null)" != "$stamp" ]; then
+    echo "compiling the Kotlin bindings and tests"
+    "$kotlin_home/bin/kotlinc" -nowarn -cp "$classpath" \
+        "$out/kotlin/uniffi/pushdoctor_ffi/pushdoctor_ffi.kt" bindings/kotlin/test/*.kt -d "$jar"
+    echo "$stamp" > "$out/kotlin-tests.stamp"
+fi
+java -Djna.library.path=target/debug -cp "$jar:$classpath:$lib/kotlin-stdlib.jar" \
+    org.junit.runner.JUnitCore AgentTest

@@ -1,0 +1,237 @@
+// The real library, driven from Kotlin on the JVM through JNA: a platform
+// probe with controllable answers, every kind of misbehaving callback, many
+// Kotlin threads logging at once, typed errors, and a shut-down agent.
+
+import kotlinx.coroutines.async
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.runBlocking
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
+import org.junit.Test
+import uniffi.pushdoctor_ffi.AgentConfig
+import uniffi.pushdoctor_ffi.AgentException
+import uniffi.pushdoctor_ffi.AppObservations
+import uniffi.pushdoctor_ffi.DeviceFacts
+import uniffi.pushdoctor_ffi.FocusFacts
+import uniffi.pushdoctor_ffi.LogEntry
+import uniffi.pushdoctor_ffi.NetworkFacts
+import uniffi.pushdoctor_ffi.NotificationFacts
+import uniffi.pushdoctor_ffi.PlatformProbe
+import uniffi.pushdoctor_ffi.PowerFacts
+import uniffi.pushdoctor_ffi.ProgressListener
+import uniffi.pushdoctor_ffi.PushDoctorAgent
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.concurrent.thread
+
+enum class Behaviour { ANSWER, HANG, THROW, LATE }
+
+/** A phone whose answers the test chooses. */
+class FakePhone(
+    private val notificationsEnabled: Boolean = true,
+    private val notifications: Behaviour = Behaviour.ANSWER,
+    private val connected: Boolean = true,
+    private val focusOn: Boolean = false,
+) : PlatformProbe {
+    val opened = mutableListOf<String>()
+
+    override suspend fun network() = NetworkFacts(connected = connected, airplaneMode = false, transport = "wifi")
+
+    override suspend fun notifications(): NotificationFacts {
+        when (notifications) {
+            Behaviour.ANSWER -> {}
+            Behaviour.HANG -> delay(Long.MAX_VALUE)
+            Behaviour.THROW -> throw IllegalStateException("NotificationManager is gone")
+            Behaviour.LATE -> delay(900)
+        }
+        return NotificationFacts(enabled = notificationsEnabled)
+    }
+
+    override suspend fun focus() = FocusFacts(active = focusOn)
+
+    override suspend fun power() = PowerFacts(batterySaver = false)
+
+    override suspend fun device() = DeviceFacts(model = "Pixel 8", osVersion = "15", appVersion = "6.2.0")
+
+    override fun openSettings(target: String): Boolean {
+        opened += target
+        return true
+    }
+}
+
+fun agent(phone: PlatformProbe, logDir: File? = null) = PushDoctorAgent(
+    AgentConfig(
+        platform = "android",
+        logDirectory = logDir?.path,
+        callbackTimeoutMs = 300uL,
+        echoToPlatformLog = false,
+    ),
+    phone,
+)
+
+class AgentTest {
+    @Test
+    fun pushNotReceivedWithNotificationsOff() = runBlocking {
+        val phone = FakePhone(notificationsEnabled = false)
+        agent(phone).use { agent ->
+            val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
+            assertEquals("push_not_received", report.scenario)
+            assertEquals(listOf("enable_notifications", "resend_push"), report.actions.map { it.id })
+            assertEquals(
+                listOf("Settings > Apps > miniOrange Authenticator > Notifications > Allow"),
+                report.actions[0].steps,
+            )
+            assertTrue(agent.openSettings(report.actions[0].settingsTarget!!))
+            assertEquals(listOf("app_notification_settings"), phone.opened)
+            agent.shutdown()
+        }
+    }
+
+    @Test
+    fun acceptFailingAfterMultipleRetriesSharesLogs() = runBlocking {
+        agent(FakePhone()).use { agent ->
+            val report = agent.runDiagnostics(
+                AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3u, retrySucceeded = false),
+                null,
+            )
+            assertEquals("accept_not_responding", report.scenario)
+            assertEquals("share_logs", report.escalation)
+            assertEquals(listOf("share_logs"), report.actions.map { it.id })
+            agent.shutdown()
+        }
+    }
+
+    @Test
+    fun pushOkIsAllDone() = runBlocking {
+        agent(FakePhone()).use { agent ->
+            val report = agent.runDiagnostics(
+                AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = true, mfaCompleted = true),
+                null,
+            )
+            assertEquals("push_ok", report.scenario)
+            assertEquals("all_done", report.outcome)
+            assertTrue(report.actions.isEmpty())
+            agent.shutdown()
+        }
+    }
+
+    @Test
+    fun misbehavingCallbacksBecomeUnknownFactsWithinTheDeadline() = runBlocking {
+        for ((behaviour, reason) in listOf(
+            Behaviour.HANG to "no answer within 300 ms",
+            Behaviour.LATE to "no answer within 300 ms",
+            Behaviour.THROW to "unexpected:",
+        )) {
+            agent(FakePhone(notifications = behaviour)).use { agent ->
+                val started = System.nanoTime()
+                val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
+                val millis = (System.nanoTime() - started) / 1_000_000
+                assertTrue("$behaviour took $millis ms", millis < 2000)
+                assertEquals(1, report.probeIssues.size)
+                assertEquals("notifications", report.probeIssues[0].probe)
+                assertTrue(report.probeIssues[0].reason, report.probeIssues[0].reason.startsWith(reason))
+                assertEquals("push_not_received.notifications", report.nextQuestion?.row)
+                // The person answers what the phone could not.
+                val answered = agent.answer("push_not_received.notifications", "no")
+                assertEquals("enable_notifications", answered.actions[0].id)
+                agent.shutdown()
+            }
+        }
+    }
+
+    @Test
+    fun progressIsStreamed() = runBlocking {
+        val steps = mutableListOf<String>()
+        agent(FakePhone()).use { agent ->
+            agent.runDiagnostics(
+                AppObservations(pushReceived = false),
+                object : ProgressListener {
+                    override fun onProgress(step: String, done: UInt, total: UInt) {
+                        synchronized(steps) { steps += step }
+                    }
+                },
+            )
+            agent.shutdown()
+        }
+        assertEquals(listOf("platform", "diagnosis", "done"), steps)
+    }
+
+    @Test
+    fun thousandsOfLogCallsFromManyThreadsWhileADiagnosisRuns() {
+        val dir = Files.createTempDirectory("pushdoctor-kt").toFile()
+        agent(FakePhone(notifications = Behaviour.LATE), File(dir, "logs")).use { agent ->
+            val start = CountDownLatch(1)
+            val workers = (0 until 4).map { t ->
+                thread {
+                    start.await()
+                    for (i in 0 until 250) {
+                        agent.log(LogEntry("info", "Accept", "thread $t record $i for bob@example.com", 1_790_000_000_000L + i, "t$t", emptyList()))
+                    }
+                }
+            }
+            runBlocking {
+                val diagnosis = async { agent.runDiagnostics(AppObservations(pushReceived = false), null) }
+                start.countDown()
+                workers.forEach { it.join() }
+                assertNotNull(diagnosis.await().scenario)
+            }
+            val bundle = runBlocking { agent.buildBundle(File(dir, "b.zip").path, "repeated_accept_failures") }
+            val names = java.util.zip.ZipFile(bundle).use { zip -> zip.entries().toList().map { it.name } }
+            assertTrue(names.containsAll(listOf("manifest.json", "logs.ndjson", "logs.txt", "snapshot.json", "diagnosis.json")))
+            val text = java.util.zip.ZipFile(bundle).use { zip -> zip.getInputStream(zip.getEntry("logs.txt")).readBytes().decodeToString() }
+            assertEquals(1000, text.lines().count { it.contains(" record ") })
+            assertFalse("e-mail addresses are scrubbed", text.contains("bob@example.com"))
+            agent.shutdown()
+        }
+        dir.deleteRecursively()
+    }
+
+    @Test
+    fun coreErrorsArriveAsTypedExceptions() = runBlocking {
+        agent(FakePhone()).use { agent ->
+            try {
+                agent.runDiagnostics(AppObservations(mfaReportStatus = "Sent"), null)
+                fail("a bad status is refused")
+            } catch (e: AgentException.InvalidArgument) {
+                assertTrue(e.reason, e.reason.contains("Sent"))
+            }
+            try {
+                agent.answer("no.such.row", "yes")
+                fail("an unknown row is refused")
+            } catch (e: AgentException.InvalidArgument) {
+                assertTrue(e.reason.contains("no.such.row"))
+            }
+            agent.shutdown()
+        }
+        try {
+            agent(FakePhone()).use { }
+            PushDoctorAgent(AgentConfig(platform = "windows"), FakePhone())
+            fail("an unknown platform is refused")
+        } catch (e: AgentException.InvalidArgument) {
+            assertTrue(e.reason.contains("windows"))
+        }
+    }
+
+    @Test
+    fun aShutDownAgentSaysSoAndAClosedOneDoesNotCrash() = runBlocking {
+        val agent = agent(FakePhone())
+        agent.shutdown()
+        try {
+            agent.runDiagnostics(AppObservations(), null)
+            fail("a shut-down agent refuses work")
+        } catch (e: AgentException.Closed) {
+        }
+        agent.log(LogEntry("info", "t", "ignored after shutdown", 0L, null, emptyList()))
+        agent.close()
+        try {
+            agent.answer("push_ok.received", "yes")
+            fail("a closed object refuses calls")
+        } catch (e: IllegalStateException) {
+        }
+    }
+}
