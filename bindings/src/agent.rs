@@ -74,6 +74,10 @@ pub struct AppObservations {
     pub request_in_pending_tab: Option<bool>,
     #[uniffi(default = None)]
     pub request_visible_after_refresh: Option<bool>,
+    #[uniffi(default = None)]
+    pub push_arrived_after_fixes: Option<bool>,
+    #[uniffi(default = None)]
+    pub account_reconfigured: Option<bool>,
     /// `Success`, `Denied`, `Delivered` or `Received`.
     #[uniffi(default = None)]
     pub mfa_report_status: Option<String>,
@@ -136,6 +140,24 @@ pub struct LogField {
     pub value: String,
 }
 
+/// Something the agent did that the app may want to know, whenever it
+/// happens (not only in answer to a call).
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum AgentEvent {
+    DiagnosisFinished { scenario: Option<String>, escalation: String },
+    BundleBuilt { path: String, bytes: u64 },
+    /// Captured logs could not be written (a full disk, say).
+    LogWriteFailed { reason: String },
+    /// A platform fact could not be had.
+    PlatformFactUnknown { probe: String, reason: String },
+}
+
+/// Receives [`AgentEvent`]s; implemented in Kotlin or Swift.
+#[uniffi::export(foreign)]
+pub trait EventListener: Send + Sync {
+    fn on_event(&self, event: AgentEvent);
+}
+
 /// Streams which check is running, for a progress indicator.
 #[uniffi::export(foreign)]
 pub trait ProgressListener: Send + Sync {
@@ -155,7 +177,16 @@ pub struct PushDoctorAgent {
     platform: Platform,
     callback_timeout: Duration,
     state: Arc<Mutex<State>>,
+    listeners: Arc<Mutex<Vec<Arc<dyn EventListener>>>>,
     closed: AtomicBool,
+}
+
+/// Tells every listener, on the agent's runtime thread.
+fn emit(listeners: &Mutex<Vec<Arc<dyn EventListener>>>, event: AgentEvent) {
+    let listeners = listeners.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for listener in listeners {
+        listener.on_event(event.clone());
+    }
 }
 
 fn parse_platform(text: &str) -> Result<Platform, AgentError> {
@@ -285,6 +316,7 @@ impl PushDoctorAgent {
                 snapshot: None,
                 answers: Answers::default(),
             })),
+            listeners: Arc::new(Mutex::new(Vec::new())),
             closed: AtomicBool::new(false),
         }))
     }
@@ -307,6 +339,8 @@ impl PushDoctorAgent {
                 reason: e.to_string(),
             })?;
         let probe = Arc::clone(&self.probe);
+        let listeners = Arc::clone(&self.listeners);
+        let capture = Arc::clone(&self.capture);
         let (platform, deadline, state) = (
             self.platform,
             self.callback_timeout,
@@ -327,6 +361,8 @@ impl PushDoctorAgent {
             o.request_visible_in_app = observations.request_visible_in_app;
             o.request_in_pending_tab = observations.request_in_pending_tab;
             o.request_visible_after_refresh = observations.request_visible_after_refresh;
+            o.push_arrived_after_fixes = observations.push_arrived_after_fixes;
+            o.account_reconfigured = observations.account_reconfigured;
             snapshot.mfa_report_status = report_status;
             if let Some(p) = &progress {
                 p.on_progress("diagnosis".into(), 1, 2);
@@ -334,7 +370,24 @@ impl PushDoctorAgent {
             let diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
             for issue in &issues {
                 log::warn!(target: "pushdoctor::agent", "platform fact {} unknown: {}", issue.probe, issue.reason);
+                emit(
+                    &listeners,
+                    AgentEvent::PlatformFactUnknown {
+                        probe: issue.probe.clone(),
+                        reason: issue.reason.clone(),
+                    },
+                );
             }
+            if let Some(reason) = capture.last_write_error() {
+                emit(&listeners, AgentEvent::LogWriteFailed { reason });
+            }
+            emit(
+                &listeners,
+                AgentEvent::DiagnosisFinished {
+                    scenario: diagnosis.scenario.map(|s| s.as_str().to_string()),
+                    escalation: diagnosis.escalation.as_str().to_string(),
+                },
+            );
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
             state.snapshot = Some(snapshot);
             state.answers = Answers::default();
@@ -408,6 +461,7 @@ impl PushDoctorAgent {
         };
         let capture = Arc::clone(&self.capture);
         let state = Arc::clone(&self.state);
+        let listeners = Arc::clone(&self.listeners);
         self.on_runtime(async move {
             let io = |e: pushdoctor_core::bundle::BundleError| AgentError::Io {
                 reason: e.to_string(),
@@ -432,10 +486,32 @@ impl PushDoctorAgent {
                 writer.add_snapshot(&snapshot, &diagnosis);
             }
             writer.add_capture(&capture).map_err(io)?;
-            writer.finish().map_err(io)?;
+            let summary = writer.finish().map_err(io)?;
+            emit(
+                &listeners,
+                AgentEvent::BundleBuilt {
+                    path: output_path.clone(),
+                    bytes: summary.bytes,
+                },
+            );
             Ok(output_path)
         })
         .await
+    }
+
+    /// Adds a listener for [`AgentEvent`]s.
+    pub fn subscribe(&self, listener: Arc<dyn EventListener>) {
+        self.listeners.lock().unwrap_or_else(|e| e.into_inner()).push(listener);
+    }
+
+    /// Times `count` calls from the core into a foreign listener, in
+    /// nanoseconds, so an app can measure the FFI's cost on a real device.
+    pub fn measure_callback_cost(&self, listener: Arc<dyn ProgressListener>, count: u32) -> u64 {
+        let started = std::time::Instant::now();
+        for i in 0..count {
+            listener.on_progress(String::new(), i, count);
+        }
+        started.elapsed().as_nanos() as u64
     }
 
     /// Opens a settings screen named by an action's `settings_target`.

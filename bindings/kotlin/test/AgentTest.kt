@@ -11,7 +11,10 @@ import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Test
+import kotlinx.coroutines.withTimeoutOrNull
 import uniffi.pushdoctor_ffi.AgentConfig
+import uniffi.pushdoctor_ffi.AgentEvent
+import uniffi.pushdoctor_ffi.EventListener
 import uniffi.pushdoctor_ffi.AgentException
 import uniffi.pushdoctor_ffi.AppObservations
 import uniffi.pushdoctor_ffi.DeviceFacts
@@ -88,6 +91,67 @@ class AgentTest {
             )
             assertTrue(agent.openSettings(report.actions[0].settingsTarget!!))
             assertEquals(listOf("app_notification_settings"), phone.opened)
+            agent.shutdown()
+        }
+    }
+
+    /** Every scenario of the seed, reached through the FFI. */
+    @Test
+    fun everySeedScenarioEndToEnd() = runBlocking {
+        data class Case(val phone: FakePhone, val observations: AppObservations, val scenario: String, val outcome: String?)
+        val cases = listOf(
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = true, mfaCompleted = true), "push_ok", "all_done"),
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3u, retrySucceeded = false), "accept_not_responding", "share_logs"),
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = false, requestVisibleInApp = false, requestInPendingTab = true), "push_not_visible", "approve_from_pending"),
+            Case(FakePhone(connected = false), AppObservations(pushReceived = false), "push_not_received", null),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Success"), "admin_verify_status", "report_approved"),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = false), "reconfigure_account", "reconfigure"),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = true), "admin_reset_mfa", "reset_mfa"),
+        )
+        for (case in cases) {
+            agent(case.phone).use { agent ->
+                val report = agent.runDiagnostics(case.observations, null)
+                assertEquals(case.toString(), case.scenario, report.scenario)
+                assertEquals(case.toString(), case.outcome, report.outcome)
+                agent.shutdown()
+            }
+        }
+    }
+
+    @Test
+    fun eventsReachSubscribers() = runBlocking {
+        val events = mutableListOf<AgentEvent>()
+        val dir = Files.createTempDirectory("pushdoctor-events").toFile()
+        agent(FakePhone(notifications = Behaviour.THROW)).use { agent ->
+            agent.subscribe(object : EventListener {
+                override fun onEvent(event: AgentEvent) {
+                    synchronized(events) { events += event }
+                }
+            })
+            agent.runDiagnostics(AppObservations(pushReceived = false), null)
+            agent.buildBundle(File(dir, "b.zip").path, "button")
+            agent.shutdown()
+        }
+        dir.deleteRecursively()
+        assertTrue(events.toString(), events.any { it is AgentEvent.PlatformFactUnknown && it.probe == "notifications" })
+        assertTrue(events.toString(), events.any { it is AgentEvent.DiagnosisFinished && it.scenario == "push_not_received" })
+        assertTrue(events.toString(), events.any { it is AgentEvent.BundleBuilt && it.bytes > 0uL })
+    }
+
+    @Test
+    fun aRunIsCancellable() = runBlocking {
+        val slow = PushDoctorAgent(
+            AgentConfig(platform = "ios", callbackTimeoutMs = 60_000uL, echoToPlatformLog = false),
+            FakePhone(notifications = Behaviour.HANG),
+        )
+        slow.use { agent ->
+            val started = System.nanoTime()
+            val result = withTimeoutOrNull(300) { agent.runDiagnostics(AppObservations(pushReceived = false), null) }
+            val millis = (System.nanoTime() - started) / 1_000_000
+            assertEquals(null, result)
+            assertTrue("cancelled after $millis ms", millis < 2000)
+            // The agent is still usable after a cancelled run.
+            agent.log(LogEntry("info", "t", "still alive", 0L, null, emptyList()))
             agent.shutdown()
         }
     }
