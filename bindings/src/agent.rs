@@ -144,12 +144,23 @@ pub struct LogField {
 /// happens (not only in answer to a call).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum AgentEvent {
-    DiagnosisFinished { scenario: Option<String>, escalation: String },
-    BundleBuilt { path: String, bytes: u64 },
+    DiagnosisFinished {
+        scenario: Option<String>,
+        escalation: String,
+    },
+    BundleBuilt {
+        path: String,
+        bytes: u64,
+    },
     /// Captured logs could not be written (a full disk, say).
-    LogWriteFailed { reason: String },
+    LogWriteFailed {
+        reason: String,
+    },
     /// A platform fact could not be had.
-    PlatformFactUnknown { probe: String, reason: String },
+    PlatformFactUnknown {
+        probe: String,
+        reason: String,
+    },
 }
 
 /// Receives [`AgentEvent`]s; implemented in Kotlin or Swift.
@@ -501,7 +512,10 @@ impl PushDoctorAgent {
 
     /// Adds a listener for [`AgentEvent`]s.
     pub fn subscribe(&self, listener: Arc<dyn EventListener>) {
-        self.listeners.lock().unwrap_or_else(|e| e.into_inner()).push(listener);
+        self.listeners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(listener);
     }
 
     /// Times `count` calls from the core into a foreign listener, in
