@@ -415,18 +415,17 @@ fn mfa_status(text: &str, format: StatusFormat, stdout: &mut dyn Write) -> Resul
     let status: MfaReportStatus = text
         .parse()
         .map_err(|e: pushdoctor_core::admin::UnknownStatus| Failure::bad_input(e.to_string()))?;
+    let explanation = pushdoctor_core::admin::Explanation::of(status);
     let rendered = match format {
         StatusFormat::Text => pushdoctor_core::admin::explain_text(status),
         StatusFormat::Json => {
-            let mut json =
-                serde_json::to_string_pretty(&pushdoctor_core::admin::Explanation::of(status))
-                    .expect("an explanation always serializes");
+            let mut json = serde_json::to_string_pretty(&explanation)
+                .expect("an explanation always serializes");
             json.push('\n');
             json
         }
     };
     write_out(stdout, &rendered)?;
-    let explanation = pushdoctor_core::admin::Explanation::of(status);
     Ok(
         if explanation.actions.is_empty() && explanation.next_scenario.is_none() {
             exit::OK
