@@ -18,6 +18,11 @@ pub enum ActionId {
     DisableFocus,
     DisableBatterySaver,
     EnableBackgroundRefresh,
+    SignInToNetwork,
+    DisableVpnOrProxy,
+    SwitchNetwork,
+    EnableAutomaticTime,
+    WaitForService,
     ApproveRequest,
     OpenPendingTab,
     RefreshPending,
@@ -71,6 +76,9 @@ pub enum SettingsTarget {
     Focus,
     BatterySaver,
     BackgroundRefresh,
+    /// The VPN settings (Android has a screen of its own; iOS opens Settings).
+    Vpn,
+    DateTime,
 }
 
 impl SettingsTarget {
@@ -81,6 +89,8 @@ impl SettingsTarget {
             SettingsTarget::Focus => "focus",
             SettingsTarget::BatterySaver => "battery_saver",
             SettingsTarget::BackgroundRefresh => "background_refresh",
+            SettingsTarget::Vpn => "vpn",
+            SettingsTarget::DateTime => "date_time",
         }
     }
 }
@@ -103,12 +113,17 @@ pub struct Action {
 }
 
 impl ActionId {
-    pub const ALL: [ActionId; 13] = [
+    pub const ALL: [ActionId; 18] = [
         ActionId::EnableNetwork,
         ActionId::EnableNotifications,
         ActionId::DisableFocus,
         ActionId::DisableBatterySaver,
         ActionId::EnableBackgroundRefresh,
+        ActionId::SignInToNetwork,
+        ActionId::DisableVpnOrProxy,
+        ActionId::SwitchNetwork,
+        ActionId::EnableAutomaticTime,
+        ActionId::WaitForService,
         ActionId::ApproveRequest,
         ActionId::OpenPendingTab,
         ActionId::RefreshPending,
@@ -126,6 +141,11 @@ impl ActionId {
             ActionId::DisableFocus => "disable_focus",
             ActionId::DisableBatterySaver => "disable_battery_saver",
             ActionId::EnableBackgroundRefresh => "enable_background_refresh",
+            ActionId::SignInToNetwork => "sign_in_to_network",
+            ActionId::DisableVpnOrProxy => "disable_vpn_or_proxy",
+            ActionId::SwitchNetwork => "switch_network",
+            ActionId::EnableAutomaticTime => "enable_automatic_time",
+            ActionId::WaitForService => "wait_for_service",
             ActionId::ApproveRequest => "approve_request",
             ActionId::OpenPendingTab => "open_pending_tab",
             ActionId::RefreshPending => "refresh_pending",
@@ -145,15 +165,23 @@ impl ActionId {
             ActionId::DisableFocus => Some(CheckId::FocusOff),
             ActionId::DisableBatterySaver => Some(CheckId::BatterySaverOff),
             ActionId::EnableBackgroundRefresh => Some(CheckId::BackgroundRefreshEnabled),
+            ActionId::SignInToNetwork => Some(CheckId::CaptivePortal),
+            ActionId::DisableVpnOrProxy => Some(CheckId::ProxyOrVpn),
+            ActionId::SwitchNetwork => Some(CheckId::BackendReachable),
+            ActionId::EnableAutomaticTime => Some(CheckId::ClockSkew),
+            ActionId::WaitForService => Some(CheckId::ServiceAvailable),
             _ => None,
         }
     }
 
     /// Whether this action fixes `check` (airplane mode is fixed by the same
-    /// action as connectivity: the seed gives them one row).
+    /// action as connectivity: the seed gives them one row; a network that
+    /// blocks the push service, like one that blocks the MFA service, is
+    /// left for another).
     pub fn is_fix_for(self, check: CheckId) -> bool {
         self.fixes() == Some(check)
             || (self == ActionId::EnableNetwork && check == CheckId::NetworkAirplaneMode)
+            || (self == ActionId::SwitchNetwork && check == CheckId::PushServiceReachable)
     }
 
     /// The action that fixes a failing device setting.
@@ -175,7 +203,7 @@ impl ActionId {
         match self {
             ActionId::ResendPush => Escalation::Retry,
             ActionId::ShareLogs => Escalation::ShareLogs,
-            ActionId::EscalateToAdmin => Escalation::ContactAdmin,
+            ActionId::EscalateToAdmin | ActionId::WaitForService => Escalation::ContactAdmin,
             ActionId::ReconfigureAccount => Escalation::ReconfigureAccount,
             ActionId::RequestMfaReset => Escalation::AdminResetMfa,
             _ => Escalation::None,
@@ -191,6 +219,11 @@ impl ActionId {
             (ActionId::DisableBatterySaver, Platform::Ios) => "Turn off Low Power Mode",
             (ActionId::DisableBatterySaver, Platform::Android) => "Turn off Battery Saver",
             (ActionId::EnableBackgroundRefresh, _) => "Turn on Background App Refresh",
+            (ActionId::SignInToNetwork, _) => "Sign in to the Wi-Fi network",
+            (ActionId::DisableVpnOrProxy, _) => "Turn off the VPN or proxy",
+            (ActionId::SwitchNetwork, _) => "Try another network",
+            (ActionId::EnableAutomaticTime, _) => "Turn on automatic date and time",
+            (ActionId::WaitForService, _) => "Try again later, then tell the admin",
             (ActionId::ApproveRequest, _) => "Approve or deny the request",
             (ActionId::OpenPendingTab, _) => "Open the Pending tab",
             (ActionId::RefreshPending, _) => "Refresh the Pending tab",
@@ -202,9 +235,16 @@ impl ActionId {
         }
     }
 
-    /// The seed's "what to do" for this action, on this platform.
+    /// The seed's "what to do" for this action, on this platform. The
+    /// seed predates the network probes: their actions' words are Push
+    /// Doctor's own ([`ActionId::is_from_seed`]).
     pub fn guidance(self, platform: Platform) -> &'static str {
         match (self, platform) {
+            (ActionId::SignInToNetwork, _) => NETWORK_SIGN_IN,
+            (ActionId::DisableVpnOrProxy, _) => NETWORK_VPN,
+            (ActionId::SwitchNetwork, _) => NETWORK_SWITCH,
+            (ActionId::EnableAutomaticTime, _) => NETWORK_CLOCK,
+            (ActionId::WaitForService, _) => NETWORK_SERVICE,
             (ActionId::EnableNetwork, _) => seed::DO_ENABLE_NETWORK,
             (ActionId::EnableNotifications, Platform::Ios) => seed::DO_NOTIFICATIONS_IOS,
             (ActionId::EnableNotifications, Platform::Android) => seed::DO_NOTIFICATIONS_ANDROID,
@@ -229,6 +269,18 @@ impl ActionId {
             (ActionId::EnableNotifications, Platform::Ios) => &[seed::DO_NOTIFICATIONS_IOS],
             (ActionId::EnableNotifications, Platform::Android) => &[seed::DO_NOTIFICATIONS_ANDROID],
             (ActionId::EnableBackgroundRefresh, Platform::Ios) => &[seed::DO_BACKGROUND_REFRESH],
+            (ActionId::EnableAutomaticTime, Platform::Android) => {
+                &["Settings > System > Date & time > Set time automatically"]
+            }
+            (ActionId::EnableAutomaticTime, Platform::Ios) => {
+                &["Settings > General > Date & Time > Set Automatically"]
+            }
+            (ActionId::DisableVpnOrProxy, Platform::Android) => {
+                &["Settings > Network & internet > VPN"]
+            }
+            (ActionId::DisableVpnOrProxy, Platform::Ios) => {
+                &["Settings > General > VPN & Device Management > VPN"]
+            }
             _ => &[],
         }
     }
@@ -240,8 +292,27 @@ impl ActionId {
             ActionId::DisableFocus => Some(SettingsTarget::Focus),
             ActionId::DisableBatterySaver => Some(SettingsTarget::BatterySaver),
             ActionId::EnableBackgroundRefresh => Some(SettingsTarget::BackgroundRefresh),
+            ActionId::SignInToNetwork | ActionId::SwitchNetwork => {
+                Some(SettingsTarget::NetworkSettings)
+            }
+            ActionId::DisableVpnOrProxy => Some(SettingsTarget::Vpn),
+            ActionId::EnableAutomaticTime => Some(SettingsTarget::DateTime),
             _ => None,
         }
+    }
+
+    /// The action's words are the seed's. The actions of the network
+    /// probes are not: the seed has no step for a captive portal, a blocked
+    /// port or a wrong clock.
+    pub fn is_from_seed(self) -> bool {
+        !matches!(
+            self,
+            ActionId::SignInToNetwork
+                | ActionId::DisableVpnOrProxy
+                | ActionId::SwitchNetwork
+                | ActionId::EnableAutomaticTime
+                | ActionId::WaitForService
+        )
     }
 
     /// The action as a person on `platform` sees it.
@@ -256,6 +327,12 @@ impl ActionId {
         }
     }
 }
+
+const NETWORK_SIGN_IN: &str = "This Wi-Fi network wants a sign-in first (hotel, airport, guest Wi-Fi): open any web page in the browser and sign in, or switch to mobile data, then retry the login.";
+const NETWORK_VPN: &str = "A VPN or proxy is on and the services the app needs cannot be reached through it: turn it off and retry the login, or ask whoever runs it to allow the MFA service and the push service's ports.";
+const NETWORK_SWITCH: &str = "This network does not let the phone reach a service the app needs: switch between Wi-Fi and mobile data (or to another Wi-Fi), then retry the login. If it works elsewhere, this network's firewall or DNS blocks it: tell the network's admin.";
+const NETWORK_CLOCK: &str = "The phone's clock is wrong, which breaks secure connections and time-based codes: turn on automatic date and time, then retry the login.";
+const NETWORK_SERVICE: &str = "The MFA service answered with an error of its own: nothing on the phone needs changing. Try again in a few minutes; if it goes on, tell the admin.";
 
 impl fmt::Display for ActionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -291,8 +368,11 @@ mod tests {
     }
 
     #[test]
-    fn every_device_setting_has_exactly_one_fix() {
-        for check in CheckId::ALL.into_iter().filter(|c| c.is_device_setting()) {
+    fn every_device_setting_and_probe_has_exactly_one_fix() {
+        for check in CheckId::ALL
+            .into_iter()
+            .filter(|c| c.is_device_setting() || c.is_network_probe())
+        {
             let fixes: Vec<_> = ActionId::ALL
                 .into_iter()
                 .filter(|a| a.is_fix_for(check))

@@ -12,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::admin::MfaReportStatus;
+use crate::probes::PortalVerdict;
 use crate::snapshot::{DeviceSnapshot, Platform};
 
 /// Every check the engine knows, with its stable dotted id.
@@ -41,6 +42,18 @@ pub enum CheckId {
     NetworkConnected,
     #[serde(rename = "network.airplane_mode")]
     NetworkAirplaneMode,
+    #[serde(rename = "network.captive_portal")]
+    CaptivePortal,
+    #[serde(rename = "network.backend_reachable")]
+    BackendReachable,
+    #[serde(rename = "service.available")]
+    ServiceAvailable,
+    #[serde(rename = "network.push_service_reachable")]
+    PushServiceReachable,
+    #[serde(rename = "network.proxy_or_vpn")]
+    ProxyOrVpn,
+    #[serde(rename = "clock.skew")]
+    ClockSkew,
     #[serde(rename = "notifications.enabled")]
     NotificationsEnabled,
     #[serde(rename = "focus.off")]
@@ -60,7 +73,7 @@ pub enum CheckId {
 impl CheckId {
     /// In the order a report lists them: the request's story first, then
     /// the device's settings, then the admin side.
-    pub const ALL: [CheckId; 19] = [
+    pub const ALL: [CheckId; 25] = [
         CheckId::PushReceived,
         CheckId::AcceptTapped,
         CheckId::AcceptResponded,
@@ -73,6 +86,12 @@ impl CheckId {
         CheckId::PendingVisibleAfterRefresh,
         CheckId::NetworkConnected,
         CheckId::NetworkAirplaneMode,
+        CheckId::CaptivePortal,
+        CheckId::BackendReachable,
+        CheckId::ServiceAvailable,
+        CheckId::PushServiceReachable,
+        CheckId::ProxyOrVpn,
+        CheckId::ClockSkew,
         CheckId::NotificationsEnabled,
         CheckId::FocusOff,
         CheckId::BatterySaverOff,
@@ -96,6 +115,12 @@ impl CheckId {
             CheckId::PendingVisibleAfterRefresh => "pending.visible_after_refresh",
             CheckId::NetworkConnected => "network.connected",
             CheckId::NetworkAirplaneMode => "network.airplane_mode",
+            CheckId::CaptivePortal => "network.captive_portal",
+            CheckId::BackendReachable => "network.backend_reachable",
+            CheckId::ServiceAvailable => "service.available",
+            CheckId::PushServiceReachable => "network.push_service_reachable",
+            CheckId::ProxyOrVpn => "network.proxy_or_vpn",
+            CheckId::ClockSkew => "clock.skew",
             CheckId::NotificationsEnabled => "notifications.enabled",
             CheckId::FocusOff => "focus.off",
             CheckId::BatterySaverOff => "battery_saver.off",
@@ -121,6 +146,12 @@ impl CheckId {
             CheckId::PendingVisibleAfterRefresh => "The request showed up after refreshing",
             CheckId::NetworkConnected => "Wi-Fi or mobile data is connected",
             CheckId::NetworkAirplaneMode => "Airplane Mode is not cutting the device off",
+            CheckId::CaptivePortal => "No captive portal is holding the connection",
+            CheckId::BackendReachable => "The MFA service can be reached",
+            CheckId::ServiceAvailable => "The MFA service answers normally",
+            CheckId::PushServiceReachable => "The push service (FCM / APNs) can be reached",
+            CheckId::ProxyOrVpn => "No VPN or proxy is in the way",
+            CheckId::ClockSkew => "The device clock is right",
             CheckId::NotificationsEnabled => "Notifications are allowed for the app",
             CheckId::FocusOff => "Focus / Do Not Disturb is off",
             CheckId::BatterySaverOff => "Battery Saver / Low Power Mode is off",
@@ -148,6 +179,23 @@ impl CheckId {
                 | CheckId::FocusOff
                 | CheckId::BatterySaverOff
                 | CheckId::BackgroundRefreshEnabled
+                | CheckId::ClockSkew
+        )
+    }
+
+    /// Measured by the active network probes (`docs/network.md`) rather
+    /// than reported by the platform. Their fixes, too, apply whichever
+    /// path the diagnosis took: a blocked push service stops the next
+    /// push as surely as a setting does.
+    pub fn is_network_probe(self) -> bool {
+        matches!(
+            self,
+            CheckId::CaptivePortal
+                | CheckId::BackendReachable
+                | CheckId::ServiceAvailable
+                | CheckId::PushServiceReachable
+                | CheckId::ProxyOrVpn
+                | CheckId::ClockSkew
         )
     }
 }
@@ -189,6 +237,8 @@ pub enum EvidenceSource {
     MfaReport,
     /// Another fact that logically implies this one.
     Derived,
+    /// A measurement of the active network probes (the snapshot's `probes`).
+    Probe,
     /// A person's answer during the guided walk.
     Person,
     /// Nothing: the fact is not known.
@@ -302,6 +352,31 @@ pub fn evaluate(snapshot: &DeviceSnapshot, multiple_retries: u32) -> Vec<Finding
         .collect()
 }
 
+/// Without a network connection the probes' failures say nothing more
+/// than the platform already did.
+fn settle_network(findings: &mut [Finding]) {
+    let offline = findings.iter().any(|f| {
+        matches!(
+            f.check,
+            CheckId::NetworkConnected | CheckId::NetworkAirplaneMode
+        ) && f.status == CheckStatus::Fail
+    });
+    if !offline {
+        return;
+    }
+    for finding in findings.iter_mut().filter(|f| {
+        f.check.is_network_probe() && matches!(f.status, CheckStatus::Fail | CheckStatus::Unknown)
+    }) {
+        *finding = Finding::new(
+            finding.check,
+            CheckStatus::NotApplicable,
+            EvidenceSource::Derived,
+            &["network.connected"],
+            "the device has no network connection, so this cannot be judged",
+        );
+    }
+}
+
 /// The checks about answering a push: they mean nothing when no push arrived.
 const ABOUT_ANSWERING: [CheckId; 6] = [
     CheckId::AcceptTapped,
@@ -316,6 +391,7 @@ const ABOUT_ANSWERING: [CheckId; 6] = [
 /// (a person's answers included): when no push arrived there was nothing
 /// to accept, so a retry count of 0 is no failure.
 pub fn settle_dependencies(findings: &mut [Finding]) {
+    settle_network(findings);
     let no_push = findings
         .iter()
         .any(|f| f.check == CheckId::PushReceived && f.status == CheckStatus::Fail);
@@ -513,6 +589,12 @@ fn evaluate_one(s: &DeviceSnapshot, check: CheckId, multiple_retries: u32) -> Fi
                 (None, _) => Finding::unknown(check, &["network.airplane_mode"]),
             }
         }
+        C::CaptivePortal
+        | C::BackendReachable
+        | C::ServiceAvailable
+        | C::PushServiceReachable
+        | C::ProxyOrVpn
+        | C::ClockSkew => evaluate_probe(s, check),
         C::NotificationsEnabled => Finding::from_field(
             check,
             "notifications.enabled",
@@ -677,5 +759,206 @@ mod tests {
     fn groups_are_the_prefix() {
         assert_eq!(CheckId::BatterySaverOff.group(), "battery_saver");
         assert_eq!(CheckId::AdminMfaReport.group(), "admin");
+    }
+}
+
+/// The checks the active network probes decide (`docs/network.md`).
+fn evaluate_probe(s: &DeviceSnapshot, check: CheckId) -> Finding {
+    use CheckId as C;
+    use CheckStatus::*;
+    let probe = |status, field: &str, detail: String| {
+        Finding::new(check, status, EvidenceSource::Probe, &[field], detail)
+    };
+    if check == C::ProxyOrVpn {
+        return evaluate_proxy_or_vpn(s);
+    }
+    let Some(report) = &s.probes else {
+        return Finding::new(
+            check,
+            Unknown,
+            EvidenceSource::None,
+            &["probes"],
+            "not known: the network probes did not run",
+        );
+    };
+    if let Some(reason) = &report.skipped {
+        return probe(
+            NotApplicable,
+            "probes.skipped",
+            format!("not probed: {reason}"),
+        );
+    }
+    let not_configured = |field: &str| {
+        Finding::new(
+            check,
+            Unknown,
+            EvidenceSource::None,
+            &[field],
+            format!("not known: {field} was not probed (not configured)"),
+        )
+    };
+    match check {
+        C::BackendReachable => match &report.backend {
+            None => not_configured("probes.backend"),
+            Some(backend) => probe(
+                if backend.reached { Pass } else { Fail },
+                "probes.backend",
+                backend.describe(),
+            ),
+        },
+        C::ServiceAvailable => match &report.backend {
+            None => not_configured("probes.backend"),
+            Some(backend) => match backend.http_status {
+                None => probe(
+                    NotApplicable,
+                    "probes.backend",
+                    "the service could not be reached, so it gave no answer to judge".into(),
+                ),
+                Some(status) if status >= 500 => probe(
+                    Fail,
+                    "probes.backend.http_status",
+                    format!(
+                        "{} answered HTTP {status}: the service has a problem of its own",
+                        backend.target
+                    ),
+                ),
+                Some(status) => probe(
+                    Pass,
+                    "probes.backend.http_status",
+                    format!("{} answered HTTP {status}", backend.target),
+                ),
+            },
+        },
+        C::CaptivePortal => match &report.captive_portal {
+            None => not_configured("probes.captive_portal"),
+            Some(captive) => probe(
+                match captive.verdict {
+                    PortalVerdict::NoPortal => Pass,
+                    PortalVerdict::Portal => Fail,
+                    PortalVerdict::Inconclusive => Unknown,
+                },
+                "probes.captive_portal",
+                format!("{}: {}", captive.endpoint.target, captive.detail),
+            ),
+        },
+        C::PushServiceReachable => match &report.push_service {
+            Some(push) if !push.endpoints.is_empty() => {
+                let reached: Vec<&str> = push.reached().map(|e| e.target.as_str()).collect();
+                let blocked: Vec<String> = push.unreached().map(|e| e.describe()).collect();
+                if reached.is_empty() {
+                    probe(
+                        Fail,
+                        "probes.push_service",
+                        format!(
+                            "{}: no endpoint could be reached: {}",
+                            push.service,
+                            blocked.join("; ")
+                        ),
+                    )
+                } else if blocked.is_empty() {
+                    probe(
+                        Pass,
+                        "probes.push_service",
+                        format!(
+                            "{}: every endpoint reached ({})",
+                            push.service,
+                            reached.join(", ")
+                        ),
+                    )
+                } else {
+                    probe(
+                        Pass,
+                        "probes.push_service",
+                        format!(
+                            "{}: reached through {}, but blocked on the others (pushes may be slower): {}",
+                            push.service,
+                            reached.join(", "),
+                            blocked.join("; ")
+                        ),
+                    )
+                }
+            }
+            _ => not_configured("probes.push_service"),
+        },
+        C::ClockSkew => match &report.clock {
+            None => Finding::new(
+                check,
+                Unknown,
+                EvidenceSource::None,
+                &["probes.clock"],
+                "not known: no server answered with a Date to compare the clock with",
+            ),
+            Some(clock) => {
+                let way = if clock.skew_seconds >= 0.0 {
+                    "ahead of"
+                } else {
+                    "behind"
+                };
+                probe(
+                    if clock.is_off() { Fail } else { Pass },
+                    "probes.clock",
+                    format!(
+                        "the device clock is {:.0} s {way} {}'s (limit {} s)",
+                        clock.skew_seconds.abs(),
+                        clock.source,
+                        clock.max_skew_seconds
+                    ),
+                )
+            }
+        },
+        _ => unreachable!("only the probe checks are evaluated here"),
+    }
+}
+
+/// A VPN or proxy is context: it fails only when something the probes
+/// tried could not be reached through it.
+fn evaluate_proxy_or_vpn(s: &DeviceSnapshot) -> Finding {
+    let check = CheckId::ProxyOrVpn;
+    let fields = ["network.vpn_active", "network.proxy_active"];
+    let on: Vec<&str> = [
+        (s.network.vpn_active, "a VPN"),
+        (s.network.proxy_active, "a proxy"),
+    ]
+    .into_iter()
+    .filter(|(active, _)| *active == Some(true))
+    .map(|(_, name)| name)
+    .collect();
+    if on.is_empty() {
+        return match (s.network.vpn_active, s.network.proxy_active) {
+            (None, None) => Finding::unknown(check, &fields),
+            _ => Finding::new(
+                check,
+                CheckStatus::Pass,
+                EvidenceSource::Snapshot,
+                &fields,
+                "no VPN or proxy is reported",
+            ),
+        };
+    }
+    let what = on.join(" and ");
+    match &s.probes {
+        Some(report) if report.skipped.is_none() && report.something_unreachable() => Finding::new(
+            check,
+            CheckStatus::Fail,
+            EvidenceSource::Probe,
+            &["network.vpn_active", "network.proxy_active", "probes"],
+            format!(
+                "{what} is on, and the probes could not get through it (see the network findings)"
+            ),
+        ),
+        Some(report) if report.skipped.is_none() => Finding::new(
+            check,
+            CheckStatus::Pass,
+            EvidenceSource::Probe,
+            &["network.vpn_active", "network.proxy_active", "probes"],
+            format!("{what} is on, and the probes got through it"),
+        ),
+        _ => Finding::new(
+            check,
+            CheckStatus::Unknown,
+            EvidenceSource::Snapshot,
+            &fields,
+            format!("{what} is on; not probed whether it gets in the way"),
+        ),
     }
 }

@@ -343,6 +343,7 @@ impl Walker<'_> {
     fn resolve(&self, row: RowId) -> Option<Resolved> {
         let RowKind::YesNo {
             checks,
+            failing_also,
             yes_means,
             yes_unless_fixed,
             ..
@@ -350,18 +351,17 @@ impl Walker<'_> {
         else {
             unreachable!("only yes/no rows are resolved");
         };
-        let findings: Vec<&Finding> = checks
+        let finding = |c: &CheckId| {
+            self.findings
+                .iter()
+                .find(|f| f.check == *c)
+                .expect("every check has a finding")
+        };
+        let findings: Vec<&Finding> = checks.iter().map(finding).collect();
+        let failing: Vec<&Finding> = checks
             .iter()
-            .map(|c| {
-                self.findings
-                    .iter()
-                    .find(|f| f.check == *c)
-                    .expect("every check has a finding")
-            })
-            .collect();
-        let failing: Vec<&Finding> = findings
-            .iter()
-            .copied()
+            .chain(failing_also)
+            .map(finding)
             .filter(|f| f.status == CheckStatus::Fail)
             .collect();
         let combined = if !failing.is_empty() {
@@ -424,7 +424,9 @@ impl Walker<'_> {
 
     /// Collects the row's guidance for `when`; returns its text. Actions
     /// that fix a device setting are collected only for the settings that
-    /// failed, unless a person answered (then the row cannot tell which).
+    /// failed, unless a person answered (then the row cannot tell which);
+    /// those that fix what a network probe measured, only for probes that
+    /// failed.
     fn apply_guidance(
         &mut self,
         row: RowId,
@@ -433,10 +435,14 @@ impl Walker<'_> {
     ) -> Option<String> {
         let guidance = row.row().guidance.iter().find(|g| g.when == when)?;
         for &action in guidance.actions {
+            let fixes_failing =
+                |failing: &[CheckId]| failing.iter().any(|&check| action.is_fix_for(check));
             let wanted = match (action.fixes(), failing) {
-                (Some(_), Some(failing)) if !failing.is_empty() => {
-                    failing.iter().any(|&check| action.is_fix_for(check))
-                }
+                // A network probe's fix only where that probe failed: a
+                // person's "no" to "is your internet active?" says nothing
+                // of captive portals or VPNs.
+                (Some(fixed), _) if fixed.is_network_probe() => failing.is_some_and(fixes_failing),
+                (Some(_), Some(failing)) if !failing.is_empty() => fixes_failing(failing),
                 _ => true,
             };
             if wanted {

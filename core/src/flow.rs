@@ -181,6 +181,10 @@ pub enum RowKind {
     /// corresponds to (the seed phrases some questions negatively).
     YesNo {
         checks: &'static [CheckId],
+        /// Checks that answer the row when they fail, and otherwise leave
+        /// it to `checks`: the network probes, which a phone may not run,
+        /// make "connected" a "no" when the services cannot be reached.
+        failing_also: &'static [CheckId],
         yes_means: CheckStatus,
         on_yes: Next,
         on_no: Next,
@@ -247,6 +251,7 @@ const fn yes_no(
 ) -> RowKind {
     RowKind::YesNo {
         checks,
+        failing_also: &[],
         yes_means,
         on_yes,
         on_no,
@@ -434,16 +439,28 @@ pub static ROWS: [Row; 24] = [
         id: RowId::NotReceivedConnectivity,
         scenario: ScenarioId::PushNotReceived,
         question: seed::Q_CONNECTIVITY,
-        kind: yes_no(
-            &[CheckId::NetworkConnected, CheckId::NetworkAirplaneMode],
-            Pass,
-            Go(RowId::NotReceivedNotifications),
-            Go(RowId::NotReceivedNotifications),
-        ),
+        kind: RowKind::YesNo {
+            checks: &[CheckId::NetworkConnected, CheckId::NetworkAirplaneMode],
+            failing_also: &[
+                CheckId::CaptivePortal,
+                CheckId::BackendReachable,
+                CheckId::PushServiceReachable,
+                CheckId::ProxyOrVpn,
+            ],
+            yes_means: Pass,
+            on_yes: Go(RowId::NotReceivedNotifications),
+            on_no: Go(RowId::NotReceivedNotifications),
+            yes_unless_fixed: false,
+        },
         guidance: &[guide(
             When::No,
             seed::DO_ENABLE_NETWORK,
-            &[ActionId::EnableNetwork],
+            &[
+                ActionId::EnableNetwork,
+                ActionId::SignInToNetwork,
+                ActionId::DisableVpnOrProxy,
+                ActionId::SwitchNetwork,
+            ],
         )],
         from_seed: true,
     },
@@ -504,6 +521,7 @@ pub static ROWS: [Row; 24] = [
         question: seed::Q_STILL_NOT_ARRIVING,
         kind: RowKind::YesNo {
             checks: &[CheckId::PushReceivedAfterFixes],
+            failing_also: &[],
             yes_means: Fail,
             on_yes: Go(RowId::AdminReport),
             on_no: End(OutcomeId::FixedAfterChecks),

@@ -38,6 +38,7 @@ pub mod checks;
 pub mod diagnosis;
 pub mod flow;
 pub mod logs;
+pub mod probes;
 pub mod redact;
 pub mod report;
 pub mod seed;

@@ -151,6 +151,7 @@ fn source_note(source: EvidenceSource) -> &'static str {
         EvidenceSource::MfaReport => " [MFA Report]",
         EvidenceSource::Derived => " [derived]",
         EvidenceSource::Person => " [answered]",
+        EvidenceSource::Probe => " [measured]",
     }
 }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::admin::MfaReportStatus;
+use crate::probes::ProbeReport;
 
 /// The snapshot schema version this build reads and writes.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
@@ -81,6 +82,10 @@ pub struct DeviceSnapshot {
     /// The admin side: the status the MFA Report shows for the request.
     #[serde(default)]
     pub mfa_report_status: Option<MfaReportStatus>,
+    /// What the active network probes found (`docs/network.md`); `null`
+    /// when they did not run.
+    #[serde(default)]
+    pub probes: Option<ProbeReport>,
     /// Free-form data of the app's own, kept verbatim and never interpreted.
     /// This is the one place where keys outside the schema belong.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -107,6 +112,12 @@ pub struct Network {
     pub connected: Option<bool>,
     #[serde(default)]
     pub airplane_mode: Option<bool>,
+    /// A VPN carries the device's traffic.
+    #[serde(default)]
+    pub vpn_active: Option<bool>,
+    /// A proxy is configured for the network in use.
+    #[serde(default)]
+    pub proxy_active: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +209,7 @@ impl DeviceSnapshot {
             background_refresh: BackgroundRefresh::default(),
             observations: Observations::default(),
             mfa_report_status: None,
+            probes: None,
             extensions: Map::new(),
         }
     }

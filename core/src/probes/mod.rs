@@ -1,0 +1,26 @@
+//! Active network checks: can this phone really reach the MFA service and
+//! its push service? (`docs/network.md`)
+//!
+//! The platform's "connected over Wi-Fi" is often wrong in exactly the
+//! cases that matter: a captive portal, a VPN or firewall that blocks the
+//! push service's ports, DNS that fails, a TLS-intercepting proxy, a clock
+//! so far off that time-based codes fail. A [`Prober`] finds out for
+//! itself, every probe at once within one deadline, and writes what it
+//! found as a [`ProbeReport`]: the `probes` section of the device snapshot,
+//! which the checks then read like any other fact. This module is the only
+//! part of the core that touches the network.
+
+pub mod config;
+pub mod report;
+mod run;
+mod tls;
+
+pub use config::{
+    CaptivePortalCheck, ProbeConfig, ProbeConfigError, PushEndpoint, PushService, TrustRoots,
+    DEFAULT_DEADLINE, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
+};
+pub use report::{
+    CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
+    ProbeReport, PushServiceResult, Stage, Timings,
+};
+pub use run::Prober;

@@ -1,0 +1,602 @@
+//! Running the probes: every one at once, each stage timed, all of it
+//! within one deadline.
+//!
+//! A probe of an HTTPS endpoint first opens a connection stage by stage
+//! (DNS, TCP, TLS), each under the probe's time, so a failure names its
+//! stage and every stage has its own figure. The HTTP exchange then goes
+//! through the one shared `reqwest` client, pinned to the address that
+//! just answered, so it reaches the same server the stages measured.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures_util::future::join_all;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tokio::time::{timeout_at, Instant};
+use tokio_rustls::TlsConnector;
+use url::Url;
+
+use super::config::{parse_url, CaptivePortalCheck, ProbeConfig, ProbeConfigError, PushEndpoint};
+use super::report::{
+    CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
+    ProbeReport, PushServiceResult, Stage, Timings,
+};
+use super::tls;
+use crate::logs::record::rfc3339;
+
+/// How much of a captive-portal answer is read: enough for any login page's
+/// opening, never a download.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Addresses tried, in the resolver's order, before the connect stage gives up.
+const MAX_ADDRESSES: usize = 4;
+
+/// Runs probe runs. Holds the one HTTP client and TLS configuration, so
+/// make one per configuration and keep it: runs reuse both.
+pub struct Prober {
+    config: ProbeConfig,
+    backend: Option<Url>,
+    captive: Option<(Url, CaptivePortalCheck)>,
+    client: reqwest::Client,
+    tls: TlsConnector,
+    pins: Arc<PinnedResolver>,
+}
+
+impl Prober {
+    /// Checks the configuration and builds the client. Sends nothing.
+    pub fn new(config: ProbeConfig) -> Result<Self, ProbeConfigError> {
+        config.validate()?;
+        let backend = config
+            .backend_url
+            .as_deref()
+            .map(|url| parse_url("backend URL", url, false))
+            .transpose()?;
+        let captive = config
+            .captive_portal
+            .as_ref()
+            .map(|check| {
+                parse_url("captive-portal URL", &check.url, true).map(|u| (u, check.clone()))
+            })
+            .transpose()?;
+        let tls_config = tls::client_config(&config.trust)?;
+        let pins = Arc::new(PinnedResolver::default());
+        let client = reqwest::Client::builder()
+            .use_preconfigured_tls(tls_config.clone())
+            .dns_resolver(pins.clone())
+            // A portal's redirect is the finding: never follow it.
+            .redirect(reqwest::redirect::Policy::none())
+            // Each run measures fresh connections: after a network change a
+            // pooled connection would describe the old network.
+            .pool_max_idle_per_host(0)
+            // The probes ask whether the device's own path works; proxy
+            // variables of a desktop shell would hide it.
+            .no_proxy()
+            .user_agent(concat!("pushdoctor/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ProbeConfigError::Client {
+                reason: e.to_string(),
+            })?;
+        Ok(Prober {
+            config,
+            backend,
+            captive,
+            client,
+            tls: TlsConnector::from(Arc::new(tls_config)),
+            pins,
+        })
+    }
+
+    pub fn config(&self) -> &ProbeConfig {
+        &self.config
+    }
+
+    /// One run of every configured probe, all at once. Ends within the
+    /// configured deadline; dropping the future cancels every probe.
+    /// `device_connected` is the platform's word: `Some(false)` (no network
+    /// at all) returns at once with nothing probed, instead of waiting for
+    /// every probe to time out.
+    pub async fn run(&self, device_connected: Option<bool>) -> ProbeReport {
+        let started = Instant::now();
+        let started_at = Some(rfc3339(unix_ms(SystemTime::now())));
+        let deadline_ms = self.config.deadline.as_millis() as u64;
+        if device_connected == Some(false) {
+            return ProbeReport {
+                started_at,
+                elapsed_ms: ms_since(started),
+                deadline_ms,
+                skipped: Some(
+                    "the device reports no network connection: nothing was probed".into(),
+                ),
+                ..ProbeReport::default()
+            };
+        }
+        let run_deadline = started + self.config.deadline;
+        let probe_deadline = run_deadline.min(started + self.config.probe_timeout);
+
+        let backend = async {
+            match &self.backend {
+                Some(url) => Some(self.http_probe(url, probe_deadline, 0).await),
+                None => None,
+            }
+        };
+        let captive = async {
+            match &self.captive {
+                Some((url, check)) => Some(self.captive_probe(url, check, probe_deadline).await),
+                None => None,
+            }
+        };
+        let push = async {
+            match &self.config.push_service {
+                Some(service) => Some(PushServiceResult {
+                    service: service.name.clone(),
+                    endpoints: join_all(
+                        service
+                            .endpoints
+                            .iter()
+                            .map(|endpoint| self.tcp_probe(endpoint, probe_deadline)),
+                    )
+                    .await,
+                }),
+                None => None,
+            }
+        };
+        let (backend, captive, push_service) = tokio::join!(backend, captive, push);
+
+        let clock = backend
+            .as_ref()
+            .and_then(|(result, date)| {
+                clock_from(&result.target, date.as_ref()?, self.config.max_clock_skew)
+            })
+            .or_else(|| {
+                captive.as_ref().and_then(|(result, date)| {
+                    clock_from(
+                        &result.endpoint.target,
+                        date.as_ref()?,
+                        self.config.max_clock_skew,
+                    )
+                })
+            });
+        ProbeReport {
+            started_at,
+            elapsed_ms: ms_since(started),
+            deadline_ms,
+            skipped: None,
+            backend: backend.map(|(result, _)| result),
+            captive_portal: captive.map(|(result, _)| result),
+            push_service,
+            clock,
+        }
+    }
+
+    /// The staged connection (DNS, TCP, TLS where `tls`), closed at once.
+    /// Fills in `timings` and `remote_addr` as it goes.
+    async fn connect(
+        &self,
+        host: &str,
+        port: u16,
+        tls: bool,
+        deadline: Instant,
+        result: &mut EndpointResult,
+    ) -> Result<SocketAddr, Failure> {
+        // DNS.
+        let addresses: Vec<SocketAddr> = match host.trim_matches(['[', ']']).parse::<IpAddr>() {
+            Ok(ip) => vec![SocketAddr::new(ip, port)],
+            Err(_) => {
+                let begun = Instant::now();
+                let looked_up = timeout_at(deadline, tokio::net::lookup_host((host, port))).await;
+                result.timings.dns_ms = Some(ms_since(begun));
+                match looked_up {
+                    Err(_) => return Err(timed_out(Stage::Dns, deadline, begun)),
+                    Ok(Err(e)) => {
+                        return Err(Failure {
+                            stage: Stage::Dns,
+                            kind: FailureKind::NameNotResolved,
+                            message: format!("{host}: {e}"),
+                        })
+                    }
+                    Ok(Ok(found)) => {
+                        let found: Vec<SocketAddr> = found.take(MAX_ADDRESSES).collect();
+                        if found.is_empty() {
+                            return Err(Failure {
+                                stage: Stage::Dns,
+                                kind: FailureKind::NameNotResolved,
+                                message: format!("{host}: no address"),
+                            });
+                        }
+                        found
+                    }
+                }
+            }
+        };
+        // TCP: each address in turn, the first that answers wins.
+        let begun = Instant::now();
+        let mut last_error = None;
+        let mut stream = None;
+        for address in &addresses {
+            match timeout_at(deadline, TcpStream::connect(address)).await {
+                Err(_) => {
+                    result.timings.connect_ms = Some(ms_since(begun));
+                    return Err(timed_out(Stage::Connect, deadline, begun));
+                }
+                Ok(Err(e)) => last_error = Some((*address, e)),
+                Ok(Ok(connected)) => {
+                    stream = Some((*address, connected));
+                    break;
+                }
+            }
+        }
+        result.timings.connect_ms = Some(ms_since(begun));
+        let Some((address, stream)) = stream else {
+            let (address, error) = last_error.expect("at least one address was tried");
+            return Err(Failure {
+                stage: Stage::Connect,
+                kind: classify_io(error.kind()),
+                message: format!("{address}: {error}"),
+            });
+        };
+        result.remote_addr = Some(address.to_string());
+        if !tls {
+            return Ok(address);
+        }
+        // TLS.
+        let name =
+            ServerName::try_from(host.trim_matches(['[', ']']).to_string()).map_err(|e| {
+                Failure {
+                    stage: Stage::Tls,
+                    kind: FailureKind::Other,
+                    message: format!("`{host}` cannot be a TLS server name: {e}"),
+                }
+            })?;
+        let begun = Instant::now();
+        let handshake = timeout_at(deadline, self.tls.connect(name, stream)).await;
+        result.timings.tls_ms = Some(ms_since(begun));
+        match handshake {
+            Err(_) => Err(timed_out(Stage::Tls, deadline, begun)),
+            Ok(Err(e)) => Err(Failure {
+                stage: Stage::Tls,
+                kind: tls::classify_handshake_error(&e),
+                message: e.to_string(),
+            }),
+            Ok(Ok(_session)) => Ok(address),
+        }
+    }
+
+    /// A TCP (and TLS where configured) probe of one push-service endpoint.
+    async fn tcp_probe(&self, endpoint: &PushEndpoint, deadline: Instant) -> EndpointResult {
+        let begun = Instant::now();
+        let mut result = EndpointResult::new(endpoint.target());
+        if let Err(failure) = self
+            .connect(
+                &endpoint.host,
+                endpoint.port,
+                endpoint.tls,
+                deadline,
+                &mut result,
+            )
+            .await
+        {
+            result.failure = Some(failure);
+        }
+        result.finish(begun)
+    }
+
+    /// The staged connection, then one GET through the shared client.
+    /// Returns the result and the answer's `Date` header, and the first
+    /// `body_bytes` of the body.
+    async fn http_exchange(
+        &self,
+        url: &Url,
+        deadline: Instant,
+        body_bytes: usize,
+    ) -> (EndpointResult, Option<String>, Vec<u8>) {
+        let begun = Instant::now();
+        let mut result = EndpointResult::new(url.to_string());
+        let host = url.host_str().unwrap_or_default().to_string();
+        let port = url.port_or_known_default().unwrap_or(443);
+        let address = match self
+            .connect(&host, port, url.scheme() == "https", deadline, &mut result)
+            .await
+        {
+            Ok(address) => address,
+            Err(failure) => {
+                result.failure = Some(failure);
+                return (result.finish(begun), None, Vec::new());
+            }
+        };
+        self.pins.pin(&host, address);
+        let sent = Instant::now();
+        let remaining = deadline.saturating_duration_since(sent);
+        let exchange = async {
+            let response = self
+                .client
+                .get(url.clone())
+                .timeout(remaining)
+                .send()
+                .await?;
+            let status = response.status().as_u16();
+            let date = header(&response, reqwest::header::DATE);
+            let location = header(&response, reqwest::header::LOCATION);
+            result.timings.http_ms = Some(ms_since(sent));
+            let mut body = Vec::new();
+            let mut response = response;
+            while body.len() < body_bytes {
+                match response.chunk().await? {
+                    Some(chunk) => {
+                        body.extend_from_slice(&chunk[..chunk.len().min(body_bytes - body.len())])
+                    }
+                    None => break,
+                }
+            }
+            Ok::<_, reqwest::Error>((status, date, location, body))
+        };
+        let outcome = timeout_at(deadline, exchange).await;
+        if result.timings.http_ms.is_none() {
+            result.timings.http_ms = Some(ms_since(sent));
+        }
+        let (date, body) = match outcome {
+            Err(_) => {
+                result.failure = Some(timed_out(Stage::Http, deadline, sent));
+                (None, Vec::new())
+            }
+            Ok(Err(e)) => {
+                result.failure = Some(Failure {
+                    stage: Stage::Http,
+                    kind: classify_reqwest(&e),
+                    message: error_chain(&e),
+                });
+                (None, Vec::new())
+            }
+            Ok(Ok((status, date, location, body))) => {
+                result.http_status = Some(status);
+                result.redirect_to = location;
+                (date, body)
+            }
+        };
+        (result.finish(begun), date, body)
+    }
+
+    async fn http_probe(
+        &self,
+        url: &Url,
+        deadline: Instant,
+        body_bytes: usize,
+    ) -> (EndpointResult, Option<String>) {
+        let (result, date, _) = self.http_exchange(url, deadline, body_bytes).await;
+        (result, date)
+    }
+
+    async fn captive_probe(
+        &self,
+        url: &Url,
+        check: &CaptivePortalCheck,
+        deadline: Instant,
+    ) -> (CaptivePortalResult, Option<String>) {
+        let body_bytes = if check.expected_body.is_some() {
+            MAX_BODY_BYTES
+        } else {
+            0
+        };
+        let (endpoint, date, body) = self.http_exchange(url, deadline, body_bytes).await;
+        let (verdict, detail) = portal_verdict(&endpoint, check, &body);
+        (
+            CaptivePortalResult {
+                endpoint,
+                expected_status: check.expected_status,
+                expected_body: check.expected_body.clone(),
+                verdict,
+                detail,
+            },
+            date,
+        )
+    }
+}
+
+/// Whether the answer to the captive-portal URL is the known one.
+fn portal_verdict(
+    endpoint: &EndpointResult,
+    check: &CaptivePortalCheck,
+    body: &[u8],
+) -> (PortalVerdict, String) {
+    let Some(status) = endpoint.http_status else {
+        return (
+            PortalVerdict::Inconclusive,
+            match &endpoint.failure {
+                Some(failure) => format!("the check URL could not be fetched: {failure}"),
+                None => "the check URL gave no answer".into(),
+            },
+        );
+    };
+    if (300..400).contains(&status) {
+        let to = endpoint.redirect_to.as_deref().unwrap_or("somewhere else");
+        return (
+            PortalVerdict::Portal,
+            format!("the check URL redirected (HTTP {status}) to {to}: a sign-in page"),
+        );
+    }
+    if status != check.expected_status {
+        return (
+            PortalVerdict::Portal,
+            format!(
+                "the check URL answered HTTP {status} instead of {}: something else answered for it",
+                check.expected_status
+            ),
+        );
+    }
+    if let Some(expected) = &check.expected_body {
+        if !String::from_utf8_lossy(body).contains(expected.as_str()) {
+            return (
+                PortalVerdict::Portal,
+                format!("the check URL answered HTTP {status} but with another page (no `{expected}` in it)"),
+            );
+        }
+    }
+    (
+        PortalVerdict::NoPortal,
+        format!("the check URL gave its known answer (HTTP {status})"),
+    )
+}
+
+fn clock_from(source: &str, date: &str, max_skew: Duration) -> Option<ClockResult> {
+    let server = httpdate::parse_http_date(date).ok()?;
+    let device = SystemTime::now();
+    let skew_seconds = match device.duration_since(server) {
+        Ok(ahead) => ahead.as_secs_f64(),
+        Err(behind) => -behind.duration().as_secs_f64(),
+    };
+    Some(ClockResult {
+        source: source.to_string(),
+        server_date: date.to_string(),
+        skew_seconds: (skew_seconds * 10.0).round() / 10.0,
+        max_skew_seconds: max_skew.as_secs().min(u64::from(u32::MAX)) as u32,
+    })
+}
+
+impl EndpointResult {
+    fn new(target: String) -> Self {
+        EndpointResult {
+            target,
+            reached: false,
+            failure: None,
+            timings: Timings::default(),
+            remote_addr: None,
+            http_status: None,
+            redirect_to: None,
+        }
+    }
+
+    fn finish(mut self, begun: Instant) -> Self {
+        self.timings.total_ms = ms_since(begun);
+        self.reached = self.failure.is_none();
+        self
+    }
+}
+
+fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn timed_out(stage: Stage, deadline: Instant, begun: Instant) -> Failure {
+    Failure {
+        stage,
+        kind: FailureKind::TimedOut,
+        message: format!(
+            "no answer within {} (the probe's time ran out)",
+            super::report::format_ms(
+                deadline.saturating_duration_since(begun).as_secs_f64() * 1000.0
+            )
+        ),
+    }
+}
+
+pub(crate) fn classify_io(kind: io::ErrorKind) -> FailureKind {
+    use io::ErrorKind as K;
+    match kind {
+        K::ConnectionRefused => FailureKind::Refused,
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+            FailureKind::Reset
+        }
+        K::TimedOut => FailureKind::TimedOut,
+        K::NetworkUnreachable | K::HostUnreachable | K::AddrNotAvailable | K::NetworkDown => {
+            FailureKind::Unreachable
+        }
+        _ => FailureKind::Other,
+    }
+}
+
+/// The most specific cause in a reqwest error's chain.
+fn classify_reqwest(error: &reqwest::Error) -> FailureKind {
+    if error.is_timeout() {
+        return FailureKind::TimedOut;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return tls::classify_tls(tls);
+            }
+            return classify_io(io.kind());
+        }
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return tls::classify_tls(tls);
+        }
+        if let Some(hyper) = cause.downcast_ref::<hyper::Error>() {
+            if hyper.is_incomplete_message() || hyper.is_canceled() {
+                return FailureKind::Reset;
+            }
+            if hyper.is_parse() {
+                return FailureKind::BadResponse;
+            }
+        }
+        source = cause.source();
+    }
+    FailureKind::BadResponse
+}
+
+/// `error: cause: cause`, as reqwest's own message leaves the causes out.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn ms_since(begun: Instant) -> f64 {
+    let ms = begun.elapsed().as_secs_f64() * 1000.0;
+    (ms * 100.0).round() / 100.0
+}
+
+fn unix_ms(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Sends the HTTP client to the address the staged connection reached,
+/// instead of resolving the name a second time (which could give another
+/// address, and would count DNS twice).
+#[derive(Default)]
+struct PinnedResolver {
+    pins: Mutex<HashMap<String, SocketAddr>>,
+}
+
+impl PinnedResolver {
+    fn pin(&self, host: &str, address: SocketAddr) {
+        self.pins
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(host.to_ascii_lowercase(), address);
+    }
+}
+
+impl Resolve for PinnedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let pinned = self
+            .pins
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&name.as_str().to_ascii_lowercase())
+            .copied();
+        Box::pin(async move {
+            let addresses: Vec<SocketAddr> = match pinned {
+                Some(address) => vec![address],
+                None => tokio::net::lookup_host((name.as_str(), 0)).await?.collect(),
+            };
+            Ok(Box::new(addresses.into_iter()) as Addrs)
+        })
+    }
+}

@@ -1,0 +1,89 @@
+//! Trust roots and TLS failures.
+//!
+//! One rustls configuration serves both the timed handshake of the staged
+//! connection and the shared HTTP client, so the two can never disagree
+//! about which certificates are good.
+
+use std::io;
+use std::sync::Arc;
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use rustls::{CertificateError, ClientConfig, RootCertStore};
+
+use super::config::{ProbeConfigError, TrustRoots};
+use super::report::FailureKind;
+
+/// The rustls configuration for `trust`: ring as the crypto provider, the
+/// safe default protocol versions, HTTP/1.1 only (the probes need nothing
+/// more, and it keeps HTTP/2 out of the library).
+pub(crate) fn client_config(trust: &TrustRoots) -> Result<ClientConfig, ProbeConfigError> {
+    let mut roots = RootCertStore::empty();
+    if trust.web_pki {
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    }
+    for (index, pem) in trust.extra_pem.iter().enumerate() {
+        let mut found = 0;
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let cert = cert.map_err(|e| ProbeConfigError::BadTrustRoots {
+                reason: format!("extra root {}: not PEM: {e}", index + 1),
+            })?;
+            roots
+                .add(cert)
+                .map_err(|e| ProbeConfigError::BadTrustRoots {
+                    reason: format!("extra root {}: not a usable CA certificate: {e}", index + 1),
+                })?;
+            found += 1;
+        }
+        if found == 0 {
+            return Err(ProbeConfigError::BadTrustRoots {
+                reason: format!("extra root {}: no CERTIFICATE block", index + 1),
+            });
+        }
+    }
+    if roots.is_empty() {
+        return Err(ProbeConfigError::BadTrustRoots {
+            reason: "no root at all: turn on the web PKI roots or give extra roots".into(),
+        });
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ProbeConfigError::Client {
+            reason: e.to_string(),
+        })?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// What kind of TLS failure an I/O error from a handshake is.
+pub(crate) fn classify_handshake_error(error: &io::Error) -> FailureKind {
+    let Some(tls) = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    else {
+        return super::run::classify_io(error.kind());
+    };
+    classify_tls(tls)
+}
+
+pub(crate) fn classify_tls(error: &rustls::Error) -> FailureKind {
+    match error {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                FailureKind::CertificateNameMismatch
+            }
+            CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                FailureKind::CertificateUntrusted
+            }
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. } => FailureKind::CertificateExpired,
+            _ => FailureKind::TlsHandshake,
+        },
+        _ => FailureKind::TlsHandshake,
+    }
+}
