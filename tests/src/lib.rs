@@ -1,5 +1,7 @@
 //! Helpers shared by the scenario tests in `tests/tests/`.
 
+pub mod loopback;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
