@@ -10,6 +10,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
 
 mod bundle;
+mod probe;
 mod redact;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -83,6 +84,8 @@ enum Command {
         #[arg(long)]
         hash_key: Option<String>,
     },
+    /// Check from here what the network lets through: the MFA service, a captive portal, the push service's ports, the clock.
+    Probe(probe::ProbeArgs),
     /// Explain an MFA Report status (Success, Denied, Delivered, Received).
     MfaStatus {
         status: String,
@@ -120,7 +123,7 @@ enum StatusFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum PlatformArg {
+pub(crate) enum PlatformArg {
     Android,
     Ios,
 }
@@ -198,6 +201,7 @@ where
             stderr,
         ),
         Command::MfaStatus { status, format } => mfa_status(&status, format, stdout),
+        Command::Probe(args) => probe::run(args, stdout),
         Command::Bundle { command } => bundle::run(command, stdout),
         Command::Redact {
             file,

@@ -136,7 +136,7 @@ fn device_line(d: &Diagnosis) -> String {
     }
 }
 
-fn status_label(status: CheckStatus) -> &'static str {
+pub(crate) fn status_label(status: CheckStatus) -> &'static str {
     match status {
         CheckStatus::Pass => "PASS",
         CheckStatus::Fail => "FAIL",

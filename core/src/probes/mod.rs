@@ -13,6 +13,7 @@
 pub mod config;
 pub mod report;
 mod run;
+pub mod summary;
 mod tls;
 
 pub use config::{
@@ -24,3 +25,4 @@ pub use report::{
     ProbeReport, PushServiceResult, Stage, Timings,
 };
 pub use run::Prober;
+pub use summary::{ProbeSummary, PROBE_SUMMARY_FORMAT_VERSION};

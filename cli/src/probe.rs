@@ -1,0 +1,164 @@
+//! `pushdoctor probe`: the network probes from a desktop, for support
+//! staff checking what a person's network lets through.
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::Args;
+use pushdoctor_core::probes::{
+    CaptivePortalCheck, ProbeConfig, ProbeSummary, Prober, PushEndpoint, PushService, TrustRoots,
+    DEFAULT_DEADLINE, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
+};
+use pushdoctor_core::snapshot::Network;
+use pushdoctor_core::Platform;
+
+use crate::{exit, write_out, Failure, PlatformArg};
+
+#[derive(Debug, Args)]
+pub(crate) struct ProbeArgs {
+    /// The MFA service's endpoint (https; plain http only on loopback).
+    #[arg(long)]
+    backend: Option<String>,
+    /// A URL whose answer is known, to detect a captive portal (plain http is fine).
+    #[arg(long)]
+    captive_url: Option<String>,
+    /// The status the captive-portal URL answers when nothing intercepts it.
+    #[arg(long, default_value_t = 204)]
+    captive_status: u16,
+    /// A text the captive-portal URL's answer contains when nothing intercepts it.
+    #[arg(long)]
+    captive_body: Option<String>,
+    /// Probe this platform's push service (FCM or APNs) and captive-portal check.
+    #[arg(long, value_enum)]
+    platform: Option<PlatformArg>,
+    /// A push-service endpoint to reach over TCP, `host:port` (repeatable; replaces the platform's list).
+    #[arg(long = "push", value_name = "HOST:PORT")]
+    push: Vec<String>,
+    /// The whole run ends within this many milliseconds.
+    #[arg(long, default_value_t = DEFAULT_DEADLINE.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    deadline_ms: u64,
+    /// Each probe ends within this many milliseconds.
+    #[arg(long, default_value_t = DEFAULT_PROBE_TIMEOUT.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    probe_timeout_ms: u64,
+    /// Past this many seconds either way, the clock counts as wrong.
+    #[arg(long, default_value_t = DEFAULT_MAX_CLOCK_SKEW.as_secs() as u32)]
+    max_clock_skew_s: u32,
+    /// Also trust the CA certificates in this PEM file (repeatable): an enterprise CA, a test CA.
+    #[arg(long = "ca-file", value_name = "PEM")]
+    ca_files: Vec<String>,
+    /// Trust only the `--ca-file` roots, not the bundled web PKI roots.
+    #[arg(long)]
+    no_web_pki: bool,
+    /// A VPN is on (context for the findings, as a phone would report it).
+    #[arg(long)]
+    vpn: bool,
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
+    format: ProbeFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum ProbeFormat {
+    Text,
+    Json,
+}
+
+pub(crate) fn run(args: ProbeArgs, stdout: &mut dyn Write) -> Result<u8, Failure> {
+    let platform = args.platform.map(Platform::from);
+    let config = config(&args, platform)?;
+    if config.backend_url.is_none()
+        && config.captive_portal.is_none()
+        && config.push_service.is_none()
+    {
+        return Err(Failure::bad_input(
+            "nothing to probe: give --backend URL, --captive-url URL, --push HOST:PORT or --platform",
+        ));
+    }
+    let prober = Prober::new(config).map_err(|e| Failure::bad_input(e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure {
+            code: exit::BAD_INPUT,
+            message: format!("cannot start the async runtime: {e}"),
+        })?;
+    // From a desktop the platform's "connected" is unknown: probe anyway.
+    let report = runtime.block_on(prober.run(None));
+    let network = Network {
+        vpn_active: args.vpn.then_some(true),
+        ..Network::default()
+    };
+    let summary = ProbeSummary::new(report, platform.unwrap_or(Platform::Android), network);
+    let rendered = match args.format {
+        ProbeFormat::Text => summary.text(),
+        ProbeFormat::Json => {
+            let mut json =
+                serde_json::to_string_pretty(&summary).expect("a summary always serializes");
+            json.push('\n');
+            json
+        }
+    };
+    write_out(stdout, &rendered)?;
+    Ok(if summary.needs_action() {
+        exit::ACTION_NEEDED
+    } else {
+        exit::OK
+    })
+}
+
+fn config(args: &ProbeArgs, platform: Option<Platform>) -> Result<ProbeConfig, Failure> {
+    let captive_portal = match (&args.captive_url, platform) {
+        (Some(url), _) => Some(CaptivePortalCheck {
+            url: url.clone(),
+            expected_status: args.captive_status,
+            expected_body: args.captive_body.clone(),
+        }),
+        (None, Some(platform)) => Some(CaptivePortalCheck::for_platform(platform)),
+        (None, None) => None,
+    };
+    let push_service = if !args.push.is_empty() {
+        Some(PushService {
+            name: platform.map_or_else(|| "custom".into(), |p| PushService::for_platform(p).name),
+            endpoints: args
+                .push
+                .iter()
+                .map(|t| push_endpoint(t))
+                .collect::<Result<_, _>>()?,
+        })
+    } else {
+        platform.map(PushService::for_platform)
+    };
+    let mut extra_pem = Vec::new();
+    for path in &args.ca_files {
+        extra_pem.push(
+            std::fs::read_to_string(path)
+                .map_err(|e| Failure::bad_input(format!("{path}: cannot read: {e}")))?,
+        );
+    }
+    Ok(ProbeConfig {
+        backend_url: args.backend.clone(),
+        captive_portal,
+        push_service,
+        deadline: Duration::from_millis(args.deadline_ms),
+        probe_timeout: Duration::from_millis(args.probe_timeout_ms),
+        max_clock_skew: Duration::from_secs(args.max_clock_skew_s.into()),
+        trust: TrustRoots {
+            web_pki: !args.no_web_pki,
+            extra_pem,
+        },
+    })
+}
+
+/// `host:port`, `[v6]:port`.
+fn push_endpoint(text: &str) -> Result<PushEndpoint, Failure> {
+    let bad =
+        |why: &str| Failure::bad_input(format!("--push `{text}`: {why} (expected HOST:PORT)"));
+    let (host, port) = text.rsplit_once(':').ok_or_else(|| bad("no port"))?;
+    let port: u16 = port
+        .parse()
+        .map_err(|_| bad("the port is not a number from 1 to 65535"))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || port == 0 {
+        return Err(bad("needs a host and a port above 0"));
+    }
+    Ok(PushEndpoint::tcp(host, port))
+}

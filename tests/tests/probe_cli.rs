@@ -1,0 +1,194 @@
+//! `pushdoctor probe` against real loopback servers, in-process, as
+//! support staff would run it: text and JSON, exit codes, bad usage.
+
+use std::time::Duration;
+
+use pushdoctor_tests::loopback::{closed_port, serve, Answer, Behaviour, Server, TestCa, V4};
+
+/// Servers run on their own runtime: the command starts its own.
+struct Servers {
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Servers {
+    fn new() -> Self {
+        Servers {
+            runtime: tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap(),
+        }
+    }
+
+    fn serve(&self, ca: Option<&TestCa>, behaviour: Behaviour) -> Server {
+        let tls = ca.map(|ca| ca.server_config(&["localhost"]));
+        self.runtime.block_on(serve(V4, tls, behaviour))
+    }
+}
+
+fn pushdoctor(args: &[&str]) -> (u8, String, String) {
+    let mut stdin = std::io::empty();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut argv = vec!["pushdoctor"];
+    argv.extend_from_slice(args);
+    let code = pushdoctor_cli::run(
+        argv,
+        &mut std::io::BufReader::new(&mut stdin),
+        &mut out,
+        &mut err,
+    );
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+fn ca_file(ca: &TestCa) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &ca.pem).unwrap();
+    file
+}
+
+#[test]
+fn a_healthy_service_exits_0_and_a_portal_exits_1_with_the_fix() {
+    let servers = Servers::new();
+    let ca = TestCa::new("test CA");
+    let pem = ca_file(&ca);
+    let backend = servers.serve(Some(&ca), Behaviour::Answer(Answer::status(200)));
+    let backend_url = backend.url("https", "localhost", "/health");
+    let pem_path = pem.path().to_str().unwrap();
+
+    let (code, out, err) = pushdoctor(&[
+        "probe",
+        "--backend",
+        &backend_url,
+        "--ca-file",
+        pem_path,
+        "--no-web-pki",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&format!("{backend_url}: reached (DNS ")),
+        "{out}"
+    );
+    assert!(out.contains("PASS    network.backend_reachable"), "{out}");
+
+    let portal = servers.serve(
+        None,
+        Behaviour::Answer(Answer::status(302).header("Location", "http://login.example/")),
+    );
+    let (code, out, _) = pushdoctor(&[
+        "probe",
+        "--backend",
+        &backend_url,
+        "--ca-file",
+        pem_path,
+        "--no-web-pki",
+        "--captive-url",
+        &portal.url("http", "127.0.0.1", "/generate_204"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["probes"]["captive_portal"]["verdict"], "portal");
+    assert_eq!(json["probes"]["backend"]["http_status"], 200);
+    let actions: Vec<&str> = json["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["sign_in_to_network"]);
+}
+
+#[test]
+fn blocked_push_ports_and_an_unreachable_service_exit_1_naming_the_stage() {
+    let ca = TestCa::new("test CA");
+    let pem = ca_file(&ca);
+    let closed = closed_port(V4);
+    let target = format!("127.0.0.1:{closed}");
+    let (code, out, _) = pushdoctor(&[
+        "probe",
+        "--backend",
+        &format!("https://{target}/"),
+        "--push",
+        &target,
+        "--ca-file",
+        pem.path().to_str().unwrap(),
+        "--deadline-ms",
+        "2000",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("connect failed (refused)"), "{out}");
+    assert!(
+        out.contains("FAIL    network.push_service_reachable"),
+        "{out}"
+    );
+    assert!(out.contains("[switch_network]"), "{out}");
+}
+
+#[test]
+fn a_silent_service_is_given_up_on_at_the_deadline() {
+    let servers = Servers::new();
+    let silent = servers.serve(None, Behaviour::Silent);
+    let begun = std::time::Instant::now();
+    let (code, out, _) = pushdoctor(&[
+        "probe",
+        "--backend",
+        &silent.url("https", "localhost", "/"),
+        "--probe-timeout-ms",
+        "300",
+    ]);
+    assert!(
+        begun.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        begun.elapsed()
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("TLS failed (timed_out)"), "{out}");
+}
+
+#[test]
+fn bad_usage_exits_2_with_one_line_and_nothing_on_stdout() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["probe"], "nothing to probe"),
+        (
+            &["probe", "--backend", "http://mfa.example.com/"],
+            "must use https",
+        ),
+        (
+            &["probe", "--push", "mtalk.google.com"],
+            "--push `mtalk.google.com`: no port",
+        ),
+        (
+            &[
+                "probe",
+                "--backend",
+                "https://x.example/",
+                "--ca-file",
+                "/nonexistent.pem",
+            ],
+            "/nonexistent.pem: cannot read",
+        ),
+        (
+            &[
+                "probe",
+                "--backend",
+                "https://x.example/",
+                "--deadline-ms",
+                "0",
+            ],
+            "--deadline-ms",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, out, err) = pushdoctor(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
