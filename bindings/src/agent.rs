@@ -18,6 +18,10 @@ use pushdoctor_core::{
     AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform, RowId,
 };
 
+use pushdoctor_core::probes::{ProbeSummary, Prober};
+use pushdoctor_core::Action;
+
+use crate::network::{FindingItem, NetworkCheckConfig, NetworkCheckReport};
 use crate::platform::{gather, PlatformProbe, ProbeIssue};
 
 /// Why a call failed.
@@ -50,6 +54,11 @@ pub struct AgentConfig {
     /// Also send records to logcat / os_log (default true).
     #[uniffi(default = None)]
     pub echo_to_platform_log: Option<bool>,
+    /// The active network probes (`docs/network.md`): set, and every
+    /// diagnosis probes the MFA service, the push service, a captive
+    /// portal and the clock; `null` leaves them out.
+    #[uniffi(default = None)]
+    pub network: Option<NetworkCheckConfig>,
 }
 
 /// What the app observed about the login request (the snapshot's
@@ -118,6 +127,8 @@ pub struct DiagnosisReport {
     pub next_question: Option<QuestionItem>,
     /// Platform facts that could not be had, and why.
     pub probe_issues: Vec<ProbeIssue>,
+    /// Every check, in the diagnosis's order.
+    pub findings: Vec<FindingItem>,
     pub json: String,
 }
 
@@ -184,6 +195,9 @@ struct State {
 pub struct PushDoctorAgent {
     runtime: tokio::runtime::Runtime,
     probe: Arc<dyn PlatformProbe>,
+    /// The network probes, when configured: one HTTP client for the
+    /// agent's lifetime.
+    prober: Option<Arc<Prober>>,
     capture: Arc<Capture>,
     platform: Platform,
     callback_timeout: Duration,
@@ -228,17 +242,7 @@ fn report(diagnosis: &Diagnosis, probe_issues: Vec<ProbeIssue>) -> DiagnosisRepo
             .as_ref()
             .map(|o| o.id.as_str().to_string()),
         escalation: diagnosis.escalation.as_str().to_string(),
-        actions: diagnosis
-            .actions
-            .iter()
-            .map(|a| ActionItem {
-                id: a.id.as_str().to_string(),
-                title: a.title.clone(),
-                guidance: a.guidance.clone(),
-                steps: a.steps.clone(),
-                settings_target: a.settings_target.map(|t| t.as_str().to_string()),
-            })
-            .collect(),
+        actions: diagnosis.actions.iter().map(action_item).collect(),
         next_question: diagnosis.next_question.as_ref().map(|q| QuestionItem {
             row: q.row.as_str().to_string(),
             text: q.text.clone(),
@@ -250,7 +254,18 @@ fn report(diagnosis: &Diagnosis, probe_issues: Vec<ProbeIssue>) -> DiagnosisRepo
                 .collect(),
         }),
         probe_issues,
+        findings: diagnosis.findings.iter().map(FindingItem::from).collect(),
         json: serde_json::to_string(diagnosis).expect("a diagnosis always serializes"),
+    }
+}
+
+pub(crate) fn action_item(a: &Action) -> ActionItem {
+    ActionItem {
+        id: a.id.as_str().to_string(),
+        title: a.title.clone(),
+        guidance: a.guidance.clone(),
+        steps: a.steps.clone(),
+        settings_target: a.settings_target.map(|t| t.as_str().to_string()),
     }
 }
 
@@ -297,10 +312,20 @@ impl PushDoctorAgent {
         probe: Arc<dyn PlatformProbe>,
     ) -> Result<Arc<Self>, AgentError> {
         let platform = parse_platform(&config.platform)?;
+        let prober = config
+            .network
+            .as_ref()
+            .map(|network| {
+                Prober::new(network.to_core(platform)?).map_err(|e| AgentError::InvalidArgument {
+                    reason: format!("network: {e}"),
+                })
+            })
+            .transpose()?
+            .map(Arc::new);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("pushdoctor-agent")
-            .enable_time()
+            .enable_all()
             .build()
             .map_err(|e| AgentError::Io {
                 reason: e.to_string(),
@@ -320,6 +345,7 @@ impl PushDoctorAgent {
         Ok(Arc::new(PushDoctorAgent {
             runtime,
             probe,
+            prober,
             capture,
             platform,
             callback_timeout: Duration::from_millis(config.callback_timeout_ms.unwrap_or(400)),
@@ -350,6 +376,7 @@ impl PushDoctorAgent {
                 reason: e.to_string(),
             })?;
         let probe = Arc::clone(&self.probe);
+        let prober = self.prober.clone();
         let listeners = Arc::clone(&self.listeners);
         let capture = Arc::clone(&self.capture);
         let (platform, deadline, state) = (
@@ -358,10 +385,17 @@ impl PushDoctorAgent {
             Arc::clone(&self.state),
         );
         self.on_runtime(async move {
+            let steps = if prober.is_some() { 3 } else { 2 };
             if let Some(p) = &progress {
-                p.on_progress("platform".into(), 0, 2);
+                p.on_progress("platform".into(), 0, steps);
             }
             let (mut snapshot, issues) = gather(probe, platform, deadline).await;
+            if let Some(prober) = &prober {
+                if let Some(p) = &progress {
+                    p.on_progress("network".into(), 1, steps);
+                }
+                snapshot.probes = Some(prober.run(snapshot.network.connected).await);
+            }
             let o = &mut snapshot.observations;
             o.push_received = observations.push_received;
             o.accept_tapped = observations.accept_tapped;
@@ -376,7 +410,7 @@ impl PushDoctorAgent {
             o.account_reconfigured = observations.account_reconfigured;
             snapshot.mfa_report_status = report_status;
             if let Some(p) = &progress {
-                p.on_progress("diagnosis".into(), 1, 2);
+                p.on_progress("diagnosis".into(), steps - 1, steps);
             }
             let diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
             for issue in &issues {
@@ -403,9 +437,35 @@ impl PushDoctorAgent {
             state.snapshot = Some(snapshot);
             state.answers = Answers::default();
             if let Some(p) = &progress {
-                p.on_progress("done".into(), 2, 2);
+                p.on_progress("done".into(), steps, steps);
             }
             Ok(report(&diagnosis, issues))
+        })
+        .await
+    }
+
+    /// The network probes on their own (the platform is asked only about
+    /// the network): for a "Check my connection" button. Fails with
+    /// `InvalidArgument` when the agent has no `network` configuration.
+    pub async fn check_network(&self) -> Result<NetworkCheckReport, AgentError> {
+        self.check_open()?;
+        let prober = self
+            .prober
+            .clone()
+            .ok_or_else(|| AgentError::InvalidArgument {
+                reason: "no network configuration: set AgentConfig.network".into(),
+            })?;
+        let probe = Arc::clone(&self.probe);
+        let (platform, deadline) = (self.platform, self.callback_timeout);
+        self.on_runtime(async move {
+            let network = match tokio::time::timeout(deadline, probe.network()).await {
+                Ok(Ok(facts)) => crate::platform::network_section(&facts),
+                _ => pushdoctor_core::snapshot::Network::default(),
+            };
+            let report = prober.run(network.connected).await;
+            Ok(NetworkCheckReport::from(&ProbeSummary::new(
+                report, platform, network,
+            )))
         })
         .await
     }

@@ -4,9 +4,11 @@
 //! the foreign languages and decides nothing itself.
 //! - [`platform`]: the foreign trait through which the app answers what
 //!   only the phone knows, gathered in parallel under deadlines;
-//! - [`agent`]: the object an app keeps for its lifetime.
+//! - [`agent`]: the object an app keeps for its lifetime;
+//! - [`network`]: the active network probes' settings and results.
 
 uniffi::setup_scaffolding!();
 
 pub mod agent;
+pub mod network;
 pub mod platform;

@@ -41,6 +41,9 @@ pub struct NetworkFacts {
     pub transport: Option<String>,
     #[uniffi(default = None)]
     pub vpn: Option<bool>,
+    /// A proxy is configured for the active network.
+    #[uniffi(default = None)]
+    pub proxy: Option<bool>,
     /// The platform validated the network (Android's NET_CAPABILITY_VALIDATED).
     #[uniffi(default = None)]
     pub validated: Option<bool>,
@@ -115,6 +118,16 @@ pub trait PlatformProbe: Send + Sync {
     /// Opens a settings screen (`app_notification_settings`, `focus`, …);
     /// `false` when the platform has no such screen.
     fn open_settings(&self, target: String) -> Result<bool, PlatformError>;
+}
+
+/// The snapshot's `network` section from the platform's answer.
+pub(crate) fn network_section(n: &NetworkFacts) -> pushdoctor_core::snapshot::Network {
+    pushdoctor_core::snapshot::Network {
+        connected: n.connected,
+        airplane_mode: n.airplane_mode,
+        vpn_active: n.vpn,
+        proxy_active: n.proxy,
+    }
 }
 
 /// A fact the platform did not give, and why.
@@ -196,11 +209,10 @@ pub(crate) async fn gather(
     let mut extra = serde_json::Map::new();
     match network {
         Ok(n) => {
-            snapshot.network.connected = n.connected;
-            snapshot.network.airplane_mode = n.airplane_mode;
+            snapshot.network = network_section(&n);
             extra.insert(
                 "network".into(),
-                serde_json::json!({"transport": n.transport, "vpn": n.vpn, "validated": n.validated, "captive_portal": n.captive_portal}),
+                serde_json::json!({"transport": n.transport, "validated": n.validated, "captive_portal": n.captive_portal}),
             );
         }
         Err(issue) => issues.push(issue),

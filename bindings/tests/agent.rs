@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use pushdoctor_ffi::agent::{
     AgentConfig, AgentError, AppObservations, LogEntry, ProgressListener, PushDoctorAgent,
 };
+use pushdoctor_ffi::network::NetworkCheckConfig;
 use pushdoctor_ffi::platform::{
     DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformError, PlatformProbe,
     PowerFacts,
@@ -118,6 +119,7 @@ fn agent(notifications: Behaviour, dir: Option<&std::path::Path>) -> Arc<PushDoc
             max_log_bytes: None,
             callback_timeout_ms: Some(300),
             echo_to_platform_log: Some(false),
+            network: None,
         },
         Arc::new(Probe {
             notifications,
@@ -276,6 +278,7 @@ fn bad_arguments_are_typed_errors() {
             max_log_bytes: None,
             callback_timeout_ms: None,
             echo_to_platform_log: Some(false),
+            network: None,
         },
         Arc::new(Probe {
             notifications: Behaviour::Answer,
@@ -295,4 +298,112 @@ fn bad_arguments_are_typed_errors() {
         Err(AgentError::InvalidArgument { .. })
     ));
     agent.shutdown();
+}
+
+/// A plain-HTTP server on loopback answering every request with `status`,
+/// on a thread of its own (the agent brings its own runtime).
+fn http_server(status: u16) -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    addr
+}
+
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn networked_agent(network: NetworkCheckConfig) -> Result<Arc<PushDoctorAgent>, AgentError> {
+    PushDoctorAgent::new(
+        AgentConfig {
+            platform: "android".into(),
+            log_directory: None,
+            max_log_bytes: None,
+            callback_timeout_ms: Some(300),
+            echo_to_platform_log: Some(false),
+            network: Some(network),
+        },
+        Arc::new(Probe {
+            notifications: Behaviour::Answer,
+            notifications_enabled: true,
+        }),
+    )
+}
+
+#[test]
+fn a_diagnosis_probes_the_network_when_configured() {
+    let service = http_server(503);
+    let agent = networked_agent(NetworkCheckConfig {
+        backend_url: Some(format!("http://{service}/health")),
+        skip_captive_portal: Some(true),
+        push_endpoints: Some(vec![format!("127.0.0.1:{}", closed_port())]),
+        deadline_ms: Some(3000),
+        ..NetworkCheckConfig::default()
+    })
+    .unwrap();
+    let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+    let status = |check: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.check == check)
+            .map(|f| f.status.clone())
+            .unwrap()
+    };
+    assert_eq!(status("network.backend_reachable"), "pass");
+    assert_eq!(status("service.available"), "fail");
+    assert_eq!(status("network.push_service_reachable"), "fail");
+    let actions: Vec<&str> = report.actions.iter().map(|a| a.id.as_str()).collect();
+    assert!(actions.contains(&"switch_network"), "{actions:?}");
+    assert!(actions.contains(&"wait_for_service"), "{actions:?}");
+    assert!(report.json.contains("\"network.push_service_reachable\""));
+
+    let check = block_on(agent.check_network()).unwrap();
+    assert!(check.skipped.is_none());
+    assert_eq!(check.findings.len(), 6, "{:?}", check.findings);
+    let actions: Vec<&str> = check.actions.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(actions, ["switch_network", "wait_for_service"]);
+    let summary: serde_json::Value = serde_json::from_str(&check.json).unwrap();
+    assert_eq!(summary["probes"]["backend"]["http_status"], 503);
+    agent.shutdown();
+}
+
+#[test]
+fn a_bad_network_configuration_is_refused_when_the_agent_is_made() {
+    let refused = networked_agent(NetworkCheckConfig {
+        backend_url: Some("http://mfa.example.com/".into()),
+        ..NetworkCheckConfig::default()
+    });
+    match refused {
+        Err(AgentError::InvalidArgument { reason }) => {
+            assert!(reason.contains("https"), "{reason}")
+        }
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+    let agent = agent(Behaviour::Answer, None);
+    assert!(matches!(
+        block_on(agent.check_network()),
+        Err(AgentError::InvalidArgument { .. })
+    ));
 }

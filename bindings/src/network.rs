@@ -1,0 +1,150 @@
+//! The network probes for Kotlin and Swift: their settings as a record,
+//! their result typed for a UI and whole as JSON (`docs/network.md`).
+
+use std::time::Duration;
+
+use pushdoctor_core::probes::{
+    CaptivePortalCheck, ProbeConfig, ProbeSummary, PushEndpoint, PushService, TrustRoots,
+    DEFAULT_DEADLINE, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
+};
+use pushdoctor_core::{Finding, Platform};
+
+use crate::agent::{action_item, ActionItem, AgentError};
+
+/// What the network probes reach, and how long they may take. Every field
+/// has a default: an empty record probes the platform's push service and
+/// captive-portal check, with the bundled web PKI roots.
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct NetworkCheckConfig {
+    /// The MFA service's endpoint: HTTPS (plain HTTP only on loopback).
+    #[uniffi(default = None)]
+    pub backend_url: Option<String>,
+    /// A URL whose answer is known (default: the platform's own check).
+    #[uniffi(default = None)]
+    pub captive_portal_url: Option<String>,
+    #[uniffi(default = None)]
+    pub captive_portal_status: Option<u16>,
+    #[uniffi(default = None)]
+    pub captive_portal_body: Option<String>,
+    /// Leave the captive-portal check out.
+    #[uniffi(default = None)]
+    pub skip_captive_portal: Option<bool>,
+    /// `host:port` of the push service (default: FCM's or APNs' ports).
+    #[uniffi(default = None)]
+    pub push_endpoints: Option<Vec<String>>,
+    /// The whole run (default 5,000 ms).
+    #[uniffi(default = None)]
+    pub deadline_ms: Option<u64>,
+    /// Each probe (default 3,000 ms).
+    #[uniffi(default = None)]
+    pub probe_timeout_ms: Option<u64>,
+    /// Clock skew that counts as wrong (default 90 s).
+    #[uniffi(default = None)]
+    pub max_clock_skew_seconds: Option<u32>,
+    /// Extra trusted roots, PEM: the enterprise CAs the app itself trusts.
+    #[uniffi(default = [])]
+    pub extra_root_certificates_pem: Vec<String>,
+    /// Trust the bundled web PKI roots too (default true).
+    #[uniffi(default = None)]
+    pub use_web_pki_roots: Option<bool>,
+}
+
+impl NetworkCheckConfig {
+    pub(crate) fn to_core(&self, platform: Platform) -> Result<ProbeConfig, AgentError> {
+        let invalid = |reason: String| AgentError::InvalidArgument { reason };
+        let captive_portal = if self.skip_captive_portal == Some(true) {
+            None
+        } else {
+            Some(match &self.captive_portal_url {
+                Some(url) => CaptivePortalCheck {
+                    url: url.clone(),
+                    expected_status: self.captive_portal_status.unwrap_or(204),
+                    expected_body: self.captive_portal_body.clone(),
+                },
+                None => CaptivePortalCheck::for_platform(platform),
+            })
+        };
+        let push_service = match &self.push_endpoints {
+            None => PushService::for_platform(platform),
+            Some(targets) => PushService {
+                name: PushService::for_platform(platform).name,
+                endpoints: targets
+                    .iter()
+                    .map(|target| {
+                        let (host, port) = target
+                            .rsplit_once(':')
+                            .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+                            .ok_or_else(|| {
+                                invalid(format!("push endpoint `{target}`: expected host:port"))
+                            })?;
+                        Ok(PushEndpoint::tcp(host.trim_matches(['[', ']']), port))
+                    })
+                    .collect::<Result<_, AgentError>>()?,
+            },
+        };
+        let millis =
+            |value: Option<u64>, default: Duration| value.map_or(default, Duration::from_millis);
+        Ok(ProbeConfig {
+            backend_url: self.backend_url.clone(),
+            captive_portal,
+            push_service: Some(push_service),
+            deadline: millis(self.deadline_ms, DEFAULT_DEADLINE),
+            probe_timeout: millis(self.probe_timeout_ms, DEFAULT_PROBE_TIMEOUT),
+            max_clock_skew: self
+                .max_clock_skew_seconds
+                .map_or(DEFAULT_MAX_CLOCK_SKEW, |s| Duration::from_secs(s.into())),
+            trust: TrustRoots {
+                web_pki: self.use_web_pki_roots.unwrap_or(true),
+                extra_pem: self.extra_root_certificates_pem.clone(),
+            },
+        })
+    }
+}
+
+/// One check's result, for a list in a UI.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FindingItem {
+    /// The check id (`network.backend_reachable`, …: `docs/diagnosis.md`).
+    pub check: String,
+    pub title: String,
+    /// `pass`, `fail`, `unknown`, `not_applicable`.
+    pub status: String,
+    /// One sentence: the evidence, with the stage and timings for probes.
+    pub detail: String,
+}
+
+impl From<&Finding> for FindingItem {
+    fn from(f: &Finding) -> Self {
+        FindingItem {
+            check: f.check.as_str().to_string(),
+            title: f.check.title().to_string(),
+            status: f.status.as_str().to_string(),
+            detail: f.evidence.detail.clone(),
+        }
+    }
+}
+
+/// A network check on its own: the findings, what to do, and the whole
+/// probe report as JSON (`docs/network.md`, "probe summary").
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct NetworkCheckReport {
+    pub findings: Vec<FindingItem>,
+    pub actions: Vec<ActionItem>,
+    /// Set when nothing was probed (the device has no network).
+    #[uniffi(default = None)]
+    pub skipped: Option<String>,
+    pub elapsed_ms: f64,
+    pub json: String,
+}
+
+impl From<&ProbeSummary> for NetworkCheckReport {
+    fn from(summary: &ProbeSummary) -> Self {
+        NetworkCheckReport {
+            findings: summary.findings.iter().map(FindingItem::from).collect(),
+            actions: summary.actions.iter().map(action_item).collect(),
+            skipped: summary.probes.skipped.clone(),
+            elapsed_ms: summary.probes.elapsed_ms,
+            json: serde_json::to_string(summary).expect("a summary always serializes"),
+        }
+    }
+}
