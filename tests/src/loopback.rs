@@ -78,6 +78,8 @@ pub struct Answer {
     /// Added to the server's clock in its `Date` header.
     pub date_offset: Duration,
     pub date_behind: bool,
+    /// Waited before answering: a server far away, or a slow one.
+    pub delay: Duration,
 }
 
 impl Answer {
@@ -88,6 +90,7 @@ impl Answer {
             body: String::new(),
             date_offset: Duration::ZERO,
             date_behind: false,
+            delay: Duration::ZERO,
         }
     }
 
@@ -110,6 +113,11 @@ impl Answer {
     pub fn date_behind(mut self, by: Duration) -> Self {
         self.date_offset = by;
         self.date_behind = true;
+        self
+    }
+
+    pub fn delay(mut self, by: Duration) -> Self {
+        self.delay = by;
         self
     }
 
@@ -270,6 +278,9 @@ async fn respond<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, answer: &Answ
         if request.len() > 64 * 1024 {
             return;
         }
+    }
+    if !answer.delay.is_zero() {
+        tokio::time::sleep(answer.delay).await;
     }
     let _ = stream.write_all(&answer.render()).await;
     let _ = stream.shutdown().await;
