@@ -1,10 +1,12 @@
 //! Push Doctor's engine.
 //!
 //! The push-MFA troubleshooting flow that support staff walk people through
-//! by hand (see `docs/flow.md`), as plain Rust: no FFI, no platform code, no
-//! I/O. Everything platform-specific reaches the engine as a
-//! [`DeviceSnapshot`]; everything the engine concludes leaves it as a
-//! [`Diagnosis`].
+//! by hand (see `docs/flow.md`), as plain Rust: no FFI, no platform code.
+//! Everything platform-specific reaches the engine as a [`DeviceSnapshot`];
+//! everything the engine concludes leaves it as a [`Diagnosis`]. The flow
+//! itself does no I/O; what does (the log capture and bundles on disk, the
+//! network probes on sockets) sits in its own modules and hands the flow
+//! plain data.
 //!
 //! ```
 //! use pushdoctor_core::{diagnose, Answers, DeviceSnapshot, Options, Platform, ScenarioId};
@@ -20,6 +22,8 @@
 //! ```
 //!
 //! Modules, in the order data flows through them:
+//! - [`probes`]: the active network checks, run concurrently under one
+//!   deadline, written into the snapshot's `probes` section;
 //! - [`snapshot`]: the versioned device snapshot and its strict parser;
 //! - [`checks`]: each fact turned into a finding (`pass`, `fail`, `unknown`,
 //!   `not_applicable`) with the evidence that decided it;
@@ -29,7 +33,9 @@
 //! - [`diagnosis`]: walking the flow over the findings;
 //! - [`walk`]: the guided conversation, one question at a time;
 //! - [`seed`]: the seed's own words, each defined once;
-//! - [`report`]: the diagnosis as text for a person and JUnit XML for device farms.
+//! - [`report`]: the diagnosis as text for a person and JUnit XML for device farms;
+//! - [`logs`], [`redact`], [`bundle`]: the app's logs captured, scrubbed and
+//!   packaged for developers.
 
 pub mod actions;
 pub mod admin;
