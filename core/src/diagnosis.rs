@@ -164,6 +164,11 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
         }
     }
 
+    // Fix what is broken on the phone or its network before retrying or
+    // escalating: a retry through a captive portal or with a wrong clock
+    // fails again. The sort is stable, so each group keeps the flow's order.
+    actions.sort_by_key(|a| !(a.fixes().is_some() && a.escalation() == Escalation::None));
+
     // What the person evidently did already is no longer to do.
     actions.retain(|action| {
         action.done_once_known().is_none_or(|check| {

@@ -434,6 +434,42 @@ const CASES: &[Case] = &[
         path: &[],
         exit: exit::INCOMPLETE,
     },
+    // The platform says connected; the probes found a captive portal, an
+    // MFA service behind a portal's certificate and no push port through.
+    Case {
+        fixture: "not-received-captive-portal.json",
+        scenario: Some(S::PushNotReceived),
+        end: End::Question(R::NotReceivedStill),
+        actions: &[A::SignInToNetwork, A::SwitchNetwork, A::ResendPush],
+        escalation: E::Retry,
+        path: &[
+            (R::PushOkReceived, N),
+            (R::NotReceivedAny, N),
+            (R::NotReceivedConnectivity, N),
+            (R::NotReceivedNotifications, Y),
+            (R::NotReceivedFocusBattery, N),
+            (R::NotReceivedBackgroundRefresh, NA),
+        ],
+        exit: exit::ACTION_NEEDED,
+    },
+    // Accept does nothing: the service answers 503 and the clock is ten
+    // minutes behind. The clock is fixed before the retry.
+    Case {
+        fixture: "accept-service-down-clock-off.json",
+        scenario: Some(S::AcceptNotResponding),
+        end: End::Outcome(O::RetryLogin),
+        actions: &[A::EnableAutomaticTime, A::ResendPush, A::WaitForService],
+        escalation: E::ContactAdmin,
+        path: &[
+            (R::PushOkReceived, Y),
+            (R::PushOkTapped, Y),
+            (R::PushOkCompleted, N),
+            (R::AcceptReceived, Y),
+            (R::AcceptResponded, N),
+            (R::AcceptResent, N),
+        ],
+        exit: exit::ACTION_NEEDED,
+    },
 ];
 
 fn check(case: &Case, d: &Diagnosis) {
