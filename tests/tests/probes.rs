@@ -9,8 +9,8 @@ use pushdoctor_core::probes::{
     Prober, PushEndpoint, PushService, Stage, TrustRoots,
 };
 use pushdoctor_core::{
-    diagnose, ActionId, Answers, CheckId, CheckStatus, DeviceSnapshot, EvidenceSource, Options,
-    Platform, RowId, StepAnswer,
+    diagnose, ActionId, Answers, CheckId, CheckStatus, DeviceSnapshot, Diagnosis, EvidenceSource,
+    Options, Platform, RowId, StepAnswer,
 };
 use pushdoctor_tests::loopback::{
     closed_port, ipv6_available, serve, Answer, Behaviour, Server, TestCa, V4, V6,
@@ -72,6 +72,42 @@ fn snapshot_with(report: ProbeReport) -> DeviceSnapshot {
     snapshot
 }
 
+fn diagnosed(snapshot: DeviceSnapshot) -> Diagnosis {
+    diagnose(&snapshot, &Answers::default(), &Options::default())
+}
+
+/// The action is among the diagnosis's, or the test says which were.
+fn assert_action(d: &Diagnosis, action: ActionId, wanted: bool) {
+    assert_eq!(
+        d.action_ids().contains(&action),
+        wanted,
+        "{action} in {:?}",
+        d.action_ids()
+    );
+}
+
+/// The backend probe failed in `stage`, for `kind` of reason.
+fn assert_backend_failed(report: &ProbeReport, stage: Stage, kind: FailureKind) {
+    let backend = report.backend.as_ref().expect("the backend was probed");
+    let failure = backend
+        .failure
+        .as_ref()
+        .unwrap_or_else(|| panic!("reached: {}", backend.describe()));
+    assert_eq!((failure.stage, failure.kind), (stage, kind), "{failure}");
+}
+
+/// A prober of `backend_url` that would wait 30 s: whatever ends sooner
+/// was not its timeout.
+fn patient_prober(ca: &TestCa, backend_url: String) -> Prober {
+    Prober::new(ProbeConfig {
+        backend_url: Some(backend_url),
+        probe_timeout: Duration::from_secs(30),
+        deadline: Duration::from_secs(30),
+        ..config(ca)
+    })
+    .unwrap()
+}
+
 fn assert_within_deadline(elapsed: Duration, deadline: Duration) {
     assert!(
         elapsed <= deadline + SLACK,
@@ -112,11 +148,7 @@ async fn a_healthy_https_backend_is_reached_with_every_stage_timed() {
     assert!(clock.skew_seconds.abs() < 5.0, "{clock:?}");
     assert_within_deadline(elapsed, DEADLINE);
 
-    let d = diagnose(
-        &snapshot_with(report),
-        &Answers::default(),
-        &Options::default(),
-    );
+    let d = diagnosed(snapshot_with(report));
     assert_eq!(
         d.finding(CheckId::BackendReachable).status,
         CheckStatus::Pass
@@ -130,7 +162,7 @@ async fn a_healthy_https_backend_is_reached_with_every_stage_timed() {
         CheckStatus::Pass
     );
     assert_eq!(d.finding(CheckId::ClockSkew).status, CheckStatus::Pass);
-    assert!(!d.action_ids().contains(&ActionId::SwitchNetwork));
+    assert_action(&d, ActionId::SwitchNetwork, false);
 }
 
 #[tokio::test]
@@ -138,18 +170,7 @@ async fn a_server_that_accepts_and_never_answers_times_out_in_tls() {
     let ca = TestCa::new("test CA");
     let server = serve(V4, None, Behaviour::Silent).await;
     let (report, elapsed) = run(backend_only(&ca, server.url("https", "localhost", "/"))).await;
-    let failure = report
-        .backend
-        .as_ref()
-        .unwrap()
-        .failure
-        .clone()
-        .expect("fails");
-    assert_eq!(
-        (failure.stage, failure.kind),
-        (Stage::Tls, FailureKind::TimedOut),
-        "{failure}"
-    );
+    assert_backend_failed(&report, Stage::Tls, FailureKind::TimedOut);
     assert_within_deadline(elapsed, PROBE_TIMEOUT);
 }
 
@@ -158,13 +179,8 @@ async fn a_plain_http_loopback_server_that_never_answers_times_out_in_http() {
     let ca = TestCa::new("test CA");
     let server = serve(V4, None, Behaviour::Silent).await;
     let (report, elapsed) = run(backend_only(&ca, server.url("http", "127.0.0.1", "/"))).await;
+    assert_backend_failed(&report, Stage::Http, FailureKind::TimedOut);
     let backend = report.backend.as_ref().unwrap();
-    let failure = backend.failure.clone().expect("fails");
-    assert_eq!(
-        (failure.stage, failure.kind),
-        (Stage::Http, FailureKind::TimedOut),
-        "{failure}"
-    );
     assert!(backend.timings.tls_ms.is_none(), "no TLS on plain HTTP");
     assert_within_deadline(elapsed, PROBE_TIMEOUT);
 }
@@ -174,24 +190,9 @@ async fn a_reset_connection_is_named_as_such() {
     let ca = TestCa::new("test CA");
     let server = serve(V4, None, Behaviour::Reset).await;
     let (report, _) = run(backend_only(&ca, server.url("https", "localhost", "/"))).await;
-    let failure = report
-        .backend
-        .as_ref()
-        .unwrap()
-        .failure
-        .clone()
-        .expect("fails");
-    assert_eq!(
-        (failure.stage, failure.kind),
-        (Stage::Tls, FailureKind::Reset),
-        "{failure}"
-    );
+    assert_backend_failed(&report, Stage::Tls, FailureKind::Reset);
 
-    let d = diagnose(
-        &snapshot_with(report),
-        &Answers::default(),
-        &Options::default(),
-    );
+    let d = diagnosed(snapshot_with(report));
     assert_eq!(
         d.finding(CheckId::BackendReachable).status,
         CheckStatus::Fail
@@ -216,11 +217,7 @@ async fn a_503_is_a_reachable_service_with_a_problem_of_its_own() {
     assert!(backend.reached);
     assert_eq!(backend.http_status, Some(503));
 
-    let d = diagnose(
-        &snapshot_with(report),
-        &Answers::default(),
-        &Options::default(),
-    );
+    let d = diagnosed(snapshot_with(report));
     assert_eq!(
         d.finding(CheckId::BackendReachable).status,
         CheckStatus::Pass
@@ -229,15 +226,8 @@ async fn a_503_is_a_reachable_service_with_a_problem_of_its_own() {
         d.finding(CheckId::ServiceAvailable).status,
         CheckStatus::Fail
     );
-    assert!(
-        d.action_ids().contains(&ActionId::WaitForService),
-        "{:?}",
-        d.action_ids()
-    );
-    assert!(
-        !d.action_ids().contains(&ActionId::SwitchNetwork),
-        "the network is fine"
-    );
+    assert_action(&d, ActionId::WaitForService, true);
+    assert_action(&d, ActionId::SwitchNetwork, false);
 }
 
 #[tokio::test]
@@ -268,11 +258,7 @@ async fn a_redirect_to_a_login_page_is_a_captive_portal() {
         captive.detail
     );
 
-    let d = diagnose(
-        &snapshot_with(report),
-        &Answers::default(),
-        &Options::default(),
-    );
+    let d = diagnosed(snapshot_with(report));
     assert_eq!(d.finding(CheckId::CaptivePortal).status, CheckStatus::Fail);
     // "Connected" is not the answer to "is your internet active?" here.
     let step = d
@@ -284,15 +270,8 @@ async fn a_redirect_to_a_login_page_is_a_captive_portal() {
         (step.answer, step.answered_by),
         (StepAnswer::No, EvidenceSource::Probe)
     );
-    assert!(
-        d.action_ids().contains(&ActionId::SignInToNetwork),
-        "{:?}",
-        d.action_ids()
-    );
-    assert!(
-        !d.action_ids().contains(&ActionId::EnableNetwork),
-        "the network is on"
-    );
+    assert_action(&d, ActionId::SignInToNetwork, true);
+    assert_action(&d, ActionId::EnableNetwork, false);
 }
 
 #[tokio::test]
@@ -358,13 +337,9 @@ async fn a_date_ten_minutes_off_is_a_wrong_clock_either_way() {
         assert!((clock.skew_seconds.abs() - 600.0).abs() < 5.0, "{clock:?}");
         assert_eq!(clock.skew_seconds > 0.0, device_ahead, "{clock:?}");
 
-        let d = diagnose(
-            &snapshot_with(report),
-            &Answers::default(),
-            &Options::default(),
-        );
+        let d = diagnosed(snapshot_with(report));
         assert_eq!(d.finding(CheckId::ClockSkew).status, CheckStatus::Fail);
-        assert!(d.action_ids().contains(&ActionId::EnableAutomaticTime));
+        assert_action(&d, ActionId::EnableAutomaticTime, true);
         let action = d
             .actions
             .iter()
@@ -382,13 +357,8 @@ async fn a_port_where_nothing_listens_is_refused_at_connect() {
     let ca = TestCa::new("test CA");
     let port = closed_port(V4);
     let (report, elapsed) = run(backend_only(&ca, format!("https://127.0.0.1:{port}/"))).await;
+    assert_backend_failed(&report, Stage::Connect, FailureKind::Refused);
     let backend = report.backend.as_ref().unwrap();
-    let failure = backend.failure.clone().expect("fails");
-    assert_eq!(
-        (failure.stage, failure.kind),
-        (Stage::Connect, FailureKind::Refused),
-        "{failure}"
-    );
     assert!(
         backend.timings.dns_ms.is_none(),
         "an IP address needs no DNS"
@@ -407,18 +377,7 @@ async fn a_certificate_for_another_name_fails_tls_with_a_name_mismatch() {
     )
     .await;
     let (report, _) = run(backend_only(&ca, server.url("https", "localhost", "/"))).await;
-    let failure = report
-        .backend
-        .as_ref()
-        .unwrap()
-        .failure
-        .clone()
-        .expect("fails");
-    assert_eq!(
-        (failure.stage, failure.kind),
-        (Stage::Tls, FailureKind::CertificateNameMismatch),
-        "{failure}"
-    );
+    assert_backend_failed(&report, Stage::Tls, FailureKind::CertificateNameMismatch);
 }
 
 #[tokio::test]
@@ -436,18 +395,7 @@ async fn a_certificate_from_an_unknown_authority_is_untrusted_like_an_intercepti
         server.url("https", "localhost", "/"),
     ))
     .await;
-    let failure = report
-        .backend
-        .as_ref()
-        .unwrap()
-        .failure
-        .clone()
-        .expect("fails");
-    assert_eq!(
-        (failure.stage, failure.kind),
-        (Stage::Tls, FailureKind::CertificateUntrusted),
-        "{failure}"
-    );
+    assert_backend_failed(&report, Stage::Tls, FailureKind::CertificateUntrusted);
 }
 
 #[tokio::test]
@@ -473,31 +421,19 @@ async fn push_service_ports_blocked_all_fail_some_blocked_still_pass() {
         .endpoints
         .iter()
         .all(|e| e.failure.as_ref().unwrap().kind == FailureKind::Refused));
-    let d = diagnose(
-        &snapshot_with(report),
-        &Answers::default(),
-        &Options::default(),
-    );
+    let d = diagnosed(snapshot_with(report));
     assert_eq!(
         d.finding(CheckId::PushServiceReachable).status,
         CheckStatus::Fail
     );
-    assert!(
-        d.action_ids().contains(&ActionId::SwitchNetwork),
-        "{:?}",
-        d.action_ids()
-    );
+    assert_action(&d, ActionId::SwitchNetwork, true);
 
     let (report, _) = run(ProbeConfig {
         push_service: Some(service(&[closed, open.addr.port()])),
         ..config(&ca)
     })
     .await;
-    let d = diagnose(
-        &snapshot_with(report),
-        &Answers::default(),
-        &Options::default(),
-    );
+    let d = diagnosed(snapshot_with(report));
     let finding = d.finding(CheckId::PushServiceReachable);
     assert_eq!(finding.status, CheckStatus::Pass);
     assert!(
@@ -633,13 +569,7 @@ async fn the_overall_deadline_cuts_a_longer_probe_timeout() {
 async fn a_cancelled_run_stops_at_once_and_closes_its_connections() {
     let ca = TestCa::new("test CA");
     let silent = serve(V4, None, Behaviour::Silent).await;
-    let prober = Prober::new(ProbeConfig {
-        backend_url: Some(silent.url("https", "localhost", "/")),
-        probe_timeout: Duration::from_secs(30),
-        deadline: Duration::from_secs(30),
-        ..config(&ca)
-    })
-    .unwrap();
+    let prober = patient_prober(&ca, silent.url("https", "localhost", "/"));
     let begun = Instant::now();
     let cancelled = tokio::time::timeout(Duration::from_millis(200), prober.run(Some(true))).await;
     assert!(cancelled.is_err(), "the run was still waiting");
@@ -656,13 +586,7 @@ async fn a_cancelled_run_stops_at_once_and_closes_its_connections() {
 async fn a_device_without_network_gets_its_answer_at_once() {
     let ca = TestCa::new("test CA");
     let silent = serve(V4, None, Behaviour::Silent).await;
-    let prober = Prober::new(ProbeConfig {
-        backend_url: Some(silent.url("https", "localhost", "/")),
-        probe_timeout: Duration::from_secs(30),
-        deadline: Duration::from_secs(30),
-        ..config(&ca)
-    })
-    .unwrap();
+    let prober = patient_prober(&ca, silent.url("https", "localhost", "/"));
     let begun = Instant::now();
     let report = prober.run(Some(false)).await;
     assert!(
@@ -675,7 +599,7 @@ async fn a_device_without_network_gets_its_answer_at_once() {
 
     let mut snapshot = snapshot_with(report);
     snapshot.network.connected = Some(false);
-    let d = diagnose(&snapshot, &Answers::default(), &Options::default());
+    let d = diagnosed(snapshot);
     for check in [
         CheckId::BackendReachable,
         CheckId::PushServiceReachable,
@@ -697,7 +621,7 @@ async fn a_vpn_in_the_way_is_named_when_the_service_cannot_be_reached_through_it
     let (report, _) = run(backend_only(&ca, format!("https://127.0.0.1:{port}/"))).await;
     let mut snapshot = snapshot_with(report.clone());
     snapshot.network.vpn_active = Some(true);
-    let d = diagnose(&snapshot, &Answers::default(), &Options::default());
+    let d = diagnosed(snapshot);
     assert_eq!(d.finding(CheckId::ProxyOrVpn).status, CheckStatus::Fail);
     let ids = d.action_ids();
     let vpn = ids
@@ -716,9 +640,9 @@ async fn a_vpn_in_the_way_is_named_when_the_service_cannot_be_reached_through_it
     let (report, _) = run(backend_only(&ca2, server.url("https", "localhost", "/"))).await;
     let mut snapshot = snapshot_with(report);
     snapshot.network.vpn_active = Some(true);
-    let d = diagnose(&snapshot, &Answers::default(), &Options::default());
+    let d = diagnosed(snapshot);
     assert_eq!(d.finding(CheckId::ProxyOrVpn).status, CheckStatus::Pass);
-    assert!(!d.action_ids().contains(&ActionId::DisableVpnOrProxy));
+    assert_action(&d, ActionId::DisableVpnOrProxy, false);
 }
 
 #[test]
