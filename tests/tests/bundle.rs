@@ -315,3 +315,46 @@ fn every_line_of_the_text_form_is_a_record() {
     assert_eq!(BufReader::new(text.as_bytes()).lines().count(), 3);
     assert!(text.contains("line one\\nline two\\r\\nline three"));
 }
+
+#[test]
+fn what_the_network_probes_found_is_scrubbed_in_the_bundle_too() {
+    // A portal's redirect carries the phone's address and a session; the
+    // probes recorded the servers' addresses.
+    let mut snapshot = load_snapshot("not-received-captive-portal.json");
+    let probes = snapshot.probes.as_mut().unwrap();
+    let captive = probes.captive_portal.as_mut().unwrap();
+    captive.endpoint.redirect_to = Some(
+        "http://portal.hotel.example/login?client_ip=192.168.7.23&token=9f8e7d6c5b4a39281706"
+            .into(),
+    );
+    let diagnosis = pushdoctor_core::diagnose(
+        &snapshot,
+        &pushdoctor_core::Answers::default(),
+        &pushdoctor_core::Options::default(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.zip");
+    let mut writer = BundleWriter::create(&path, BundleOptions::default()).unwrap();
+    writer.add_snapshot(&snapshot, &diagnosis);
+    let summary = writer.finish().unwrap();
+
+    let report = Bundle::open(&path).unwrap().verify();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let stored = pushdoctor_tests::bundle_entry(&path, "snapshot.json");
+    for secret in ["192.168.7.23", "9f8e7d6c5b4a39281706", "10.10.0.1"] {
+        assert!(!stored.contains(secret), "{secret} survived:\n{stored}");
+    }
+    // Still a snapshot, in the schema's own key order, that diagnoses the
+    // same way.
+    let parsed = pushdoctor_core::DeviceSnapshot::from_json(stored.as_bytes()).unwrap();
+    assert!(parsed.unknown_fields.is_empty());
+    assert!(stored.find("\"schema_version\"").unwrap() < stored.find("\"platform\"").unwrap());
+    let again = pushdoctor_core::diagnose(
+        &parsed.snapshot,
+        &pushdoctor_core::Answers::default(),
+        &pushdoctor_core::Options::default(),
+    );
+    assert_eq!(again.action_ids(), diagnosis.action_ids());
+    let counts = &summary.manifest.redaction;
+    assert!(counts.total >= 4, "{counts:?}");
+}

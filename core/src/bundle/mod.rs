@@ -105,6 +105,8 @@ pub struct BundleWriter {
     created_ms: i64,
     device: DeviceSummary,
     small_entries: Vec<(&'static str, Vec<u8>)>,
+    /// What scrubbing the snapshot and diagnosis replaced.
+    small_counts: RedactionCounts,
     chunk: Chunk,
     chunk_text_bytes: usize,
     kept: VecDeque<Piece>,
@@ -385,6 +387,7 @@ impl BundleWriter {
             created_ms: now_ms(),
             device: DeviceSummary::default(),
             small_entries: Vec::new(),
+            small_counts: RedactionCounts::default(),
             chunk: Chunk::default(),
             kept: VecDeque::new(),
             kept_compressed: 0,
@@ -411,15 +414,56 @@ impl BundleWriter {
             app_version: d.app_version.clone(),
             locale: d.locale.clone(),
         };
-        let snapshot_json = snapshot.to_json_pretty().into_bytes();
-        let diagnosis_json =
-            serde_json::to_vec_pretty(diagnosis).expect("a diagnosis always serializes");
+        // The network probes put addresses and a portal's redirect URL (which
+        // often carries the phone's MAC or a session) into both documents:
+        // they are scrubbed like the logs, and counted with them.
+        let snapshot_json = self.redacted_json(snapshot);
+        let diagnosis_json = self.redacted_json(diagnosis);
         self.small_entries
             .retain(|(name, _)| *name != SNAPSHOT && *name != DIAGNOSIS);
         for (name, data) in [(SNAPSHOT, snapshot_json), (DIAGNOSIS, diagnosis_json)] {
             // Small entries come out of the logs' share of the cap.
             self.logs_budget = self.logs_budget.saturating_sub(data.len() as u64 / 2 + 128);
             self.small_entries.push((name, data));
+        }
+    }
+
+    /// Pretty JSON, scrubbed line by line exactly as `bundle verify` reads
+    /// it (so a key's context counts, as in `"token": "…"`). The
+    /// replacements hold no quote or backslash, so the document stays JSON;
+    /// should a custom pattern break it, each string value is scrubbed on
+    /// its own instead.
+    fn redacted_json(&mut self, document: &impl serde::Serialize) -> Vec<u8> {
+        let pretty =
+            serde_json::to_string_pretty(document).expect("our documents always serialize");
+        let mut counts = RedactionCounts::default();
+        let mut out = String::with_capacity(pretty.len());
+        for line in pretty.split_inclusive('\n') {
+            out.push_str(&self.redactor.redact(line, &mut counts));
+        }
+        if serde_json::from_str::<serde_json::Value>(&out).is_ok() {
+            self.small_counts.add(&counts);
+            return out.into_bytes();
+        }
+        let mut value = serde_json::to_value(document).expect("our documents always serialize");
+        self.redact_strings(&mut value);
+        serde_json::to_vec_pretty(&value).expect("a JSON value always serializes")
+    }
+
+    fn redact_strings(&mut self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let std::borrow::Cow::Owned(scrubbed) =
+                    self.redactor.redact(text, &mut self.small_counts)
+                {
+                    *text = scrubbed;
+                }
+            }
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|v| self.redact_strings(v))
+            }
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| self.redact_strings(v)),
+            _ => {}
         }
     }
 
@@ -681,7 +725,7 @@ impl BundleWriter {
     }
 
     fn manifest(&self, pieces: &[Piece], entries: Vec<EntrySummary>) -> Manifest {
-        let mut counts = RedactionCounts::default();
+        let mut counts = self.small_counts.clone();
         let mut by_level = BTreeMap::new();
         let mut included = 0;
         for piece in pieces {
