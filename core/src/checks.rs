@@ -639,129 +639,6 @@ fn evaluate_one(s: &DeviceSnapshot, check: CheckId, multiple_retries: u32) -> Fi
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn finding(s: &DeviceSnapshot, check: CheckId) -> Finding {
-        evaluate_one(s, check, DEFAULT_MULTIPLE_RETRIES)
-    }
-
-    #[test]
-    fn ids_round_trip_through_serde_and_as_str() {
-        for check in CheckId::ALL {
-            let json = serde_json::to_string(&check).unwrap();
-            assert_eq!(json, format!("\"{}\"", check.as_str()));
-            assert_eq!(serde_json::from_str::<CheckId>(&json).unwrap(), check);
-        }
-    }
-
-    #[test]
-    fn all_null_is_unknown_except_what_the_platform_settles() {
-        let s = DeviceSnapshot::new(Platform::Android);
-        for f in evaluate(&s, DEFAULT_MULTIPLE_RETRIES) {
-            let expected = if f.check == CheckId::BackgroundRefreshEnabled {
-                CheckStatus::NotApplicable
-            } else {
-                CheckStatus::Unknown
-            };
-            assert_eq!(f.status, expected, "{}", f.check);
-        }
-    }
-
-    #[test]
-    fn report_fills_gaps_but_never_overrides_the_device() {
-        let mut s = DeviceSnapshot::new(Platform::Ios);
-        s.mfa_report_status = Some(MfaReportStatus::Delivered);
-        let f = finding(&s, CheckId::PushReceived);
-        assert_eq!(
-            (f.status, f.evidence.source),
-            (CheckStatus::Fail, EvidenceSource::MfaReport)
-        );
-        s.observations.push_received = Some(true);
-        let f = finding(&s, CheckId::PushReceived);
-        assert_eq!(
-            (f.status, f.evidence.source),
-            (CheckStatus::Pass, EvidenceSource::Snapshot)
-        );
-    }
-
-    #[test]
-    fn airplane_mode_matters_only_when_disconnected() {
-        let mut s = DeviceSnapshot::new(Platform::Ios);
-        s.network.airplane_mode = Some(true);
-        assert_eq!(
-            finding(&s, CheckId::NetworkAirplaneMode).status,
-            CheckStatus::Fail
-        );
-        s.network.connected = Some(true);
-        assert_eq!(
-            finding(&s, CheckId::NetworkAirplaneMode).status,
-            CheckStatus::Pass
-        );
-        s.network.airplane_mode = None;
-        assert_eq!(
-            finding(&s, CheckId::NetworkAirplaneMode).status,
-            CheckStatus::NotApplicable
-        );
-    }
-
-    #[test]
-    fn retries_count_as_multiple_from_the_threshold() {
-        let mut s = DeviceSnapshot::new(Platform::Ios);
-        s.observations.retry_count = Some(1);
-        s.observations.retry_succeeded = Some(false);
-        assert_eq!(
-            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
-            CheckStatus::Pass
-        );
-        s.observations.retry_count = Some(2);
-        assert_eq!(
-            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
-            CheckStatus::Fail
-        );
-        assert_eq!(
-            evaluate_one(&s, CheckId::AcceptRetriesUnderLimit, 3).status,
-            CheckStatus::Pass
-        );
-        s.observations.retry_succeeded = None;
-        assert_eq!(
-            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
-            CheckStatus::Unknown
-        );
-    }
-
-    #[test]
-    fn answering_checks_are_moot_without_a_push() {
-        let mut s = DeviceSnapshot::new(Platform::Ios);
-        s.observations.push_received = Some(false);
-        s.observations.retry_count = Some(0);
-        let mut findings = evaluate(&s, DEFAULT_MULTIPLE_RETRIES);
-        assert_eq!(
-            findings[CheckId::AcceptRetried as usize].status,
-            CheckStatus::Fail
-        );
-        settle_dependencies(&mut findings);
-        for check in ABOUT_ANSWERING {
-            assert_eq!(
-                findings[check as usize].status,
-                CheckStatus::NotApplicable,
-                "{check}"
-            );
-        }
-        assert_eq!(
-            findings[CheckId::PushReceived as usize].status,
-            CheckStatus::Fail
-        );
-    }
-
-    #[test]
-    fn groups_are_the_prefix() {
-        assert_eq!(CheckId::BatterySaverOff.group(), "battery_saver");
-        assert_eq!(CheckId::AdminMfaReport.group(), "admin");
-    }
-}
-
 /// The checks the active network probes decide (`docs/network.md`).
 fn evaluate_probe(s: &DeviceSnapshot, check: CheckId) -> Finding {
     use CheckId as C;
@@ -960,5 +837,128 @@ fn evaluate_proxy_or_vpn(s: &DeviceSnapshot) -> Finding {
             &fields,
             format!("{what} is on; not probed whether it gets in the way"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(s: &DeviceSnapshot, check: CheckId) -> Finding {
+        evaluate_one(s, check, DEFAULT_MULTIPLE_RETRIES)
+    }
+
+    #[test]
+    fn ids_round_trip_through_serde_and_as_str() {
+        for check in CheckId::ALL {
+            let json = serde_json::to_string(&check).unwrap();
+            assert_eq!(json, format!("\"{}\"", check.as_str()));
+            assert_eq!(serde_json::from_str::<CheckId>(&json).unwrap(), check);
+        }
+    }
+
+    #[test]
+    fn all_null_is_unknown_except_what_the_platform_settles() {
+        let s = DeviceSnapshot::new(Platform::Android);
+        for f in evaluate(&s, DEFAULT_MULTIPLE_RETRIES) {
+            let expected = if f.check == CheckId::BackgroundRefreshEnabled {
+                CheckStatus::NotApplicable
+            } else {
+                CheckStatus::Unknown
+            };
+            assert_eq!(f.status, expected, "{}", f.check);
+        }
+    }
+
+    #[test]
+    fn report_fills_gaps_but_never_overrides_the_device() {
+        let mut s = DeviceSnapshot::new(Platform::Ios);
+        s.mfa_report_status = Some(MfaReportStatus::Delivered);
+        let f = finding(&s, CheckId::PushReceived);
+        assert_eq!(
+            (f.status, f.evidence.source),
+            (CheckStatus::Fail, EvidenceSource::MfaReport)
+        );
+        s.observations.push_received = Some(true);
+        let f = finding(&s, CheckId::PushReceived);
+        assert_eq!(
+            (f.status, f.evidence.source),
+            (CheckStatus::Pass, EvidenceSource::Snapshot)
+        );
+    }
+
+    #[test]
+    fn airplane_mode_matters_only_when_disconnected() {
+        let mut s = DeviceSnapshot::new(Platform::Ios);
+        s.network.airplane_mode = Some(true);
+        assert_eq!(
+            finding(&s, CheckId::NetworkAirplaneMode).status,
+            CheckStatus::Fail
+        );
+        s.network.connected = Some(true);
+        assert_eq!(
+            finding(&s, CheckId::NetworkAirplaneMode).status,
+            CheckStatus::Pass
+        );
+        s.network.airplane_mode = None;
+        assert_eq!(
+            finding(&s, CheckId::NetworkAirplaneMode).status,
+            CheckStatus::NotApplicable
+        );
+    }
+
+    #[test]
+    fn retries_count_as_multiple_from_the_threshold() {
+        let mut s = DeviceSnapshot::new(Platform::Ios);
+        s.observations.retry_count = Some(1);
+        s.observations.retry_succeeded = Some(false);
+        assert_eq!(
+            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
+            CheckStatus::Pass
+        );
+        s.observations.retry_count = Some(2);
+        assert_eq!(
+            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
+            CheckStatus::Fail
+        );
+        assert_eq!(
+            evaluate_one(&s, CheckId::AcceptRetriesUnderLimit, 3).status,
+            CheckStatus::Pass
+        );
+        s.observations.retry_succeeded = None;
+        assert_eq!(
+            finding(&s, CheckId::AcceptRetriesUnderLimit).status,
+            CheckStatus::Unknown
+        );
+    }
+
+    #[test]
+    fn answering_checks_are_moot_without_a_push() {
+        let mut s = DeviceSnapshot::new(Platform::Ios);
+        s.observations.push_received = Some(false);
+        s.observations.retry_count = Some(0);
+        let mut findings = evaluate(&s, DEFAULT_MULTIPLE_RETRIES);
+        assert_eq!(
+            findings[CheckId::AcceptRetried as usize].status,
+            CheckStatus::Fail
+        );
+        settle_dependencies(&mut findings);
+        for check in ABOUT_ANSWERING {
+            assert_eq!(
+                findings[check as usize].status,
+                CheckStatus::NotApplicable,
+                "{check}"
+            );
+        }
+        assert_eq!(
+            findings[CheckId::PushReceived as usize].status,
+            CheckStatus::Fail
+        );
+    }
+
+    #[test]
+    fn groups_are_the_prefix() {
+        assert_eq!(CheckId::BatterySaverOff.group(), "battery_saver");
+        assert_eq!(CheckId::AdminMfaReport.group(), "admin");
     }
 }

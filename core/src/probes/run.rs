@@ -119,7 +119,10 @@ impl Prober {
 
         let backend = async {
             match &self.backend {
-                Some(url) => Some(self.http_probe(url, probe_deadline, 0).await),
+                Some(url) => {
+                    let (result, date, _) = self.http_exchange(url, probe_deadline, 0).await;
+                    Some((result, date))
+                }
                 None => None,
             }
         };
@@ -357,16 +360,6 @@ impl Prober {
             }
         };
         (result.finish(begun), date, body)
-    }
-
-    async fn http_probe(
-        &self,
-        url: &Url,
-        deadline: Instant,
-        body_bytes: usize,
-    ) -> (EndpointResult, Option<String>) {
-        let (result, date, _) = self.http_exchange(url, deadline, body_bytes).await;
-        (result, date)
     }
 
     async fn captive_probe(
