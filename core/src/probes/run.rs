@@ -215,31 +215,21 @@ impl Prober {
                 }
             }
         };
-        // TCP: each address in turn, the first that answers wins.
+        // TCP: the addresses raced, Happy Eyeballs style, the first to
+        // connect wins.
         let begun = Instant::now();
-        let mut last_error = None;
-        let mut stream = None;
-        for address in &addresses {
-            match timeout_at(deadline, TcpStream::connect(address)).await {
-                Err(_) => {
-                    result.timings.connect_ms = Some(ms_since(begun));
-                    return Err(timed_out(Stage::Connect, deadline, begun));
-                }
-                Ok(Err(e)) => last_error = Some((*address, e)),
-                Ok(Ok(connected)) => {
-                    stream = Some((*address, connected));
-                    break;
-                }
-            }
-        }
+        let connected = timeout_at(deadline, connect_any(&addresses)).await;
         result.timings.connect_ms = Some(ms_since(begun));
-        let Some((address, stream)) = stream else {
-            let (address, error) = last_error.expect("at least one address was tried");
-            return Err(Failure {
-                stage: Stage::Connect,
-                kind: classify_io(error.kind()),
-                message: format!("{address}: {error}"),
-            });
+        let (address, stream) = match connected {
+            Err(_) => return Err(timed_out(Stage::Connect, deadline, begun)),
+            Ok(Err((address, error))) => {
+                return Err(Failure {
+                    stage: Stage::Connect,
+                    kind: classify_io(error.kind()),
+                    message: format!("{address}: {error}"),
+                })
+            }
+            Ok(Ok(connected)) => connected,
         };
         result.remote_addr = Some(address.to_string());
         if !tls {
@@ -385,6 +375,79 @@ impl Prober {
             },
             date,
         )
+    }
+}
+
+/// How long an attempt has before the next address is tried alongside it
+/// (RFC 8305's recommended connection attempt delay).
+const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
+
+/// Connects to the first of `addresses` that answers. Attempts start
+/// [`ATTEMPT_DELAY`] apart (at once when the one before fails), IPv6 and
+/// IPv4 alternating, and run side by side: on a network whose IPv6 is
+/// broken the first address never answers, and waiting for it would make
+/// a working service look unreachable (the app's own HTTP stack falls
+/// back the same way). Every address failing gives the last error.
+pub(crate) async fn connect_any(
+    addresses: &[SocketAddr],
+) -> Result<(SocketAddr, TcpStream), (SocketAddr, io::Error)> {
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+
+    let mut waiting = interleave_families(addresses).into_iter();
+    let mut attempts = FuturesUnordered::new();
+    let attempt = |address: SocketAddr| async move {
+        TcpStream::connect(address)
+            .await
+            .map(|stream| (address, stream))
+            .map_err(|error| (address, error))
+    };
+    let mut last_error = None;
+    loop {
+        if attempts.is_empty() {
+            match waiting.next() {
+                Some(address) => attempts.push(attempt(address)),
+                None => {
+                    return Err(last_error.unwrap_or_else(|| {
+                        let none = SocketAddr::from(([0, 0, 0, 0], 0));
+                        (
+                            none,
+                            io::Error::new(io::ErrorKind::InvalidInput, "no address"),
+                        )
+                    }))
+                }
+            }
+        }
+        tokio::select! {
+            finished = attempts.next() => match finished {
+                Some(Ok(connected)) => return Ok(connected),
+                Some(Err(failed)) => last_error = Some(failed),
+                None => {}
+            },
+            _ = tokio::time::sleep(ATTEMPT_DELAY), if waiting.len() > 0 => {
+                if let Some(address) = waiting.next() {
+                    attempts.push(attempt(address));
+                }
+            }
+        }
+    }
+}
+
+/// The resolver's order, but alternating address families from the first
+/// one on, so that the second attempt is always the other family.
+fn interleave_families(addresses: &[SocketAddr]) -> Vec<SocketAddr> {
+    let Some(first) = addresses.first() else {
+        return Vec::new();
+    };
+    let (same, other): (Vec<SocketAddr>, Vec<SocketAddr>) = addresses
+        .iter()
+        .partition(|a| a.is_ipv6() == first.is_ipv6());
+    let (mut same, mut other) = (same.into_iter(), other.into_iter());
+    let mut ordered = Vec::with_capacity(addresses.len());
+    loop {
+        match (same.next(), other.next()) {
+            (None, None) => return ordered,
+            (a, b) => ordered.extend(a.into_iter().chain(b)),
+        }
     }
 }
 
@@ -591,5 +654,82 @@ impl Resolve for PinnedResolver {
             };
             Ok(Box::new(addresses.into_iter()) as Addrs)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v4(last: u8, port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, last], port))
+    }
+
+    fn v6(port: u16) -> SocketAddr {
+        SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port))
+    }
+
+    #[test]
+    fn families_alternate_from_the_first() {
+        let list = [v6(1), v6(2), v6(3), v4(1, 4)];
+        assert_eq!(interleave_families(&list), [v6(1), v4(1, 4), v6(2), v6(3)]);
+        assert_eq!(interleave_families(&[]), Vec::<SocketAddr>::new());
+    }
+
+    /// A port that takes no more connections: its accept queue is full, so
+    /// the kernel drops further SYNs and a connect hangs, like an address
+    /// a broken network never answers.
+    fn black_hole() -> (std::net::TcpListener, Vec<std::net::TcpStream>, SocketAddr) {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.bind(&v4(1, 0).into()).unwrap();
+        socket.listen(0).unwrap();
+        let listener: std::net::TcpListener = socket.into();
+        let address = listener.local_addr().unwrap();
+        // Fill the queue (never accepted) until a connect stops answering.
+        let mut held = Vec::new();
+        while let Ok(stream) =
+            std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200))
+        {
+            held.push(stream);
+            assert!(held.len() < 64, "the accept queue never filled");
+        }
+        (listener, held, address)
+    }
+
+    #[tokio::test]
+    async fn an_address_that_never_answers_does_not_hold_up_one_that_does() {
+        let (_listener, _held, silent) = black_hole();
+        let working = std::net::TcpListener::bind(v4(1, 0)).unwrap();
+        let working_address = working.local_addr().unwrap();
+        let begun = Instant::now();
+        let (address, _stream) = timeout_at(
+            begun + Duration::from_secs(10),
+            connect_any(&[silent, working_address]),
+        )
+        .await
+        .expect("connected before the test's own limit")
+        .expect("the working address connects");
+        assert_eq!(address, working_address);
+        // One attempt delay, not the silent address's SYN retries (seconds).
+        assert!(
+            begun.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            begun.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_address_moves_on_at_once_and_all_refused_gives_the_last_error() {
+        let closed = || {
+            let listener = std::net::TcpListener::bind(v4(1, 0)).unwrap();
+            listener.local_addr().unwrap()
+        };
+        let (a, b) = (closed(), closed());
+        let begun = Instant::now();
+        let (address, error) = connect_any(&[a, b]).await.err().expect("nothing listens");
+        assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused);
+        assert!([a, b].contains(&address));
+        assert!(begun.elapsed() < ATTEMPT_DELAY * 2, "{:?}", begun.elapsed());
     }
 }
