@@ -727,7 +727,7 @@ mod tests {
         };
         let (a, b) = (closed(), closed());
         let begun = Instant::now();
-        let (address, error) = connect_any(&[a, b]).await.err().expect("nothing listens");
+        let (address, error) = connect_any(&[a, b]).await.expect_err("nothing listens");
         assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused);
         assert!([a, b].contains(&address));
         assert!(begun.elapsed() < ATTEMPT_DELAY * 2, "{:?}", begun.elapsed());
