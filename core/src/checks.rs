@@ -813,7 +813,21 @@ fn evaluate_proxy_or_vpn(s: &DeviceSnapshot) -> Finding {
         };
     }
     let what = on.join(" and ");
+    let vpn = s.network.vpn_active == Some(true);
     match &s.probes {
+        // A VPN carries the probes' traffic as it carries the app's. A
+        // proxy does not: the probes go direct, so a direct path that fails
+        // says nothing of the app's proxied one.
+        Some(report) if report.skipped.is_none() && report.something_unreachable() && !vpn => {
+            Finding::new(
+                check,
+                CheckStatus::Unknown,
+                EvidenceSource::Probe,
+                &["network.proxy_active", "probes"],
+                "a proxy is on; the probes go direct and could not reach everything, which \
+                 does not say whether the app's way through the proxy works",
+            )
+        }
         Some(report) if report.skipped.is_none() && report.something_unreachable() => Finding::new(
             check,
             CheckStatus::Fail,

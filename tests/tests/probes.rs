@@ -634,6 +634,13 @@ async fn a_vpn_in_the_way_is_named_when_the_service_cannot_be_reached_through_it
         .expect("switch action");
     assert!(vpn < switch, "the VPN is the likelier culprit: {ids:?}");
 
+    // A proxy is not in the probes' path (they go direct): no verdict on it.
+    let mut snapshot = snapshot_with(report.clone());
+    snapshot.network.proxy_active = Some(true);
+    let d = diagnosed(snapshot);
+    assert_eq!(d.finding(CheckId::ProxyOrVpn).status, CheckStatus::Unknown);
+    assert_action(&d, ActionId::DisableVpnOrProxy, false);
+
     // Reachable through the VPN: context, not a finding against it.
     let ca2 = TestCa::new("test CA");
     let server = https(&ca2, Behaviour::Answer(Answer::status(200))).await;
