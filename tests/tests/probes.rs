@@ -141,6 +141,7 @@ async fn a_healthy_https_backend_is_reached_with_every_stage_timed() {
         assert!(ms.is_some_and(|ms| ms >= 0.0), "{stage} not timed: {t:?}");
     }
     assert!(t.total_ms >= t.tls_ms.unwrap(), "{t:?}");
+    assert!(t.client_connect_ms.is_some(), "{t:?}");
     let clock = report
         .clock
         .as_ref()
@@ -163,6 +164,21 @@ async fn a_healthy_https_backend_is_reached_with_every_stage_timed() {
     );
     assert_eq!(d.finding(CheckId::ClockSkew).status, CheckStatus::Pass);
     assert_action(&d, ActionId::SwitchNetwork, false);
+}
+
+#[tokio::test]
+async fn the_http_figure_is_the_services_answer_and_the_clients_connection_is_apart() {
+    let ca = TestCa::new("test CA");
+    let delay = Duration::from_millis(300);
+    let server = https(&ca, Behaviour::Answer(Answer::status(200).delay(delay))).await;
+    let (report, _) = run(backend_only(&ca, server.url("https", "localhost", "/"))).await;
+    let t = report.backend.unwrap().timings;
+    let (http, set_up) = (t.http_ms.unwrap(), t.client_connect_ms.unwrap());
+    // The server waits 300 ms after reading the request: that is the HTTP
+    // stage; the client's TCP and TLS set-up on loopback takes far less.
+    assert!(http >= 300.0, "{t:?}");
+    assert!(set_up < 300.0, "{t:?}");
+    assert!(t.total_ms >= http + set_up, "{t:?}");
 }
 
 #[tokio::test]

@@ -133,11 +133,15 @@ pub struct Timings {
     pub connect_ms: Option<f64>,
     #[serde(default)]
     pub tls_ms: Option<f64>,
-    /// From sending the request to the answer's headers. The HTTP exchange
-    /// runs on the shared HTTP client's own connection to the same address,
-    /// so this includes that connection's set-up (`docs/network.md`).
+    /// From sending the request to the answer's headers, the HTTP
+    /// client's own connection set-up left out.
     #[serde(default)]
     pub http_ms: Option<f64>,
+    /// The HTTP exchange runs on the shared client's own connection to the
+    /// address the stages reached: its TCP and TLS set-up, for the record
+    /// (`docs/network.md`).
+    #[serde(default)]
+    pub client_connect_ms: Option<f64>,
     /// The whole probe, start to finish.
     #[serde(default)]
     pub total_ms: f64,

@@ -76,6 +76,7 @@ impl Prober {
             // variables of a desktop shell would hide it.
             .no_proxy()
             .user_agent(concat!("pushdoctor/", env!("CARGO_PKG_VERSION")))
+            .connector_layer(TimeConnections)
             .build()
             .map_err(|e| ProbeConfigError::Client {
                 reason: e.to_string(),
@@ -303,12 +304,11 @@ impl Prober {
         self.pins.pin(&host, address);
         let sent = Instant::now();
         let remaining = deadline.saturating_duration_since(sent);
+        let client_connect = Arc::new(Mutex::new(None));
         let exchange = async {
-            let response = self
-                .client
-                .get(url.clone())
-                .timeout(remaining)
-                .send()
+            let request = self.client.get(url.clone()).timeout(remaining).send();
+            let response = CLIENT_CONNECT
+                .scope(client_connect.clone(), request)
                 .await?;
             let status = response.status().as_u16();
             let date = header(&response, reqwest::header::DATE);
@@ -329,6 +329,12 @@ impl Prober {
         let outcome = timeout_at(deadline, exchange).await;
         if result.timings.http_ms.is_none() {
             result.timings.http_ms = Some(ms_since(sent));
+        }
+        // The client's own connection is set-up, not the service's answer.
+        let set_up = *client_connect.lock().unwrap_or_else(|p| p.into_inner());
+        if let (Some(set_up), Some(http)) = (set_up, result.timings.http_ms) {
+            result.timings.client_connect_ms = Some(set_up);
+            result.timings.http_ms = Some(((http - set_up).max(0.0) * 100.0).round() / 100.0);
         }
         let (date, body) = match outcome {
             Err(_) => {
@@ -620,6 +626,62 @@ fn unix_ms(time: SystemTime) -> i64 {
     time.duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+tokio::task_local! {
+    /// Where the connector layer leaves how long the HTTP client took to
+    /// open its connection, for the request being sent in this scope.
+    static CLIENT_CONNECT: Arc<Mutex<Option<f64>>>;
+}
+
+/// A connector layer that times each connection the HTTP client opens.
+/// The slot is taken when the connection is asked for, inside the
+/// request's scope, so the timing reaches its request even if the
+/// connection is driven elsewhere.
+#[derive(Clone)]
+struct TimeConnections;
+
+impl<S> tower_layer::Layer<S> for TimeConnections {
+    type Service = TimedConnector<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        TimedConnector(inner)
+    }
+}
+
+#[derive(Clone)]
+struct TimedConnector<S>(S);
+
+type Boxed<T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, E>> + Send>>;
+
+impl<S, R> tower_service::Service<R> for TimedConnector<S>
+where
+    S: tower_service::Service<R>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Boxed<S::Response, S::Error>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        let slot = CLIENT_CONNECT.try_with(Arc::clone).ok();
+        let connecting = self.0.call(request);
+        Box::pin(async move {
+            let begun = Instant::now();
+            let connected = connecting.await;
+            if let Some(slot) = slot {
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(ms_since(begun));
+            }
+            connected
+        })
+    }
 }
 
 /// Sends the HTTP client to the address the staged connection reached,
