@@ -670,7 +670,14 @@ async fn a_vpn_in_the_way_is_named_when_the_service_cannot_be_reached_through_it
 
 #[test]
 fn bad_configurations_are_refused_before_anything_is_sent() {
-    let cases: [(ProbeConfig, &str); 5] = [
+    let cases: [(ProbeConfig, &str); 6] = [
+        (
+            ProbeConfig {
+                backend_url: Some("https://admin:hunter2@mfa.example.com/health".into()),
+                ..ProbeConfig::new()
+            },
+            "backend URL must not carry a user name or password",
+        ),
         (
             ProbeConfig {
                 backend_url: Some("http://mfa.example.com/health".into()),

@@ -202,6 +202,8 @@ pub enum ProbeConfigError {
         url: String,
         expected: &'static str,
     },
+    #[error("{what} must not carry a user name or password: it is written into reports")]
+    Credentials { what: &'static str },
     #[error("{what} `{url}` has no host")]
     NoHost { what: &'static str, url: String },
     #[error("push endpoint `{target}`: {reason}")]
@@ -239,6 +241,10 @@ pub(crate) fn parse_url(
         what,
         url: url.to_string(),
     })?;
+    // The URL is written into reports and bundles: it must carry no secret.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(ProbeConfigError::Credentials { what });
+    }
     match parsed.scheme() {
         "https" => Ok(parsed),
         "http" if allow_http || is_loopback(&host) => Ok(parsed),
