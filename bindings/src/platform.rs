@@ -3,7 +3,7 @@
 //! Each method may take time on a phone, so each is `async`; each returns a
 //! `Result`, and an unexpected exception on the foreign side arrives as
 //! [`PlatformError::Unexpected`] rather than a crash. The agent asks them
-//! all at once, each under a deadline ([`gather`]).
+//! all at once, each under a deadline (`gather`).
 
 use std::sync::Arc;
 use std::time::Duration;
