@@ -389,13 +389,15 @@ impl PushDoctorAgent {
             if let Some(p) = &progress {
                 p.on_progress("platform".into(), 0, steps);
             }
-            let (mut snapshot, issues) = gather(probe, platform, deadline).await;
-            if let Some(prober) = &prober {
-                if let Some(p) = &progress {
-                    p.on_progress("network".into(), 1, steps);
+            let (mut snapshot, issues) = match &prober {
+                None => gather(probe, platform, deadline).await,
+                Some(prober) => {
+                    if let Some(p) = &progress {
+                        p.on_progress("network".into(), 1, steps);
+                    }
+                    gather_and_probe(probe, platform, deadline, prober).await
                 }
-                snapshot.probes = Some(prober.run(snapshot.network.connected).await);
-            }
+            };
             let o = &mut snapshot.observations;
             o.push_received = observations.push_received;
             o.accept_tapped = observations.accept_tapped;
@@ -458,11 +460,13 @@ impl PushDoctorAgent {
         let probe = Arc::clone(&self.probe);
         let (platform, deadline) = (self.platform, self.callback_timeout);
         self.on_runtime(async move {
-            let network = match tokio::time::timeout(deadline, probe.network()).await {
-                Ok(Ok(facts)) => crate::platform::network_section(&facts),
-                _ => pushdoctor_core::snapshot::Network::default(),
+            let asking = async {
+                match tokio::time::timeout(deadline, probe.network()).await {
+                    Ok(Ok(facts)) => crate::platform::network_section(&facts),
+                    _ => pushdoctor_core::snapshot::Network::default(),
+                }
             };
-            let report = prober.run(network.connected).await;
+            let (network, report) = alongside(asking, |n| n.connected, &prober).await;
             Ok(NetworkCheckReport::from(&ProbeSummary::new(
                 report, platform, network,
             )))
@@ -606,6 +610,44 @@ impl PushDoctorAgent {
         if !self.closed.swap(true, Ordering::AcqRel) {
             self.capture.shutdown();
         }
+    }
+}
+
+/// The platform's facts and the network probes, started together: the
+/// probes do not wait for the callbacks.
+async fn gather_and_probe(
+    probe: Arc<dyn PlatformProbe>,
+    platform: Platform,
+    deadline: Duration,
+    prober: &Prober,
+) -> (DeviceSnapshot, Vec<ProbeIssue>) {
+    let gathering = gather(probe, platform, deadline);
+    let ((mut snapshot, issues), report) =
+        alongside(gathering, |(s, _)| s.network.connected, prober).await;
+    snapshot.probes = Some(report);
+    (snapshot, issues)
+}
+
+/// Runs `asking` (what the platform says) and a probe run side by side.
+/// When `connected` reads "no network at all" from the platform's answer,
+/// the probes still running are dropped (their connections with them) and
+/// the report says they were skipped.
+async fn alongside<T>(
+    asking: impl std::future::Future<Output = T>,
+    connected: impl Fn(&T) -> Option<bool>,
+    prober: &Prober,
+) -> (T, pushdoctor_core::probes::ProbeReport) {
+    let mut probing = std::pin::pin!(prober.run(None));
+    let mut asking = std::pin::pin!(asking);
+    tokio::select! {
+        answer = &mut asking => {
+            let report = match connected(&answer) {
+                Some(false) => prober.run(Some(false)).await,
+                _ => probing.await,
+            };
+            (answer, report)
+        }
+        report = &mut probing => (asking.await, report),
     }
 }
 

@@ -49,6 +49,7 @@ enum Behaviour {
 struct Probe {
     notifications: Behaviour,
     notifications_enabled: bool,
+    offline: bool,
 }
 
 impl Probe {
@@ -72,7 +73,7 @@ impl Probe {
 impl PlatformProbe for Probe {
     async fn network(&self) -> Result<NetworkFacts, PlatformError> {
         Ok(NetworkFacts {
-            connected: Some(true),
+            connected: Some(!self.offline),
             airplane_mode: Some(false),
             transport: Some("wifi".into()),
             ..NetworkFacts::default()
@@ -124,6 +125,7 @@ fn agent(notifications: Behaviour, dir: Option<&std::path::Path>) -> Arc<PushDoc
         Arc::new(Probe {
             notifications,
             notifications_enabled: false,
+            offline: false,
         }),
     )
     .unwrap()
@@ -283,6 +285,7 @@ fn bad_arguments_are_typed_errors() {
         Arc::new(Probe {
             notifications: Behaviour::Answer,
             notifications_enabled: true,
+            offline: false,
         }),
     )
     .err()
@@ -335,6 +338,13 @@ fn closed_port() -> u16 {
 }
 
 fn networked_agent(network: NetworkCheckConfig) -> Result<Arc<PushDoctorAgent>, AgentError> {
+    networked_agent_on(network, false)
+}
+
+fn networked_agent_on(
+    network: NetworkCheckConfig,
+    offline: bool,
+) -> Result<Arc<PushDoctorAgent>, AgentError> {
     PushDoctorAgent::new(
         AgentConfig {
             platform: "android".into(),
@@ -347,6 +357,7 @@ fn networked_agent(network: NetworkCheckConfig) -> Result<Arc<PushDoctorAgent>, 
         Arc::new(Probe {
             notifications: Behaviour::Answer,
             notifications_enabled: true,
+            offline,
         }),
     )
 }
@@ -406,4 +417,48 @@ fn a_bad_network_configuration_is_refused_when_the_agent_is_made() {
         block_on(agent.check_network()),
         Err(AgentError::InvalidArgument { .. })
     ));
+}
+
+#[test]
+fn a_phone_without_network_does_not_wait_for_the_probes() {
+    // A backend that accepts and never answers: only the platform's "no
+    // network" can end the probes early.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let agent = networked_agent_on(
+        NetworkCheckConfig {
+            backend_url: Some(format!("http://{}/health", silent.local_addr().unwrap())),
+            skip_captive_portal: Some(true),
+            push_endpoints: Some(Vec::new()),
+            deadline_ms: Some(20_000),
+            probe_timeout_ms: Some(20_000),
+            ..NetworkCheckConfig::default()
+        },
+        true,
+    )
+    .unwrap();
+    let begun = Instant::now();
+    let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+    assert!(
+        begun.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        begun.elapsed()
+    );
+    let backend = report
+        .findings
+        .iter()
+        .find(|f| f.check == "network.backend_reachable")
+        .unwrap();
+    assert_eq!(backend.status, "not_applicable", "{backend:?}");
+    assert!(report.json.contains("\"network.connected\""));
+    assert_eq!(report.actions[0].id, "enable_network");
+
+    let begun = Instant::now();
+    let check = block_on(agent.check_network()).unwrap();
+    assert!(
+        begun.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        begun.elapsed()
+    );
+    assert!(check.skipped.is_some(), "{:?}", check.findings);
+    agent.shutdown();
 }
