@@ -228,10 +228,10 @@ mod tests {
         assert!(err.contains("2 line(s) were not valid UTF-8"), "{err}");
     }
 
-    #[test]
-    fn a_missing_file_is_named() {
+    /// Runs on `source`, which must be refused as bad input.
+    fn refused(source: &str) -> Failure {
         let failure = run(
-            Some("/nonexistent/x.log"),
+            Some(source),
             IpModeArg::Mask,
             None,
             &mut &b""[..],
@@ -240,6 +240,12 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(failure.code, exit::BAD_INPUT);
+        failure
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let failure = refused("/nonexistent/x.log");
         assert!(
             failure
                 .message
@@ -253,16 +259,7 @@ mod tests {
     fn a_directory_is_refused() {
         let dir = std::env::temp_dir();
         let dir = dir.to_str().unwrap();
-        let failure = run(
-            Some(dir),
-            IpModeArg::Mask,
-            None,
-            &mut &b""[..],
-            &mut Vec::new(),
-            &mut Vec::new(),
-        )
-        .unwrap_err();
-        assert_eq!(failure.code, exit::BAD_INPUT);
+        let failure = refused(dir);
         assert_eq!(
             failure.message,
             format!("{dir}: is a directory, not a file")

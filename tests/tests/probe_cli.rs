@@ -60,14 +60,15 @@ fn a_healthy_service_exits_0_and_a_portal_exits_1_with_the_fix() {
     let backend_url = backend.url("https", "localhost", "/health");
     let pem_path = pem.path().to_str().unwrap();
 
-    let (code, out, err) = pushdoctor(&[
+    let trusting_only_the_test_ca = [
         "probe",
         "--backend",
         &backend_url,
         "--ca-file",
         pem_path,
         "--no-web-pki",
-    ]);
+    ];
+    let (code, out, err) = pushdoctor(&trusting_only_the_test_ca);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains(&format!("{backend_url}: reached (DNS ")),
@@ -79,18 +80,15 @@ fn a_healthy_service_exits_0_and_a_portal_exits_1_with_the_fix() {
         None,
         Behaviour::Answer(Answer::status(302).header("Location", "http://login.example/")),
     );
-    let (code, out, _) = pushdoctor(&[
-        "probe",
-        "--backend",
-        &backend_url,
-        "--ca-file",
-        pem_path,
-        "--no-web-pki",
-        "--captive-url",
-        &portal.url("http", "127.0.0.1", "/generate_204"),
-        "--format",
-        "json",
-    ]);
+    let captive_url = portal.url("http", "127.0.0.1", "/generate_204");
+    let with_portal = [&captive_url[..], "--format", "json"];
+    let args = [
+        &trusting_only_the_test_ca[..],
+        &["--captive-url"],
+        &with_portal,
+    ]
+    .concat();
+    let (code, out, _) = pushdoctor(&args);
     assert_eq!(code, 1, "{out}");
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["format_version"], 1);
