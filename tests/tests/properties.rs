@@ -7,6 +7,10 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use pushdoctor_core::flow::{RowKind, OUTCOMES, ROWS};
+use pushdoctor_core::probes::{
+    CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
+    ProbeReport, PushServiceResult, Stage, Timings,
+};
 use pushdoctor_core::{
     diagnose, report, ActionId, AnswerValue, Answers, CheckId, CheckStatus, DeviceSnapshot,
     MfaReportStatus, Options, Platform, Walk,
@@ -14,6 +18,95 @@ use pushdoctor_core::{
 
 fn tri() -> impl Strategy<Value = Option<bool>> {
     prop_oneof![Just(None), Just(Some(true)), Just(Some(false))]
+}
+
+fn endpoint() -> impl Strategy<Value = EndpointResult> {
+    let stage = proptest::sample::select(vec![Stage::Dns, Stage::Connect, Stage::Tls, Stage::Http]);
+    let kind = proptest::sample::select(vec![
+        FailureKind::TimedOut,
+        FailureKind::Refused,
+        FailureKind::Reset,
+        FailureKind::CertificateUntrusted,
+        FailureKind::NameNotResolved,
+    ]);
+    let ms = proptest::option::of((0u32..5000).prop_map(f64::from));
+    (
+        any::<bool>(),
+        stage,
+        kind,
+        proptest::option::of(100u16..600),
+        ms.clone(),
+        ms,
+    )
+        .prop_map(|(reached, stage, kind, status, dns, http)| EndpointResult {
+            target: "https://mfa.example.com/health".into(),
+            reached,
+            failure: (!reached).then(|| Failure {
+                stage,
+                kind,
+                message: "probe failed".into(),
+            }),
+            timings: Timings {
+                dns_ms: dns,
+                http_ms: http,
+                total_ms: dns.unwrap_or(0.0) + http.unwrap_or(0.0),
+                ..Timings::default()
+            },
+            remote_addr: None,
+            http_status: if reached { status } else { None },
+            redirect_to: None,
+        })
+}
+
+/// What the network probes may have found, anything from nothing to all
+/// of it failing.
+fn probes() -> impl Strategy<Value = Option<ProbeReport>> {
+    let verdict = proptest::sample::select(vec![
+        PortalVerdict::NoPortal,
+        PortalVerdict::Portal,
+        PortalVerdict::Inconclusive,
+    ]);
+    let captive = (endpoint(), verdict).prop_map(|(endpoint, verdict)| CaptivePortalResult {
+        endpoint,
+        expected_status: 204,
+        expected_body: None,
+        verdict,
+        detail: "checked".into(),
+    });
+    let push =
+        proptest::collection::vec(endpoint(), 0..4).prop_map(|endpoints| PushServiceResult {
+            service: "fcm".into(),
+            endpoints,
+        });
+    let clock =
+        ((-1000i32..1000).prop_map(f64::from), 30u32..200).prop_map(|(skew_seconds, max)| {
+            ClockResult {
+                source: "https://mfa.example.com/health".into(),
+                server_date: "Fri, 27 Nov 2026 03:40:00 GMT".into(),
+                skew_seconds,
+                max_skew_seconds: max,
+            }
+        });
+    let report = (
+        any::<bool>(),
+        proptest::option::of(endpoint()),
+        proptest::option::of(captive),
+        proptest::option::of(push),
+        proptest::option::of(clock),
+    )
+        .prop_map(
+            |(skipped, backend, captive_portal, push_service, clock)| ProbeReport {
+                started_at: None,
+                elapsed_ms: 12.0,
+                deadline_ms: 5000,
+                skipped: skipped.then(|| "the device reports no network connection".into()),
+                backend: if skipped { None } else { backend },
+                captive_portal: if skipped { None } else { captive_portal },
+                push_service: if skipped { None } else { push_service },
+                clock: if skipped { None } else { clock },
+            },
+        );
+    prop_oneof![Just(None), report.prop_map(Some)]
 }
 
 fn snapshot() -> impl Strategy<Value = DeviceSnapshot> {
@@ -36,42 +129,55 @@ fn snapshot() -> impl Strategy<Value = DeviceSnapshot> {
     );
     // Free text from the app must never break a report (control characters, markup).
     let model = proptest::option::of("[\\x00-\\x7f<>&\"'é]{0,12}");
-    (platform, report, settings, observations, model).prop_map(
-        |(
-            platform,
-            report,
-            (connected, airplane, notifications, focus, battery, bg),
-            (a, b),
-            model,
-        )| {
-            let mut s = DeviceSnapshot::new(platform);
-            s.network.connected = connected;
-            s.network.airplane_mode = airplane;
-            s.notifications.enabled = notifications;
-            s.focus.active = focus;
-            s.battery_saver.active = battery;
-            s.background_refresh.enabled = bg;
-            let o = &mut s.observations;
-            (
-                o.push_received,
-                o.accept_tapped,
-                o.accept_responded,
-                o.retry_count,
-                o.retry_succeeded,
-                o.mfa_completed,
-            ) = a;
-            (
-                o.request_visible_in_app,
-                o.request_in_pending_tab,
-                o.request_visible_after_refresh,
-                o.push_arrived_after_fixes,
-                o.account_reconfigured,
-            ) = b;
-            s.mfa_report_status = report;
-            s.device.model = model;
-            s
-        },
+    let network_probes = (probes(), tri(), tri());
+    (
+        platform,
+        report,
+        settings,
+        observations,
+        model,
+        network_probes,
     )
+        .prop_map(
+            |(
+                platform,
+                report,
+                (connected, airplane, notifications, focus, battery, bg),
+                (a, b),
+                model,
+                (probes, vpn, proxy),
+            )| {
+                let mut s = DeviceSnapshot::new(platform);
+                s.network.connected = connected;
+                s.network.airplane_mode = airplane;
+                s.notifications.enabled = notifications;
+                s.focus.active = focus;
+                s.battery_saver.active = battery;
+                s.background_refresh.enabled = bg;
+                let o = &mut s.observations;
+                (
+                    o.push_received,
+                    o.accept_tapped,
+                    o.accept_responded,
+                    o.retry_count,
+                    o.retry_succeeded,
+                    o.mfa_completed,
+                ) = a;
+                (
+                    o.request_visible_in_app,
+                    o.request_in_pending_tab,
+                    o.request_visible_after_refresh,
+                    o.push_arrived_after_fixes,
+                    o.account_reconfigured,
+                ) = b;
+                s.mfa_report_status = report;
+                s.device.model = model;
+                s.probes = probes;
+                s.network.vpn_active = vpn;
+                s.network.proxy_active = proxy;
+                s
+            },
+        )
 }
 
 /// Every action some row or outcome of the flow can call for, plus the
@@ -87,7 +193,7 @@ fn actions_in_the_flow() -> BTreeSet<ActionId> {
         all.extend(outcome.actions.iter().copied());
     }
     for check in CheckId::ALL {
-        if check.is_device_setting() {
+        if check.is_device_setting() || check.is_network_probe() {
             all.extend(ActionId::fixing(check));
         }
     }
@@ -121,6 +227,19 @@ proptest! {
         let failures = xml.matches("<failure ").count();
         prop_assert_eq!(failures, d.findings.iter().filter(|f| f.status == CheckStatus::Fail).count());
         let _ = report::text(&d);
+        // Whatever the probes found wrong is answered with its fix, and
+        // "is your internet active?" is not "yes" while they fail.
+        for finding in d.findings.iter().filter(|f| f.check.is_network_probe() && f.status == CheckStatus::Fail) {
+            let fix = ActionId::fixing(finding.check).unwrap();
+            prop_assert!(d.action_ids().contains(&fix), "{} failed without {fix}", finding.check);
+        }
+        let connectivity = d.path.iter().find(|s| s.row == pushdoctor_core::RowId::NotReceivedConnectivity);
+        let probe_failed = |c: CheckId| d.finding(c).status == CheckStatus::Fail;
+        if let Some(step) = connectivity {
+            if [CheckId::CaptivePortal, CheckId::BackendReachable, CheckId::PushServiceReachable, CheckId::ProxyOrVpn].into_iter().any(probe_failed) {
+                prop_assert_eq!(step.answer, pushdoctor_core::StepAnswer::No);
+            }
+        }
         // The JSON form round-trips.
         let back: pushdoctor_core::Diagnosis = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
         prop_assert_eq!(back, d);
