@@ -268,6 +268,8 @@ async fn a_redirect_to_a_login_page_is_a_captive_portal() {
     .await;
     let captive = report.captive_portal.as_ref().unwrap();
     assert_eq!(captive.verdict, PortalVerdict::Portal, "{}", captive.detail);
+    // The portal's own Date says nothing of the device's clock.
+    assert!(report.clock.is_none(), "{:?}", report.clock);
     assert!(
         captive.detail.contains("portal.hotel.example/login"),
         "{}",
@@ -328,6 +330,10 @@ async fn a_login_page_instead_of_the_known_body_is_a_captive_portal_and_the_know
         ..config(&ca)
     })
     .await;
+    assert!(
+        report.clock.is_some(),
+        "the known answer's Date gives the clock"
+    );
     assert_eq!(
         report.captive_portal.unwrap().verdict,
         PortalVerdict::NoPortal

@@ -155,14 +155,19 @@ impl Prober {
             .and_then(|(result, date)| {
                 clock_from(&result.target, date.as_ref()?, self.config.max_clock_skew)
             })
+            // A portal's own page would give the portal's clock: only the
+            // known answer's `Date` is the real server's.
             .or_else(|| {
-                captive.as_ref().and_then(|(result, date)| {
-                    clock_from(
-                        &result.endpoint.target,
-                        date.as_ref()?,
-                        self.config.max_clock_skew,
-                    )
-                })
+                captive
+                    .as_ref()
+                    .filter(|(result, _)| result.verdict == PortalVerdict::NoPortal)
+                    .and_then(|(result, date)| {
+                        clock_from(
+                            &result.endpoint.target,
+                            date.as_ref()?,
+                            self.config.max_clock_skew,
+                        )
+                    })
             });
         ProbeReport {
             started_at,
