@@ -64,22 +64,19 @@ impl NetworkCheckConfig {
                 None => CaptivePortalCheck::for_platform(platform),
             })
         };
+        let platform_service = PushService::for_platform(platform);
         let push_service = match &self.push_endpoints {
-            None => PushService::for_platform(platform),
+            None => platform_service,
             Some(targets) => PushService {
-                name: PushService::for_platform(platform).name,
                 endpoints: targets
                     .iter()
                     .map(|target| {
-                        let (host, port) = target
-                            .rsplit_once(':')
-                            .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
-                            .ok_or_else(|| {
-                                invalid(format!("push endpoint `{target}`: expected host:port"))
-                            })?;
-                        Ok(PushEndpoint::tcp(host.trim_matches(['[', ']']), port))
+                        target
+                            .parse::<PushEndpoint>()
+                            .map_err(|e| invalid(format!("push endpoint {e}")))
                     })
                     .collect::<Result<_, AgentError>>()?,
+                ..platform_service
             },
         };
         let millis =

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 use pushdoctor_core::probes::{
-    CaptivePortalCheck, ProbeConfig, ProbeSummary, Prober, PushEndpoint, PushService, TrustRoots,
+    CaptivePortalCheck, ProbeConfig, ProbeSummary, Prober, PushService, TrustRoots,
     DEFAULT_DEADLINE, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
 };
 use pushdoctor_core::snapshot::Network;
@@ -121,7 +121,10 @@ fn config(args: &ProbeArgs, platform: Option<Platform>) -> Result<ProbeConfig, F
             endpoints: args
                 .push
                 .iter()
-                .map(|t| push_endpoint(t))
+                .map(|t| {
+                    t.parse()
+                        .map_err(|e| Failure::bad_input(format!("--push {e}")))
+                })
                 .collect::<Result<_, _>>()?,
         })
     } else {
@@ -146,19 +149,4 @@ fn config(args: &ProbeArgs, platform: Option<Platform>) -> Result<ProbeConfig, F
             extra_pem,
         },
     })
-}
-
-/// `host:port`, `[v6]:port`.
-fn push_endpoint(text: &str) -> Result<PushEndpoint, Failure> {
-    let bad =
-        |why: &str| Failure::bad_input(format!("--push `{text}`: {why} (expected HOST:PORT)"));
-    let (host, port) = text.rsplit_once(':').ok_or_else(|| bad("no port"))?;
-    let port: u16 = port
-        .parse()
-        .map_err(|_| bad("the port is not a number from 1 to 65535"))?;
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    if host.is_empty() || port == 0 {
-        return Err(bad("needs a host and a port above 0"));
-    }
-    Ok(PushEndpoint::tcp(host, port))
 }

@@ -722,7 +722,7 @@ fn evaluate_probe(s: &DeviceSnapshot, check: CheckId) -> Finding {
             Some(push) if !push.endpoints.is_empty() => {
                 let reached: Vec<&str> = push.reached().map(|e| e.target.as_str()).collect();
                 let blocked: Vec<String> = push.unreached().map(|e| e.describe()).collect();
-                if reached.is_empty() {
+                if push.none_reached() {
                     probe(
                         Fail,
                         "probes.push_service",
@@ -814,37 +814,36 @@ fn evaluate_proxy_or_vpn(s: &DeviceSnapshot) -> Finding {
     }
     let what = on.join(" and ");
     let vpn = s.network.vpn_active == Some(true);
-    match &s.probes {
+    let probed = ["network.vpn_active", "network.proxy_active", "probes"];
+    match s.probes.as_ref().filter(|report| report.skipped.is_none()) {
         // A VPN carries the probes' traffic as it carries the app's. A
         // proxy does not: the probes go direct, so a direct path that fails
         // says nothing of the app's proxied one.
-        Some(report) if report.skipped.is_none() && report.something_unreachable() && !vpn => {
-            Finding::new(
-                check,
-                CheckStatus::Unknown,
-                EvidenceSource::Probe,
-                &["network.proxy_active", "probes"],
-                "a proxy is on; the probes go direct and could not reach everything, which \
-                 does not say whether the app's way through the proxy works",
-            )
-        }
-        Some(report) if report.skipped.is_none() && report.something_unreachable() => Finding::new(
+        Some(report) if report.something_unreachable() && !vpn => Finding::new(
+            check,
+            CheckStatus::Unknown,
+            EvidenceSource::Probe,
+            &["network.proxy_active", "probes"],
+            "a proxy is on; the probes go direct and could not reach everything, which \
+             does not say whether the app's way through the proxy works",
+        ),
+        Some(report) if report.something_unreachable() => Finding::new(
             check,
             CheckStatus::Fail,
             EvidenceSource::Probe,
-            &["network.vpn_active", "network.proxy_active", "probes"],
+            &probed,
             format!(
                 "{what} is on, and the probes could not get through it (see the network findings)"
             ),
         ),
-        Some(report) if report.skipped.is_none() => Finding::new(
+        Some(_) => Finding::new(
             check,
             CheckStatus::Pass,
             EvidenceSource::Probe,
-            &["network.vpn_active", "network.proxy_active", "probes"],
+            &probed,
             format!("{what} is on, and the probes got through it"),
         ),
-        _ => Finding::new(
+        None => Finding::new(
             check,
             CheckStatus::Unknown,
             EvidenceSource::Snapshot,

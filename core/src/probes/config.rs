@@ -47,6 +47,24 @@ impl PushEndpoint {
     }
 }
 
+impl std::str::FromStr for PushEndpoint {
+    type Err = String;
+
+    /// `host:port` or `[v6]:port`, reached over TCP.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = |why: &str| format!("`{text}`: {why} (expected HOST:PORT)");
+        let (host, port) = text.rsplit_once(':').ok_or_else(|| bad("no port"))?;
+        let port: u16 = port
+            .parse()
+            .map_err(|_| bad("the port is not a number from 1 to 65535"))?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.is_empty() || port == 0 {
+            return Err(bad("needs a host and a port above 0"));
+        }
+        Ok(PushEndpoint::tcp(host, port))
+    }
+}
+
 /// The platform's push service and the endpoints a phone uses to reach it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushService {
@@ -216,8 +234,15 @@ pub enum ProbeConfigError {
     Client { reason: String },
 }
 
+/// The configuration's URLs, parsed once by [`ProbeConfig::validate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedUrls {
+    pub backend: Option<Url>,
+    pub captive_portal: Option<Url>,
+}
+
 /// Whether a host is this machine: the only place plain HTTP may go.
-pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
+fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => ip.is_loopback(),
@@ -227,11 +252,7 @@ pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
 
 /// Parses and checks one URL: `https`, or `http` where `allow_http` or on
 /// loopback.
-pub(crate) fn parse_url(
-    what: &'static str,
-    url: &str,
-    allow_http: bool,
-) -> Result<Url, ProbeConfigError> {
+fn parse_url(what: &'static str, url: &str, allow_http: bool) -> Result<Url, ProbeConfigError> {
     let parsed = Url::parse(url).map_err(|e| ProbeConfigError::BadUrl {
         what,
         url: url.to_string(),
@@ -262,13 +283,17 @@ pub(crate) fn parse_url(
 
 impl ProbeConfig {
     /// Every problem a run would meet before sending anything.
-    pub fn validate(&self) -> Result<(), ProbeConfigError> {
-        if let Some(url) = &self.backend_url {
-            parse_url("backend URL", url, false)?;
-        }
-        if let Some(check) = &self.captive_portal {
-            parse_url("captive-portal URL", &check.url, true)?;
-        }
+    pub fn validate(&self) -> Result<CheckedUrls, ProbeConfigError> {
+        let backend = self
+            .backend_url
+            .as_deref()
+            .map(|url| parse_url("backend URL", url, false))
+            .transpose()?;
+        let captive_portal = self
+            .captive_portal
+            .as_ref()
+            .map(|check| parse_url("captive-portal URL", &check.url, true))
+            .transpose()?;
         for endpoint in self.push_service.iter().flat_map(|p| &p.endpoints) {
             if endpoint.host.is_empty() || endpoint.port == 0 {
                 return Err(ProbeConfigError::BadPushEndpoint {
@@ -285,6 +310,9 @@ impl ProbeConfig {
                 return Err(ProbeConfigError::ZeroDuration { what });
             }
         }
-        Ok(())
+        Ok(CheckedUrls {
+            backend,
+            captive_portal,
+        })
     }
 }

@@ -272,6 +272,12 @@ impl PushServiceResult {
     pub fn unreached(&self) -> impl Iterator<Item = &EndpointResult> {
         self.endpoints.iter().filter(|e| !e.reached)
     }
+
+    /// Endpoints were probed and not one answered: the push service is cut
+    /// off (some blocked ports alone only slow pushes down).
+    pub fn none_reached(&self) -> bool {
+        !self.endpoints.is_empty() && self.reached().next().is_none()
+    }
 }
 
 /// The device clock against a server's `Date` header.
@@ -330,7 +336,7 @@ impl ProbeReport {
             || self
                 .push_service
                 .as_ref()
-                .is_some_and(|p| !p.endpoints.is_empty() && p.reached().next().is_none())
+                .is_some_and(PushServiceResult::none_reached)
             || self
                 .captive_portal
                 .as_ref()

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use futures_util::future::join_all;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -21,13 +21,13 @@ use tokio::time::{timeout_at, Instant};
 use tokio_rustls::TlsConnector;
 use url::Url;
 
-use super::config::{parse_url, CaptivePortalCheck, ProbeConfig, ProbeConfigError, PushEndpoint};
+use super::config::{CaptivePortalCheck, ProbeConfig, ProbeConfigError, PushEndpoint};
 use super::report::{
     CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
     ProbeReport, PushServiceResult, Stage, Timings,
 };
 use super::tls;
-use crate::logs::record::rfc3339;
+use crate::logs::record::{now_ms, rfc3339};
 
 /// How much of a captive-portal answer is read: enough for any login page's
 /// opening, never a download.
@@ -49,19 +49,9 @@ pub struct Prober {
 impl Prober {
     /// Checks the configuration and builds the client. Sends nothing.
     pub fn new(config: ProbeConfig) -> Result<Self, ProbeConfigError> {
-        config.validate()?;
-        let backend = config
-            .backend_url
-            .as_deref()
-            .map(|url| parse_url("backend URL", url, false))
-            .transpose()?;
-        let captive = config
-            .captive_portal
-            .as_ref()
-            .map(|check| {
-                parse_url("captive-portal URL", &check.url, true).map(|u| (u, check.clone()))
-            })
-            .transpose()?;
+        let urls = config.validate()?;
+        let backend = urls.backend;
+        let captive = urls.captive_portal.zip(config.captive_portal.clone());
         let tls_config = tls::client_config(&config.trust)?;
         let pins = Arc::new(PinnedResolver::default());
         let client = reqwest::Client::builder()
@@ -102,7 +92,7 @@ impl Prober {
     /// every probe to time out.
     pub async fn run(&self, device_connected: Option<bool>) -> ProbeReport {
         let started = Instant::now();
-        let started_at = Some(rfc3339(unix_ms(SystemTime::now())));
+        let started_at = Some(rfc3339(now_ms()));
         let deadline_ms = self.config.deadline.as_millis() as u64;
         if device_connected == Some(false) {
             return ProbeReport {
@@ -339,7 +329,7 @@ impl Prober {
         let set_up = *client_connect.lock().unwrap_or_else(|p| p.into_inner());
         if let (Some(set_up), Some(http)) = (set_up, result.timings.http_ms) {
             result.timings.client_connect_ms = Some(set_up);
-            result.timings.http_ms = Some(((http - set_up).max(0.0) * 100.0).round() / 100.0);
+            result.timings.http_ms = Some(round_ms((http - set_up).max(0.0)));
         }
         let (date, body) = match outcome {
             Err(_) => {
@@ -586,10 +576,7 @@ fn classify_reqwest(error: &reqwest::Error) -> FailureKind {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(cause) = source {
         if let Some(io) = cause.downcast_ref::<io::Error>() {
-            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                return tls::classify_tls(tls);
-            }
-            return classify_io(io.kind());
+            return tls::classify_handshake_error(io);
         }
         if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
             return tls::classify_tls(tls);
@@ -623,14 +610,12 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 fn ms_since(begun: Instant) -> f64 {
-    let ms = begun.elapsed().as_secs_f64() * 1000.0;
-    (ms * 100.0).round() / 100.0
+    round_ms(begun.elapsed().as_secs_f64() * 1000.0)
 }
 
-fn unix_ms(time: SystemTime) -> i64 {
-    time.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+/// To a hundredth of a millisecond: finer is noise, and reports stay short.
+fn round_ms(ms: f64) -> f64 {
+    (ms * 100.0).round() / 100.0
 }
 
 tokio::task_local! {

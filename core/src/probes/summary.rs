@@ -36,17 +36,15 @@ impl ProbeSummary {
             .into_iter()
             .filter(|f| f.check.is_network_probe())
             .collect();
-        let mut fixes: Vec<ActionId> = Vec::new();
-        for finding in findings.iter().filter(|f| f.status == CheckStatus::Fail) {
-            if let Some(fix) = ActionId::fixing(finding.check) {
-                if !fixes.contains(&fix) {
-                    fixes.push(fix);
-                }
-            }
-        }
+        let mut fixes: Vec<ActionId> = findings
+            .iter()
+            .filter(|f| f.status == CheckStatus::Fail)
+            .filter_map(|f| ActionId::fixing(f.check))
+            .collect();
         // In the actions' own order: sign in before blaming the VPN, the VPN
         // before the network, the network before the service.
         fixes.sort();
+        fixes.dedup();
         ProbeSummary {
             format_version: PROBE_SUMMARY_FORMAT_VERSION,
             platform,
