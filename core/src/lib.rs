@@ -35,7 +35,9 @@
 //! - [`seed`]: the seed's own words, each defined once;
 //! - [`report`]: the diagnosis as text for a person and JUnit XML for device farms;
 //! - [`logs`], [`redact`], [`bundle`]: the app's logs captured, scrubbed and
-//!   packaged for developers.
+//!   packaged for developers;
+//! - [`printable`]: outside text escaped before it is printed or written
+//!   as a line.
 
 pub mod actions;
 pub mod admin;
@@ -44,6 +46,7 @@ pub mod checks;
 pub mod diagnosis;
 pub mod flow;
 pub mod logs;
+pub mod printable;
 pub mod probes;
 pub mod redact;
 pub mod report;

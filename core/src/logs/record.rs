@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::printable::push_printable;
+
 /// Severity, as the `log` crate has it. Android's Verbose maps to `Trace`,
 /// its Fatal and Assert to `Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -134,7 +136,9 @@ impl LogRecord {
 
     /// The record as one line of plain text, logcat-like:
     /// `2026-03-17T16:13:38.811Z I Tag[1702:2395] (thread): message key=value`.
-    /// Newlines inside the message are escaped, so one record is one line.
+    /// Control characters in every part that came from the app (tag,
+    /// thread, message, fields) are escaped (`crate::printable`), so one
+    /// record is one line and nothing in it can forge another.
     pub fn write_text(&self, out: &mut String) {
         self.write_text_at(out, &rfc3339(self.timestamp_ms));
     }
@@ -142,7 +146,8 @@ impl LogRecord {
     /// [`LogRecord::write_text`] with the timestamp already formatted.
     pub fn write_text_at(&self, out: &mut String, timestamp: &str) {
         out.push_str(timestamp);
-        let _ = write!(out, " {} {}", self.level.letter(), self.tag);
+        let _ = write!(out, " {} ", self.level.letter());
+        push_printable(out, &self.tag);
         match (self.pid, self.tid) {
             (Some(pid), Some(tid)) => {
                 let _ = write!(out, "[{pid}:{tid}]");
@@ -153,31 +158,19 @@ impl LogRecord {
             _ => {}
         }
         if let Some(thread) = &self.thread {
-            let _ = write!(out, " ({thread})");
+            out.push_str(" (");
+            push_printable(out, thread);
+            out.push(')');
         }
         out.push_str(": ");
-        push_escaped_newlines(out, &self.message);
+        push_printable(out, &self.message);
         for (key, value) in &self.fields {
             out.push(' ');
-            out.push_str(key);
+            push_printable(out, key);
             out.push('=');
-            push_escaped_newlines(out, value);
+            push_printable(out, value);
         }
         out.push('\n');
-    }
-}
-
-fn push_escaped_newlines(out: &mut String, text: &str) {
-    if !text.contains(['\n', '\r']) {
-        out.push_str(text);
-        return;
-    }
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
     }
 }
 
@@ -291,5 +284,19 @@ mod tests {
             out,
             "1970-01-01T00:00:00.000Z W Push[7:9] (main): line one\\nline two attempt=2\n"
         );
+    }
+
+    #[test]
+    fn no_part_of_a_record_can_forge_a_line_or_a_terminal_escape() {
+        let forged = "x\n1970-01-01T00:00:00.000Z I Auth: login ok\r\x1b[2J\u{2028}";
+        let mut r = LogRecord::new(0, Level::Info, forged, forged, Origin::App);
+        r.thread = Some(forged.into());
+        r.fields.push((forged.into(), forged.into()));
+        let mut out = String::new();
+        r.write_text(&mut out);
+        assert_eq!(out.matches('\n').count(), 1, "{out}");
+        assert!(out.ends_with('\n'));
+        assert!(!out.contains(['\r', '\x1b', '\u{2028}']), "{out}");
+        assert_eq!(out.matches("\\x1b[2J").count(), 5, "{out}");
     }
 }
