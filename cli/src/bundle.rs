@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use pushdoctor_core::bundle::inspect::Bundle;
-use pushdoctor_core::bundle::{BundleOptions, BundleReason, BundleWriter, SourceSummary};
+use pushdoctor_core::bundle::{
+    BundleError, BundleOptions, BundleReason, BundleWriter, SourceSummary,
+};
 use pushdoctor_core::logs::import::{ImportFormat, ImportOptions, Importer};
 use pushdoctor_core::logs::{DirReader, LogRecord};
 use pushdoctor_core::{Answers, Options};
@@ -39,11 +41,15 @@ pub(crate) enum BundleCommand {
         #[arg(long, default_value_t = BundleOptions::default().max_bytes)]
         max_bytes: u64,
         /// The year imported logs were written in (their lines leave it out); default this year.
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1970..=9999))]
         year: Option<i64>,
         /// The device's offset from UTC in minutes when it wrote imported logs.
-        #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+        #[arg(long, default_value_t = 0, allow_hyphen_values = true,
+              value_parser = clap::value_parser!(i32).range(-18 * 60..=18 * 60))]
         utc_offset_minutes: i32,
+        /// Replace an existing output that is not a zip file (by default it is kept and the command refused).
+        #[arg(long)]
+        force: bool,
     },
     /// Check a bundle: checksums, format, and that no secret survived.
     Verify { bundle: PathBuf },
@@ -87,6 +93,7 @@ pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, 
             max_bytes,
             year,
             utc_offset_minutes,
+            force,
         } => {
             let options = BundleOptions {
                 max_bytes,
@@ -100,16 +107,14 @@ pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, 
             if let Some(year) = year {
                 import.year = year;
             }
-            create(
-                &output,
-                options,
-                &log_dirs,
-                &logcat,
-                &apple_log,
-                snapshot.as_deref(),
-                &import,
-                stdout,
-            )
+            let inputs = Inputs {
+                log_dirs: &log_dirs,
+                logcat: &logcat,
+                apple_log: &apple_log,
+                snapshot: snapshot.as_deref(),
+            };
+            check_output(&output, &inputs, force)?;
+            create(&output, options, &inputs, &import, stdout)
         }
         BundleCommand::Verify { bundle } => verify(&bundle, stdout),
         BundleCommand::Show { bundle, last } => {
@@ -127,23 +132,115 @@ fn file_name(path: &Path) -> Option<String> {
     path.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What `bundle create` reads.
+struct Inputs<'a> {
+    log_dirs: &'a [PathBuf],
+    logcat: &'a [PathBuf],
+    apple_log: &'a [PathBuf],
+    /// A file, or `-` for standard input.
+    snapshot: Option<&'a str>,
+}
+
+impl Inputs<'_> {
+    fn is_empty(&self) -> bool {
+        self.log_dirs.is_empty()
+            && self.logcat.is_empty()
+            && self.apple_log.is_empty()
+            && self.snapshot.is_none()
+    }
+
+    /// Every file read, by the option that names it.
+    fn files(&self) -> impl Iterator<Item = (&'static str, &Path)> {
+        let logcat = self.logcat.iter().map(|p| ("--logcat", p.as_path()));
+        let apple = self.apple_log.iter().map(|p| ("--apple-log", p.as_path()));
+        let snapshot = self
+            .snapshot
+            .filter(|s| *s != "-")
+            .map(|s| ("--snapshot", Path::new(s)));
+        logcat.chain(apple).chain(snapshot)
+    }
+}
+
+/// Refuses an output that would destroy what it is made from, or a file
+/// that is not a bundle: the bundle is renamed over the output at the end,
+/// so `-o x.log --logcat x.log` would replace the only copy of the log.
+fn check_output(output: &Path, inputs: &Inputs<'_>, force: bool) -> Result<(), Failure> {
+    let Ok(existing) = std::fs::metadata(output) else {
+        return Ok(());
+    };
+    let refuse = |why: String| Failure::bad_input(format!("-o {}: {why}", output.display()));
+    for (option, input) in inputs.files() {
+        if same_file(output, &existing, input) {
+            return Err(refuse(format!(
+                "is also {option} {}: refusing to replace an input with the bundle",
+                input.display()
+            )));
+        }
+    }
+    for dir in inputs.log_dirs {
+        if same_file(output, &existing, dir) {
+            return Err(refuse(format!("is the --logs folder {}", dir.display())));
+        }
+    }
+    if existing.is_file() && existing.len() > 0 && !force && !starts_like_a_zip(output) {
+        return Err(refuse(
+            "exists and is not a zip file: refusing to replace it (--force replaces it)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file: the same device and inode where the
+/// platform says so (hard links, symbolic links), the same canonical path
+/// otherwise.
+fn same_file(a: &Path, a_meta: &std::fs::Metadata, b: &Path) -> bool {
+    let Ok(b_meta) = std::fs::metadata(b) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (a_meta.dev(), a_meta.ino()) == (b_meta.dev(), b_meta.ino()) {
+            return true;
+        }
+    }
+    let _ = (a_meta, b_meta);
+    matches!(
+        (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+        (Ok(a), Ok(b)) if a == b
+    )
+}
+
+fn starts_like_a_zip(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok_and(|()| &magic == b"PK\x03\x04" || &magic == b"PK\x05\x06")
+}
+
 fn create(
     output: &Path,
     options: BundleOptions,
-    log_dirs: &[PathBuf],
-    logcat: &[PathBuf],
-    apple_log: &[PathBuf],
-    snapshot: Option<&str>,
+    inputs: &Inputs<'_>,
     import: &ImportOptions,
     stdout: &mut dyn Write,
 ) -> Result<u8, Failure> {
-    if log_dirs.is_empty() && logcat.is_empty() && apple_log.is_empty() && snapshot.is_none() {
+    if inputs.is_empty() {
         return Err(Failure::bad_input(
             "nothing to bundle: give --logs DIR, --logcat FILE, --apple-log FILE or --snapshot FILE",
         ));
     }
-    let failed = |e: pushdoctor_core::bundle::BundleError| Failure::bad_input(e.to_string());
+    let Inputs {
+        log_dirs,
+        logcat,
+        apple_log,
+        snapshot,
+    } = *inputs;
+    let failed = |e: BundleError| match e {
+        // Writing failed (a full disk, say): the output, not the input.
+        BundleError::Io { .. } => Failure::output_failed(e.to_string()),
+        _ => Failure::bad_input(e.to_string()),
+    };
     let mut writer = BundleWriter::create(output, options).map_err(failed)?;
     if let Some(source) = snapshot {
         let mut no_stdin = std::io::empty();

@@ -14,6 +14,7 @@ mod probe;
 mod redact;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use pushdoctor_core::printable::printable;
 use pushdoctor_core::snapshot::MAX_SNAPSHOT_BYTES;
 use pushdoctor_core::{
     report, AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform,
@@ -31,6 +32,10 @@ pub mod exit {
     /// The facts given do not reach a conclusion and nothing is to be fixed
     /// yet: a question is still open (answer it with `pushdoctor walk`).
     pub const INCOMPLETE: u8 = 3;
+    /// The output could not be written: standard output closed or failing
+    /// (not a reader that stopped early, `| head`, which is no error), a
+    /// full disk while writing a bundle.
+    pub const OUTPUT_FAILED: u8 = 4;
 }
 
 #[derive(Debug, Parser)]
@@ -38,7 +43,7 @@ pub mod exit {
     name = "pushdoctor",
     version,
     about = "Diagnoses push-MFA problems: why a login push did not arrive, vanished, or why Accept did nothing.",
-    after_help = "Exit codes: 0 nothing to fix, 1 something to act on, 2 bad input or usage, 3 incomplete (a question is still open)."
+    after_help = "Exit codes: 0 nothing to fix, 1 something to act on, 2 bad input or usage, 3 incomplete (a question is still open), 4 the output could not be written."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -151,6 +156,13 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    pub(crate) fn output_failed(message: impl Into<String>) -> Self {
+        Failure {
+            code: exit::OUTPUT_FAILED,
+            message: message.into(),
+        }
+    }
 }
 
 /// Runs `pushdoctor` with `args` (program name first) and returns its exit
@@ -212,7 +224,7 @@ where
     match result {
         Ok(code) => code,
         Err(failure) => {
-            let _ = writeln!(stderr, "pushdoctor: error: {}", failure.message);
+            let _ = writeln!(stderr, "pushdoctor: error: {}", printable(&failure.message));
             failure.code
         }
     }
@@ -240,7 +252,7 @@ fn emit(
     stderr: &mut dyn Write,
 ) -> Result<u8, Failure> {
     for warning in &warnings {
-        let _ = writeln!(stderr, "pushdoctor: warning: {warning}");
+        let _ = writeln!(stderr, "pushdoctor: warning: {}", printable(warning));
     }
     diagnosis.warnings = warnings;
     let rendered = match format {
@@ -276,10 +288,9 @@ pub(crate) fn write_out(stdout: &mut dyn Write, text: &str) -> Result<(), Failur
         Ok(()) => Ok(()),
         // Whoever reads the report stopped reading (`| head`): not our error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure {
-            code: exit::BAD_INPUT,
-            message: format!("cannot write the report: {e}"),
-        }),
+        Err(e) => Err(Failure::output_failed(format!(
+            "cannot write the report: {e}"
+        ))),
     }
 }
 

@@ -74,15 +74,8 @@ pub(crate) fn run(args: ProbeArgs, stdout: &mut dyn Write) -> Result<u8, Failure
         ));
     }
     let prober = Prober::new(config).map_err(|e| Failure::bad_input(e.to_string()))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure {
-            code: exit::BAD_INPUT,
-            message: format!("cannot start the async runtime: {e}"),
-        })?;
     // From a desktop the platform's "connected" is unknown: probe anyway.
-    let report = runtime.block_on(prober.run(None));
+    let report = run_to_deadline(prober.run(None))?;
     let network = Network {
         vpn_active: args.vpn.then_some(true),
         ..Network::default()
@@ -103,6 +96,22 @@ pub(crate) fn run(args: ProbeArgs, stdout: &mut dyn Write) -> Result<u8, Failure
     } else {
         exit::OK
     })
+}
+
+/// Runs `work` on a runtime of its own and returns as soon as it is done,
+/// without waiting for what it leaves behind. The probes end at their
+/// deadline, but a name lookup is a blocking call on a thread of its own
+/// (`getaddrinfo`), which a silent resolver keeps for 10–30 s; dropping the
+/// runtime would wait for it, so the process would outlive the deadline by
+/// that much.
+pub(crate) fn run_to_deadline<F: std::future::Future>(work: F) -> Result<F::Output, Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::bad_input(format!("cannot start the async runtime: {e}")))?;
+    let output = runtime.block_on(work);
+    runtime.shutdown_background();
+    Ok(output)
 }
 
 fn config(args: &ProbeArgs, platform: Option<Platform>) -> Result<ProbeConfig, Failure> {
@@ -149,4 +158,37 @@ fn config(args: &ProbeArgs, platform: Option<Platform>) -> Result<ProbeConfig, F
             extra_pem,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Arc};
+    use std::time::Duration;
+
+    use super::run_to_deadline;
+
+    #[test]
+    fn a_blocked_lookup_does_not_hold_the_command_past_its_work() {
+        // A blocking call that cannot end until the test lets it: were the
+        // runtime to wait for it, `run_to_deadline` would return only when
+        // the call gave up after a minute, and `finished` would be set.
+        let (release, blocked) = mpsc::channel::<()>();
+        let finished = Arc::new(AtomicBool::new(false));
+        let flag = finished.clone();
+        let answer = run_to_deadline(async move {
+            drop(tokio::task::spawn_blocking(move || {
+                let _ = blocked.recv_timeout(Duration::from_secs(60));
+                flag.store(true, Ordering::SeqCst);
+            }));
+            42
+        })
+        .unwrap();
+        assert_eq!(answer, 42);
+        assert!(
+            !finished.load(Ordering::SeqCst),
+            "returned only after the blocking call ended"
+        );
+        drop(release);
+    }
 }

@@ -123,7 +123,7 @@ fn stopped_writing(e: io::Error) -> Result<u8, Failure> {
     if e.kind() == io::ErrorKind::BrokenPipe {
         Ok(exit::OK)
     } else {
-        Err(Failure::bad_input(format!("cannot write: {e}")))
+        Err(Failure::output_failed(format!("cannot write: {e}")))
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use crate::checks::{CheckId, CheckStatus, EvidenceSource, Finding};
 use crate::diagnosis::{Diagnosis, StepAnswer};
+use crate::printable::printable;
 
 /// The diagnosis for a person: what to do first, then the question left
 /// open, then the checks grouped by result, then how the flow got there.
@@ -81,7 +82,7 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
                 status_label(f.status),
                 f.check.as_str(),
                 f.check.title(),
-                f.evidence.detail,
+                printable(&f.evidence.detail),
                 source_note(f.evidence.source),
             )?;
         }
@@ -114,12 +115,14 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
     if !d.warnings.is_empty() {
         writeln!(out, "\nWarnings")?;
         for warning in &d.warnings {
-            writeln!(out, "  {warning}")?;
+            writeln!(out, "  {}", printable(warning))?;
         }
     }
     Ok(())
 }
 
+/// The device as the snapshot names it; its strings come from the phone
+/// (or from whoever wrote the snapshot), so they are escaped.
 fn device_line(d: &Diagnosis) -> String {
     let parts: Vec<String> = [
         d.device.model.clone(),
@@ -132,7 +135,7 @@ fn device_line(d: &Diagnosis) -> String {
     if parts.is_empty() {
         String::new()
     } else {
-        format!(" ({})", parts.join(", "))
+        format!(" ({})", printable(&parts.join(", ")))
     }
 }
 

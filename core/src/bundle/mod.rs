@@ -76,6 +76,18 @@ pub enum BundleError {
     Io { path: PathBuf, source: io::Error },
     #[error("the size cap of {0} bytes is too small: a bundle needs at least {MIN_MAX_BYTES}")]
     CapTooSmall(u64),
+    /// What must go into every bundle (the manifest, the snapshot and its
+    /// diagnosis) does not fit under the cap even with no record at all.
+    #[error("the bundle cannot be kept under {cap} bytes: {what} alone take {needed} bytes; raise the size cap")]
+    DoesNotFit {
+        cap: u64,
+        needed: u64,
+        what: &'static str,
+    },
+    /// The output path cannot take a bundle (its folder is missing, it is
+    /// a folder, nothing may be written there).
+    #[error("{}: {reason}", path.display())]
+    Output { path: PathBuf, reason: String },
     #[error("redaction: {0}")]
     Redaction(#[from] RedactionError),
 }
@@ -323,13 +335,89 @@ impl PartFile {
     }
 }
 
-/// A scratch directory beside the output, removed when dropped.
-struct WorkDir(PathBuf);
+/// A scratch directory beside the output, removed when dropped. It holds
+/// a lock for as long as its writer lives, so that a later writer can tell
+/// the scratch of a process that was killed (its lock is free) from one
+/// still at work, and remove it.
+struct WorkDir {
+    path: PathBuf,
+    _lock: File,
+}
+
+/// `.NAME.parts-PID-MS`: where a writer of `NAME` keeps its pieces.
+const SCRATCH_MARK: &str = ".parts-";
+const SCRATCH_LOCK: &str = "lock";
+
+impl WorkDir {
+    fn create(output: &Path, parent: &Path) -> Result<Self, BundleError> {
+        let stem = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = parent.join(format!(
+            ".{stem}{SCRATCH_MARK}{}-{}",
+            std::process::id(),
+            now_ms()
+        ));
+        let unwritable = |e: io::Error| BundleError::Output {
+            path: output.to_path_buf(),
+            reason: format!("cannot write a bundle in {}: {e}", parent.display()),
+        };
+        fs::create_dir(&path).map_err(unwritable)?;
+        let lock = File::create(path.join(SCRATCH_LOCK))
+            .and_then(|lock| lock.try_lock().map_err(io::Error::from).map(|()| lock))
+            .map_err(|e| {
+                let _ = fs::remove_dir_all(&path);
+                unwritable(e)
+            })?;
+        Ok(WorkDir { path, _lock: lock })
+    }
+}
 
 impl Drop for WorkDir {
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+        let _ = fs::remove_dir_all(&self.path);
     }
+}
+
+/// Removes the scratch folders in `parent` that no living writer holds:
+/// what a process killed in the middle of a bundle left behind. A folder
+/// without a lock file is left alone while it is young (its writer may be
+/// between making it and locking it).
+fn sweep_abandoned_scratch(parent: &Path) -> u64 {
+    let Ok(listing) = fs::read_dir(parent) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in listing.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_scratch = name.starts_with('.')
+            && name.rsplit_once(SCRATCH_MARK).is_some_and(|(_, id)| {
+                id.split_once('-').is_some_and(|(pid, ms)| {
+                    !pid.is_empty()
+                        && !ms.is_empty()
+                        && pid.bytes().chain(ms.bytes()).all(|b| b.is_ascii_digit())
+                })
+            });
+        if !is_scratch || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        let abandoned = match File::open(path.join(SCRATCH_LOCK)) {
+            Ok(lock) => lock.try_lock().is_ok(),
+            Err(_) => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(600)),
+        };
+        if abandoned && fs::remove_dir_all(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// A record as it appears in `logs.ndjson`.
@@ -362,18 +450,23 @@ impl BundleWriter {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let stem = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let work = parent.join(format!(".{stem}.parts-{}-{}", std::process::id(), now_ms()));
-        fs::create_dir_all(&work).map_err(|source| BundleError::Io {
-            path: work.clone(),
-            source,
-        })?;
-        let work = WorkDir(work);
-        let ndjson_parts = PartFile::create(work.0.join("ndjson.deflate"))?;
-        let text_parts = PartFile::create(work.0.join("text.deflate"))?;
+        let refuse = |reason: String| BundleError::Output {
+            path: output.to_path_buf(),
+            reason,
+        };
+        if !parent.is_dir() {
+            return Err(refuse(format!(
+                "its folder {} does not exist",
+                parent.display()
+            )));
+        }
+        if output.is_dir() {
+            return Err(refuse("is a folder, not a file".into()));
+        }
+        sweep_abandoned_scratch(&parent);
+        let work = WorkDir::create(output, &parent)?;
+        let ndjson_parts = PartFile::create(work.path.join("ndjson.deflate"))?;
+        let text_parts = PartFile::create(work.path.join("text.deflate"))?;
         let logs_budget = options.max_bytes - RESERVED_BYTES.min(options.max_bytes / 4);
         let level = Compression::new(options.compression_level.min(9));
         let ndjson_worker = Worker::spawn("ndjson", level)?;
@@ -602,51 +695,42 @@ impl BundleWriter {
             while self.kept_compressed > self.logs_budget && self.kept.len() > 1 {
                 let oldest = self.kept.pop_front().expect("more than one piece");
                 self.kept_compressed -= oldest.ndjson.compressed + oldest.text.compressed;
-                self.dropped += oldest.records;
-                if self.dropped_first_ms.is_none() {
-                    self.dropped_first_ms = oldest.first_ms;
-                }
-                self.dropped_last_ms = Some(oldest.last_ms);
+                self.let_go(&oldest);
             }
         }
         Ok(())
     }
 
     /// Writes the bundle: to a temporary name first, renamed when whole.
+    /// The file is never larger than the size cap: the oldest records are
+    /// let go until it fits, and when what every bundle must hold (the
+    /// manifest, the snapshot and its diagnosis) does not fit alone, the
+    /// bundle is not written and an existing file at the output is left
+    /// as it was.
     pub fn finish(mut self) -> Result<BundleSummary, BundleError> {
         self.seal_chunk()?;
         self.collect(true)?;
-        let partial = self.work.0.join("bundle.zip.partial");
-        let io_err = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| BundleError::Io { path, source }
-        };
+        let partial = self.work.path.join("bundle.zip.partial");
         for parts in [&mut self.ndjson_parts, &mut self.text_parts] {
-            parts.file.flush().map_err(io_err(&parts.path))?;
+            parts
+                .file
+                .flush()
+                .map_err(|source| io_error(&parts.path, source))?;
         }
-
-        let mut entries = Vec::new();
-        let mut zip = zip::ZipWriter::new(
-            BufWriter::new(File::create(&partial).map_err(io_err(&partial))?),
-            self.created_ms,
-        );
-        for (name, data) in &self.small_entries {
-            let compressed = deflate_whole(data, self.options.compression_level);
-            zip.entry(
+        let small: Vec<SmallEntry> = self
+            .small_entries
+            .iter()
+            .map(|(name, data)| SmallEntry {
                 name,
-                crc32fast::hash(data),
-                data.len() as u64,
-                compressed.len() as u64,
-                &mut &compressed[..],
-            )
-            .map_err(io_err(&partial))?;
-            entries.push(EntrySummary {
-                name: name.to_string(),
-                bytes: data.len() as u64,
-                sha256: hex(&Sha256::digest(data)),
-            });
-        }
-        let pieces: Vec<Piece> = self.kept.drain(..).collect();
+                compressed: deflate_whole(data, self.options.compression_level),
+                crc: crc32fast::hash(data),
+                summary: EntrySummary {
+                    name: name.to_string(),
+                    bytes: data.len() as u64,
+                    sha256: hex(&Sha256::digest(data)),
+                },
+            })
+            .collect();
         let workers = [
             std::mem::replace(&mut self.ndjson_worker, Worker::idle()),
             std::mem::replace(&mut self.text_worker, Worker::idle()),
@@ -655,44 +739,152 @@ impl BundleWriter {
         for worker in workers {
             running_hashes.push(worker.finish()?);
         }
-        for ((name, parts, pick), running_hash) in [
-            (
-                LOGS_NDJSON,
-                &mut self.ndjson_parts,
-                (|p: &Piece| &p.ndjson) as fn(&Piece) -> &Part,
-            ),
-            (LOGS_TEXT, &mut self.text_parts, |p: &Piece| &p.text),
-        ]
-        .into_iter()
-        .zip(running_hashes)
-        {
-            let selected: Vec<Part> = pieces.iter().map(|p| pick(p).clone()).collect();
-            let mut crc = crc32fast::Hasher::new();
-            let mut raw = 0;
-            let mut compressed = FINAL_EMPTY_BLOCK.len() as u64;
-            for part in &selected {
-                crc.combine(&part.crc);
-                raw += part.raw;
-                compressed += part.compressed;
-            }
-            // Nothing let go: the hash taken while compressing is the
-            // entry's. Otherwise hash what the kept pieces inflate to.
-            let sha256 = if self.dropped == 0 {
-                running_hash
-            } else {
-                hash_inflated(&mut parts.file, &selected).map_err(io_err(&parts.path))?
-            };
-            let mut stream = PieceReader::new(&mut parts.file, &selected);
-            zip.entry(name, crc.finalize(), raw, compressed, &mut stream)
-                .map_err(io_err(&partial))?;
-            entries.push(EntrySummary {
-                name: name.to_string(),
-                bytes: raw,
-                sha256,
-            });
-        }
+        let running_hashes: [String; 2] = running_hashes.try_into().expect("two workers");
+        let mut pieces: Vec<Piece> = self.kept.drain(..).collect();
 
-        let manifest = self.manifest(&pieces, entries);
+        // Let go of the oldest pieces until the archive's exact size, with
+        // a manifest as large as the real one, fits; then write it, and
+        // should the real manifest still tip it over, let go of one more.
+        let cap = self.options.max_bytes;
+        while self.archive_len(&small, &pieces, &running_hashes) > cap && !pieces.is_empty() {
+            let oldest = pieces.remove(0);
+            self.let_go(&oldest);
+        }
+        let (bytes, manifest) = loop {
+            let (file, manifest) =
+                self.write_archive(&partial, &small, &pieces, &running_hashes)?;
+            let bytes = file
+                .metadata()
+                .map_err(|source| io_error(&partial, source))?
+                .len();
+            if bytes <= cap {
+                file.sync_all()
+                    .map_err(|source| io_error(&partial, source))?;
+                break (bytes, manifest);
+            }
+            if pieces.is_empty() {
+                return Err(BundleError::DoesNotFit {
+                    cap,
+                    needed: bytes,
+                    what: if small.is_empty() {
+                        "the manifest"
+                    } else {
+                        "the manifest, the snapshot and its diagnosis"
+                    },
+                });
+            }
+            let oldest = pieces.remove(0);
+            self.let_go(&oldest);
+        };
+        fs::rename(&partial, &self.output).map_err(|source| io_error(&self.output, source))?;
+        if let Some(parent) = self.output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // Make the rename itself durable; not every platform allows it.
+            let _ = File::open(parent).and_then(|d| d.sync_all());
+        }
+        Ok(BundleSummary {
+            path: self.output.clone(),
+            bytes,
+            manifest,
+        })
+    }
+
+    /// Counts a piece as dropped for size (oldest first).
+    fn let_go(&mut self, oldest: &Piece) {
+        self.dropped += oldest.records;
+        if self.dropped_first_ms.is_none() {
+            self.dropped_first_ms = oldest.first_ms;
+        }
+        self.dropped_last_ms = Some(oldest.last_ms);
+    }
+
+    /// The exact size of the archive with these pieces, its manifest
+    /// sized with stand-in hashes (the same length, as little compressible).
+    fn archive_len(
+        &self,
+        small: &[SmallEntry],
+        pieces: &[Piece],
+        running_hashes: &[String; 2],
+    ) -> u64 {
+        let logs = log_entries(
+            pieces,
+            self.dropped,
+            &mut |i, _| Ok(running_hashes[i].clone()),
+            running_hashes,
+        )
+        .expect("stand-in hashes cannot fail");
+        let entries = small
+            .iter()
+            .map(|e| e.summary.clone())
+            .chain(logs.iter().map(|(_, summary)| summary.clone()))
+            .collect();
+        let manifest = self.manifest_bytes(pieces, entries);
+        zip::archive_len(
+            small
+                .iter()
+                .map(|e| (e.name, e.compressed.len() as u64))
+                .chain(logs.iter().map(|(entry, _)| (entry.name, entry.compressed)))
+                .chain([(MANIFEST, manifest.len() as u64)]),
+        )
+    }
+
+    /// The manifest as it is stored: pretty JSON, deflated.
+    fn manifest_bytes(&self, pieces: &[Piece], entries: Vec<EntrySummary>) -> Vec<u8> {
+        let manifest = self.manifest(pieces, entries);
+        let json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serializes");
+        deflate_whole(&json, self.options.compression_level)
+    }
+
+    /// Writes the whole archive to `partial`; returns the file, flushed.
+    fn write_archive(
+        &mut self,
+        partial: &Path,
+        small: &[SmallEntry],
+        pieces: &[Piece],
+        running_hashes: &[String; 2],
+    ) -> Result<(File, Manifest), BundleError> {
+        let io_err = |source| io_error(partial, source);
+        let (ndjson_file, text_file) = (&mut self.ndjson_parts, &mut self.text_parts);
+        let mut files = [
+            (&mut ndjson_file.file, &ndjson_file.path),
+            (&mut text_file.file, &text_file.path),
+        ];
+        let logs = {
+            let mut hash = |i: usize, parts: &[Part]| {
+                let (file, path) = &mut files[i];
+                hash_inflated(file, parts).map_err(|source| io_error(path, source))
+            };
+            log_entries(pieces, self.dropped, &mut hash, running_hashes)?
+        };
+        let mut zip = zip::ZipWriter::new(
+            BufWriter::new(File::create(partial).map_err(io_err)?),
+            self.created_ms,
+        );
+        let mut entries = Vec::new();
+        for e in small {
+            zip.entry(
+                e.name,
+                e.crc,
+                e.summary.bytes,
+                e.compressed.len() as u64,
+                &mut &e.compressed[..],
+            )
+            .map_err(io_err)?;
+            entries.push(e.summary.clone());
+        }
+        for (i, (entry, summary)) in logs.into_iter().enumerate() {
+            let (file, _) = &mut files[i];
+            let mut stream = PieceReader::new(file, &entry.parts);
+            zip.entry(
+                entry.name,
+                entry.crc,
+                summary.bytes,
+                entry.compressed,
+                &mut stream,
+            )
+            .map_err(io_err)?;
+            entries.push(summary);
+        }
+        let manifest = self.manifest(pieces, entries);
         let manifest_json =
             serde_json::to_vec_pretty(&manifest).expect("a manifest always serializes");
         let compressed = deflate_whole(&manifest_json, self.options.compression_level);
@@ -703,25 +895,12 @@ impl BundleWriter {
             compressed.len() as u64,
             &mut &compressed[..],
         )
-        .map_err(io_err(&partial))?;
-        let writer = zip.finish().map_err(io_err(&partial))?;
-        let file = writer.into_inner().map_err(|e| BundleError::Io {
-            path: partial.clone(),
-            source: e.into_error(),
-        })?;
-        file.sync_all().map_err(io_err(&partial))?;
-        let bytes = file.metadata().map_err(io_err(&partial))?.len();
-        drop(file);
-        fs::rename(&partial, &self.output).map_err(io_err(&self.output))?;
-        if let Some(parent) = self.output.parent().filter(|p| !p.as_os_str().is_empty()) {
-            // Make the rename itself durable; not every platform allows it.
-            let _ = File::open(parent).and_then(|d| d.sync_all());
-        }
-        Ok(BundleSummary {
-            path: self.output.clone(),
-            bytes,
-            manifest,
-        })
+        .map_err(io_err)?;
+        let writer = zip.finish().map_err(io_err)?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| io_error(partial, e.into_error()))?;
+        Ok((file, manifest))
     }
 
     fn manifest(&self, pieces: &[Piece], entries: Vec<EntrySummary>) -> Manifest {
@@ -766,6 +945,78 @@ impl BundleWriter {
             },
             entries,
         }
+    }
+}
+
+/// A small entry (snapshot, diagnosis), compressed whole.
+struct SmallEntry {
+    name: &'static str,
+    compressed: Vec<u8>,
+    crc: u32,
+    summary: EntrySummary,
+}
+
+/// A log entry: the selected pieces of its part file, joined.
+struct LogEntry {
+    name: &'static str,
+    crc: u32,
+    compressed: u64,
+    parts: Vec<Part>,
+}
+
+/// The two log entries over the selected pieces, with the hash to list:
+/// the one taken while compressing when nothing was let go (`dropped` is
+/// 0), what `hash` gives otherwise (a stand-in of the same length while
+/// sizing, the hash of what the pieces inflate to when writing).
+fn log_entries(
+    pieces: &[Piece],
+    dropped: u64,
+    hash: &mut dyn FnMut(usize, &[Part]) -> Result<String, BundleError>,
+    running_hashes: &[String; 2],
+) -> Result<Vec<(LogEntry, EntrySummary)>, BundleError> {
+    let mut out = Vec::new();
+    for (i, (name, pick)) in [
+        (LOGS_NDJSON, (|p: &Piece| &p.ndjson) as fn(&Piece) -> &Part),
+        (LOGS_TEXT, |p: &Piece| &p.text),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let parts: Vec<Part> = pieces.iter().map(|p| pick(p).clone()).collect();
+        let mut crc = crc32fast::Hasher::new();
+        let mut raw = 0;
+        let mut compressed = FINAL_EMPTY_BLOCK.len() as u64;
+        for part in &parts {
+            crc.combine(&part.crc);
+            raw += part.raw;
+            compressed += part.compressed;
+        }
+        let sha256 = if dropped == 0 {
+            running_hashes[i].clone()
+        } else {
+            hash(i, &parts)?
+        };
+        out.push((
+            LogEntry {
+                name,
+                crc: crc.finalize(),
+                compressed,
+                parts,
+            },
+            EntrySummary {
+                name: name.to_string(),
+                bytes: raw,
+                sha256,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+fn io_error(path: &Path, source: io::Error) -> BundleError {
+    BundleError::Io {
+        path: path.to_path_buf(),
+        source,
     }
 }
 

@@ -17,6 +17,22 @@ pub(crate) const METHOD_DEFLATE: u16 = 8;
 const METHOD_STORE: u16 = 0;
 const MAX_ENTRIES: usize = 1024;
 
+/// The bytes an archive of these entries takes, as [`ZipWriter`] writes
+/// it: each entry's local header, name and data, its central directory
+/// record, and the end record. Lets a writer hold a size cap exactly.
+pub(crate) fn archive_len<'a>(entries: impl IntoIterator<Item = (&'a str, u64)>) -> u64 {
+    const LOCAL_HEADER_LEN: u64 = 30;
+    const CENTRAL_HEADER_LEN: u64 = 46;
+    const END_OF_CENTRAL_LEN: u64 = 22;
+    END_OF_CENTRAL_LEN
+        + entries
+            .into_iter()
+            .map(|(name, compressed)| {
+                LOCAL_HEADER_LEN + CENTRAL_HEADER_LEN + 2 * name.len() as u64 + compressed
+            })
+            .sum::<u64>()
+}
+
 /// A finished entry, for the central directory.
 struct Written {
     name: String,
