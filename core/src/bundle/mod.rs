@@ -964,6 +964,9 @@ struct LogEntry {
     parts: Vec<Part>,
 }
 
+/// Hashes what the selected parts of log entry `i` inflate to.
+type HashParts<'a> = dyn FnMut(usize, &[Part]) -> Result<String, BundleError> + 'a;
+
 /// The two log entries over the selected pieces, with the hash to list:
 /// the one taken while compressing when nothing was let go (`dropped` is
 /// 0), what `hash` gives otherwise (a stand-in of the same length while
@@ -971,7 +974,7 @@ struct LogEntry {
 fn log_entries(
     pieces: &[Piece],
     dropped: u64,
-    hash: &mut dyn FnMut(usize, &[Part]) -> Result<String, BundleError>,
+    hash: &mut HashParts<'_>,
     running_hashes: &[String; 2],
 ) -> Result<Vec<(LogEntry, EntrySummary)>, BundleError> {
     let mut out = Vec::new();
