@@ -862,6 +862,34 @@ mod tests {
     }
 
     #[test]
+    fn the_service_has_a_problem_of_its_own_from_http_500_on() {
+        let status_of = |http_status: Option<u16>| {
+            let mut s = DeviceSnapshot::new(Platform::Android);
+            let backend = crate::probes::EndpointResult {
+                target: "https://mfa.example.com/health".into(),
+                reached: http_status.is_some(),
+                failure: None,
+                timings: Default::default(),
+                remote_addr: None,
+                http_status,
+                redirect_to: None,
+            };
+            s.probes = Some(crate::probes::ProbeReport {
+                backend: Some(backend),
+                ..Default::default()
+            });
+            finding(&s, CheckId::ServiceAvailable).status
+        };
+        for status in [500, 502, 503, 504, 599] {
+            assert_eq!(status_of(Some(status)), CheckStatus::Fail, "{status}");
+        }
+        for status in [200, 204, 301, 401, 404, 429, 499] {
+            assert_eq!(status_of(Some(status)), CheckStatus::Pass, "{status}");
+        }
+        assert_eq!(status_of(None), CheckStatus::NotApplicable);
+    }
+
+    #[test]
     fn ids_round_trip_through_serde_and_as_str() {
         for check in CheckId::ALL {
             let json = serde_json::to_string(&check).unwrap();

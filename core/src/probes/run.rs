@@ -712,6 +712,63 @@ impl Resolve for PinnedResolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Platform;
+
+    fn answered(status: Option<u16>, redirect_to: Option<&str>) -> EndpointResult {
+        let mut endpoint =
+            EndpointResult::new("http://connectivitycheck.example/generate_204".into());
+        endpoint.reached = status.is_some();
+        endpoint.http_status = status;
+        endpoint.redirect_to = redirect_to.map(str::to_string);
+        endpoint
+    }
+
+    #[test]
+    fn only_the_exact_known_answer_is_no_portal() {
+        let android = CaptivePortalCheck::for_platform(Platform::Android);
+        assert_eq!(android.expected_status, 204);
+        let verdict = |status, body: &[u8], check: &CaptivePortalCheck| {
+            portal_verdict(&answered(status, None), check, body).0
+        };
+        assert_eq!(verdict(Some(204), b"", &android), PortalVerdict::NoPortal);
+        // A portal's own page answers 200 where 204 is expected: the most
+        // common portal of all, and the one a looser check lets through.
+        for status in [200, 203, 205, 404, 511] {
+            assert_eq!(
+                verdict(Some(status), b"", &android),
+                PortalVerdict::Portal,
+                "{status}"
+            );
+        }
+        for status in [301, 302, 303, 307, 308, 399] {
+            let (v, detail) = portal_verdict(
+                &answered(Some(status), Some("http://login.portal/")),
+                &android,
+                b"",
+            );
+            assert_eq!(v, PortalVerdict::Portal, "{status}");
+            assert!(detail.contains("http://login.portal/"), "{detail}");
+        }
+        assert_eq!(verdict(None, b"", &android), PortalVerdict::Inconclusive);
+
+        let apple = CaptivePortalCheck::for_platform(Platform::Ios);
+        let known = apple
+            .expected_body
+            .clone()
+            .expect("Apple's check has a body");
+        assert_eq!(
+            verdict(Some(200), known.as_bytes(), &apple),
+            PortalVerdict::NoPortal
+        );
+        assert_eq!(
+            verdict(Some(200), b"<html>Sign in</html>", &apple),
+            PortalVerdict::Portal
+        );
+        assert_eq!(
+            verdict(Some(204), known.as_bytes(), &apple),
+            PortalVerdict::Portal
+        );
+    }
 
     fn v4(last: u8, port: u16) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, last], port))
