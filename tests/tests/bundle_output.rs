@@ -228,3 +228,35 @@ fn a_writer_in_progress_holds_its_scratch_against_another() {
     first.finish().unwrap();
     assert!(scratch_folders(dir.path()).is_empty());
 }
+
+#[test]
+fn an_unwritable_folder_is_named_as_the_output_not_the_scratch() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(_mounted) = pushdoctor_tests::mount_tmpfs(dir.path(), "64k", "an unwritable folder")
+    else {
+        return;
+    };
+    let remounted = std::process::Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(dir.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(remounted, "a tmpfs we mounted can be remounted read-only");
+    let path = dir.path().join("b.zip");
+    let err = BundleWriter::create(&path, BundleOptions::default())
+        .err()
+        .unwrap();
+    let message = err.to_string();
+    assert!(
+        matches!(&err, BundleError::Output { path: p, .. } if p == &path),
+        "{message}"
+    );
+    assert!(
+        message.starts_with(&path.display().to_string()),
+        "{message}"
+    );
+    assert!(
+        !message.contains(".parts-"),
+        "the scratch is ours, not the user's: {message}"
+    );
+}
