@@ -861,19 +861,208 @@ mod tests {
         evaluate_one(s, check, DEFAULT_MULTIPLE_RETRIES)
     }
 
+    fn endpoint(
+        target: &str,
+        reached: bool,
+        http_status: Option<u16>,
+    ) -> crate::probes::EndpointResult {
+        crate::probes::EndpointResult {
+            target: target.into(),
+            reached,
+            failure: None,
+            timings: Default::default(),
+            remote_addr: None,
+            http_status,
+            redirect_to: None,
+        }
+    }
+
+    fn probed(report: crate::probes::ProbeReport) -> DeviceSnapshot {
+        let mut s = DeviceSnapshot::new(Platform::Android);
+        s.probes = Some(report);
+        s
+    }
+
+    /// Every probe check, each of its outcomes, from a report built by
+    /// hand: what decides each finding, without a network.
+    #[test]
+    fn each_probe_check_reads_its_own_part_of_the_report() {
+        use crate::probes::{
+            CaptivePortalResult, ClockResult, PortalVerdict, ProbeReport, PushServiceResult,
+        };
+        use CheckStatus::*;
+        let status = |report: ProbeReport, check| finding(&probed(report), check).status;
+        let with_backend = |reached, http| ProbeReport {
+            backend: Some(endpoint("https://mfa.example.com/health", reached, http)),
+            ..Default::default()
+        };
+        assert_eq!(
+            status(with_backend(true, Some(200)), CheckId::BackendReachable),
+            Pass
+        );
+        assert_eq!(
+            status(with_backend(false, None), CheckId::BackendReachable),
+            Fail
+        );
+        assert_eq!(
+            status(ProbeReport::default(), CheckId::BackendReachable),
+            Unknown
+        );
+
+        let with_portal = |verdict| ProbeReport {
+            captive_portal: Some(CaptivePortalResult {
+                endpoint: endpoint("http://check.example/generate_204", true, Some(204)),
+                expected_status: 204,
+                expected_body: None,
+                verdict,
+                detail: "as given".into(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            status(with_portal(PortalVerdict::NoPortal), CheckId::CaptivePortal),
+            Pass
+        );
+        assert_eq!(
+            status(with_portal(PortalVerdict::Portal), CheckId::CaptivePortal),
+            Fail
+        );
+        assert_eq!(
+            status(
+                with_portal(PortalVerdict::Inconclusive),
+                CheckId::CaptivePortal
+            ),
+            Unknown
+        );
+        assert_eq!(
+            status(ProbeReport::default(), CheckId::CaptivePortal),
+            Unknown
+        );
+
+        let with_push = |reached: &[bool]| ProbeReport {
+            push_service: Some(PushServiceResult {
+                service: "fcm".into(),
+                endpoints: reached
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| endpoint(&format!("mtalk.google.com:{}", 5228 + i), *r, None))
+                    .collect(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            status(with_push(&[true, true]), CheckId::PushServiceReachable),
+            Pass
+        );
+        let partly = finding(
+            &probed(with_push(&[false, true])),
+            CheckId::PushServiceReachable,
+        );
+        assert_eq!(partly.status, Pass);
+        assert!(
+            partly.evidence.detail.contains("blocked on the others"),
+            "{}",
+            partly.evidence.detail
+        );
+        assert_eq!(
+            status(with_push(&[false, false]), CheckId::PushServiceReachable),
+            Fail
+        );
+        assert_eq!(
+            status(with_push(&[]), CheckId::PushServiceReachable),
+            Unknown
+        );
+
+        let with_clock = |skew_seconds| ProbeReport {
+            clock: Some(ClockResult {
+                source: "https://mfa.example.com/health".into(),
+                server_date: "Sun, 29 Nov 2026 21:00:00 GMT".into(),
+                skew_seconds,
+                max_skew_seconds: 90,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(status(with_clock(0.0), CheckId::ClockSkew), Pass);
+        assert_eq!(status(with_clock(90.0), CheckId::ClockSkew), Pass);
+        assert_eq!(status(with_clock(-90.0), CheckId::ClockSkew), Pass);
+        assert_eq!(status(with_clock(90.5), CheckId::ClockSkew), Fail);
+        assert_eq!(status(with_clock(-600.0), CheckId::ClockSkew), Fail);
+        assert_eq!(status(ProbeReport::default(), CheckId::ClockSkew), Unknown);
+        let behind = finding(&probed(with_clock(-600.0)), CheckId::ClockSkew);
+        assert!(
+            behind.evidence.detail.contains("600 s behind"),
+            "{}",
+            behind.evidence.detail
+        );
+
+        // Not probed at all, or skipped because the phone is offline.
+        let never = DeviceSnapshot::new(Platform::Android);
+        let skipped = ProbeReport {
+            skipped: Some("the device reports no network".into()),
+            backend: Some(endpoint("https://mfa.example.com/health", false, None)),
+            ..Default::default()
+        };
+        for check in [
+            CheckId::BackendReachable,
+            CheckId::ServiceAvailable,
+            CheckId::CaptivePortal,
+            CheckId::PushServiceReachable,
+            CheckId::ClockSkew,
+        ] {
+            assert_eq!(finding(&never, check).status, Unknown, "{check}");
+            assert_eq!(status(skipped.clone(), check), NotApplicable, "{check}");
+        }
+    }
+
+    /// A VPN carries the probes; a proxy does not.
+    #[test]
+    fn a_vpn_or_proxy_is_blamed_only_when_the_probes_went_through_it_and_failed() {
+        use crate::probes::ProbeReport;
+        use CheckStatus::*;
+        let case = |vpn: Option<bool>, proxy: Option<bool>, report: Option<ProbeReport>| {
+            let mut s = DeviceSnapshot::new(Platform::Android);
+            s.network.vpn_active = vpn;
+            s.network.proxy_active = proxy;
+            s.probes = report;
+            finding(&s, CheckId::ProxyOrVpn).status
+        };
+        let failing = || {
+            Some(ProbeReport {
+                backend: Some(endpoint("https://mfa.example.com/health", false, None)),
+                ..Default::default()
+            })
+        };
+        let healthy = || {
+            Some(ProbeReport {
+                backend: Some(endpoint("https://mfa.example.com/health", true, Some(200))),
+                ..Default::default()
+            })
+        };
+        assert_eq!(case(None, None, failing()), Unknown);
+        assert_eq!(case(Some(false), None, failing()), Pass);
+        assert_eq!(case(None, Some(false), failing()), Pass);
+        assert_eq!(case(Some(true), None, failing()), Fail);
+        assert_eq!(case(Some(true), Some(true), failing()), Fail);
+        assert_eq!(case(Some(false), Some(true), failing()), Unknown);
+        assert_eq!(case(Some(true), None, healthy()), Pass);
+        assert_eq!(case(Some(false), Some(true), healthy()), Pass);
+        assert_eq!(case(Some(true), None, None), Unknown);
+        let offline = ProbeReport {
+            skipped: Some("offline".into()),
+            ..Default::default()
+        };
+        assert_eq!(case(Some(true), None, Some(offline)), Unknown);
+    }
+
     #[test]
     fn the_service_has_a_problem_of_its_own_from_http_500_on() {
         let status_of = |http_status: Option<u16>| {
             let mut s = DeviceSnapshot::new(Platform::Android);
-            let backend = crate::probes::EndpointResult {
-                target: "https://mfa.example.com/health".into(),
-                reached: http_status.is_some(),
-                failure: None,
-                timings: Default::default(),
-                remote_addr: None,
+            let backend = endpoint(
+                "https://mfa.example.com/health",
+                http_status.is_some(),
                 http_status,
-                redirect_to: None,
-            };
+            );
             s.probes = Some(crate::probes::ProbeReport {
                 backend: Some(backend),
                 ..Default::default()
