@@ -724,6 +724,65 @@ mod tests {
     }
 
     #[test]
+    fn socket_errors_are_named_by_kind() {
+        use io::ErrorKind as K;
+        for (kind, expected) in [
+            (K::ConnectionRefused, FailureKind::Refused),
+            (K::ConnectionReset, FailureKind::Reset),
+            (K::ConnectionAborted, FailureKind::Reset),
+            (K::BrokenPipe, FailureKind::Reset),
+            (K::UnexpectedEof, FailureKind::Reset),
+            (K::TimedOut, FailureKind::TimedOut),
+            (K::NetworkUnreachable, FailureKind::Unreachable),
+            (K::HostUnreachable, FailureKind::Unreachable),
+            (K::AddrNotAvailable, FailureKind::Unreachable),
+            (K::NetworkDown, FailureKind::Unreachable),
+            (K::PermissionDenied, FailureKind::Other),
+            (K::Other, FailureKind::Other),
+        ] {
+            assert_eq!(classify_io(kind), expected, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_clock_is_compared_with_the_servers_date_either_way() {
+        let at = |offset_s: i64| {
+            let now = SystemTime::now();
+            let server = if offset_s >= 0 {
+                now + Duration::from_secs(offset_s as u64)
+            } else {
+                now - Duration::from_secs(offset_s.unsigned_abs())
+            };
+            httpdate::fmt_http_date(server)
+        };
+        let max = Duration::from_secs(90);
+        // The server is 10 minutes ahead: the device is behind (negative).
+        let behind = clock_from("https://mfa.example.com", &at(600), max).unwrap();
+        assert!(
+            (-602.0..=-598.0).contains(&behind.skew_seconds),
+            "{behind:?}"
+        );
+        assert!(behind.is_off());
+        assert_eq!(behind.max_skew_seconds, 90);
+        assert_eq!(behind.source, "https://mfa.example.com");
+        let ahead = clock_from("s", &at(-600), max).unwrap();
+        assert!((598.0..=602.0).contains(&ahead.skew_seconds), "{ahead:?}");
+        let close = clock_from("s", &at(0), max).unwrap();
+        assert!(
+            close.skew_seconds.abs() <= 2.0 && !close.is_off(),
+            "{close:?}"
+        );
+        // One decimal, not more: the header has whole seconds.
+        assert_eq!(
+            (close.skew_seconds * 10.0).fract(),
+            0.0,
+            "{}",
+            close.skew_seconds
+        );
+        assert!(clock_from("s", "yesterday-ish", max).is_none());
+    }
+
+    #[test]
     fn only_the_exact_known_answer_is_no_portal() {
         let android = CaptivePortalCheck::for_platform(Platform::Android);
         assert_eq!(android.expected_status, 204);

@@ -87,3 +87,39 @@ pub(crate) fn classify_tls(error: &rustls::Error) -> FailureKind {
         _ => FailureKind::TlsHandshake,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_errors_are_named_by_what_is_wrong() {
+        use CertificateError as C;
+        let cert = |e| classify_tls(&rustls::Error::InvalidCertificate(e));
+        assert_eq!(
+            cert(C::NotValidForName),
+            FailureKind::CertificateNameMismatch
+        );
+        assert_eq!(cert(C::UnknownIssuer), FailureKind::CertificateUntrusted);
+        assert_eq!(cert(C::BadSignature), FailureKind::CertificateUntrusted);
+        assert_eq!(cert(C::Expired), FailureKind::CertificateExpired);
+        assert_eq!(cert(C::NotValidYet), FailureKind::CertificateExpired);
+        assert_eq!(cert(C::Revoked), FailureKind::TlsHandshake);
+        assert_eq!(
+            classify_tls(&rustls::Error::HandshakeNotComplete),
+            FailureKind::TlsHandshake
+        );
+        // Inside an I/O error, as the TLS stream hands it over; a plain
+        // socket error is classified as one.
+        let wrapped = io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(C::UnknownIssuer),
+        );
+        assert_eq!(
+            classify_handshake_error(&wrapped),
+            FailureKind::CertificateUntrusted
+        );
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        assert_eq!(classify_handshake_error(&reset), FailureKind::Reset);
+    }
+}
