@@ -52,17 +52,16 @@ fn forwarded_and_rust_records_come_back_in_order() {
     capture.record_batch(&[record(2), record(3)]);
     let records: Vec<LogRecord> = capture.records().unwrap().0.collect();
     assert_eq!(records.len(), 4);
-    assert_eq!(records[0], record(1));
-    assert_eq!(records[1].message, "retry 2 of 3");
-    assert_eq!(records[1].tag, "pushdoctor::accept");
-    assert_eq!(records[1].level, Level::Warn);
-    assert_eq!(records[1].origin, Origin::Rust);
-    assert_eq!(
-        records[1].fields,
-        vec![("status".to_string(), "503".to_string())]
-    );
-    assert_eq!(records[1].pid, Some(std::process::id()));
-    assert_eq!(records[3], record(3));
+    // Oldest first: the forwarded records carry 2023 timestamps, the Rust
+    // record now.
+    assert_eq!(records[..3], [record(1), record(2), record(3)]);
+    let rust = &records[3];
+    assert_eq!(rust.message, "retry 2 of 3");
+    assert_eq!(rust.tag, "pushdoctor::accept");
+    assert_eq!(rust.level, Level::Warn);
+    assert_eq!(rust.origin, Origin::Rust);
+    assert_eq!(rust.fields, vec![("status".to_string(), "503".to_string())]);
+    assert_eq!(rust.pid, Some(std::process::id()));
     assert_eq!(capture.stats().captured, 4);
 }
 

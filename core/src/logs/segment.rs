@@ -157,13 +157,14 @@ pub struct ReadWork {
     /// The largest buffer held at once, in bytes of capacity: about the
     /// largest chunk, never the segment.
     pub largest_buffer: usize,
-    /// Plausible chunk headers not checked because as many were already
-    /// being checked (only in long stretches of fake headers).
+    /// Plausible chunk headers let go unchecked because as many were
+    /// already open (only in long stretches of fake headers): the one
+    /// claiming the farthest end goes.
     pub candidates_passed_over: u64,
 }
 
 /// Bytes asked of the source at a time.
-const READ_BLOCK: usize = 64 * 1024;
+pub const READ_BLOCK: usize = 64 * 1024;
 /// The smallest frame: every fixed field, and empty strings.
 const MIN_FRAME: u64 = 4 + 8 + 1 + 1 + 4 + 4 + 2 + 2 + 4 + 2;
 /// While resynchronising, at most this many overlapping chunk candidates
@@ -247,8 +248,6 @@ struct Candidate {
     /// Where its payload ends.
     end: u64,
     crc: u32,
-    /// Its checksum matched.
-    good: bool,
 }
 
 impl Candidate {
@@ -263,10 +262,12 @@ impl Candidate {
 ///
 /// A damaged stretch is skipped by one forward scan for the chunk magic.
 /// Every plausible header found on the way becomes a candidate whose
-/// checksum is computed as the scan passes over its payload (at most
-/// [`MAX_OPEN_CANDIDATES`] at once), so a candidate that fails never sends
-/// the scan back: the chunks inside it are already being checked. The
-/// first candidate that checks out wins, and those inside it are dropped.
+/// checksum is computed when the scan reaches its end (at most
+/// [`MAX_OPEN_CANDIDATES`] unchecked at once), so a candidate that fails
+/// never sends the scan back: the chunks inside it are already
+/// candidates. Of overlapping chunks that check out, the one that starts
+/// first wins and those inside it are its data: a chunk logged inside a
+/// message cannot stand in for the chunk that holds it.
 pub struct SegmentReader<R> {
     window: Window<R>,
     /// The source's length, when known: a chunk cannot claim more.
@@ -275,6 +276,10 @@ pub struct SegmentReader<R> {
     /// Where the scan for the next chunk magic goes on from.
     scan: u64,
     open: VecDeque<Candidate>,
+    /// Chunks that checked out but start after an unchecked candidate,
+    /// which wins if it checks out too. Cheap (a range each) and bounded
+    /// by the window: they never take a candidate's place.
+    checked: VecDeque<Range<u64>>,
     /// The end of the last good chunk: damage starts there.
     good_end: u64,
     /// The frames of the good chunk being read: next frame, end.
@@ -298,6 +303,7 @@ impl<R: Read> SegmentReader<R> {
             started: false,
             scan: 0,
             open: VecDeque::new(),
+            checked: VecDeque::new(),
             good_end: 0,
             frames: None,
             finished: false,
@@ -343,15 +349,16 @@ impl<R: Read> SegmentReader<R> {
             self.start();
         }
         loop {
-            if self.open.front().is_some_and(|c| c.good) {
-                return Some(self.accept());
+            if let Some(chunk) = self.checked.front() {
+                if self.open.front().is_none_or(|c| c.start > chunk.start) {
+                    return Some(self.accept());
+                }
             }
             if self.finished {
                 return None;
             }
-            let keep = self.open.front().map_or(self.scan, |c| c.start);
-            self.window.release(keep.min(self.scan));
-            let horizon = self.open.iter().filter(|c| !c.good).map(|c| c.end).min();
+            self.release();
+            let horizon = self.open.iter().map(|c| c.end).min();
             match self.find_magic(horizon) {
                 Some(at) => {
                     self.scan = at + 1;
@@ -399,8 +406,7 @@ impl<R: Read> SegmentReader<R> {
             if self.scan >= stop {
                 return None;
             }
-            let keep = self.open.front().map_or(self.scan, |c| c.start);
-            self.window.release(keep.min(self.scan));
+            self.release();
             if self.window.fill(end + READ_BLOCK as u64) == end {
                 // The end: the last few bytes cannot hold a magic.
                 self.scan = self.scan.max(end).min(stop);
@@ -429,13 +435,24 @@ impl<R: Read> SegmentReader<R> {
         }
         if self.open.len() >= MAX_OPEN_CANDIDATES {
             self.window.work.candidates_passed_over += 1;
-            return;
+            // The one that claims the most is let go: the writer's chunks
+            // are small (`CHUNK_TARGET`), and it holds the window longest.
+            let (farthest, far_end) = self
+                .open
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.end))
+                .max_by_key(|&(_, end)| end)
+                .expect("candidates are open");
+            if far_end <= end {
+                return;
+            }
+            self.open.remove(farthest);
         }
         self.open.push_back(Candidate {
             start: at,
             end,
             crc,
-            good: false,
         });
     }
 
@@ -444,28 +461,52 @@ impl<R: Read> SegmentReader<R> {
         let available = self.window.fill(end);
         if available < end {
             // The source ended inside every unchecked candidate.
-            self.open.retain(|c| c.good);
+            self.open.clear();
             self.scan = available;
             return;
         }
-        for candidate in self.open.iter_mut().filter(|c| c.end == end && !c.good) {
+        let mut i = 0;
+        while i < self.open.len() {
+            if self.open[i].end != end {
+                i += 1;
+                continue;
+            }
+            let candidate = self.open.remove(i).expect("in range");
             let payload = candidate.payload();
-            candidate.good = crc32fast::hash(self.window.slice(payload.clone())) == candidate.crc;
             self.window.work.bytes_examined += payload.end - payload.start;
+            if crc32fast::hash(self.window.slice(payload)) == candidate.crc {
+                // Kept in start order: a chunk inside a longer one checks
+                // out before it.
+                let at = self.checked.partition_point(|c| c.start < candidate.start);
+                self.checked.insert(at, candidate.start..candidate.end);
+            }
         }
-        self.open.retain(|c| c.end != end || c.good);
         self.scan = self.scan.max(end);
     }
 
-    /// Takes the front candidate, checked, as the next good chunk.
+    /// Takes the first checked chunk, which no unchecked candidate
+    /// precedes, as the next good chunk.
     fn accept(&mut self) -> Range<u64> {
-        let chunk = self.open.pop_front().expect("a good candidate");
+        let chunk = self.checked.pop_front().expect("a checked chunk");
         self.skip_to(chunk.start);
         self.good_end = chunk.end;
         // Headers inside a good chunk are its data, not chunks.
         self.open.retain(|c| c.start >= chunk.end);
+        self.checked.retain(|c| c.start >= chunk.end);
         self.scan = self.scan.max(chunk.end);
-        chunk.payload()
+        chunk.start + CHUNK_HEADER as u64..chunk.end
+    }
+
+    /// Lets go of the bytes no candidate or chunk needs any more.
+    fn release(&mut self) {
+        let keep = [
+            self.open.front().map(|c| c.start),
+            self.checked.front().map(|c| c.start),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(self.scan, u64::min);
+        self.window.release(keep);
     }
 
     fn finish(&mut self) {
