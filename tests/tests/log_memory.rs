@@ -4,29 +4,41 @@
 //! stack trace, a log directory holding a 64 MiB segment. The inputs are
 //! produced as they are read, never held.
 //!
-//! The tests take turns (one lock held for the whole test), so that each
-//! peak is its own.
+//! Only the measuring thread's allocations count, so that tests running
+//! at once do not blur each other's figures.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::io::{BufReader, Read};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use proptest::prelude::*;
 use pushdoctor_core::logs::import::{ImportFormat, ImportOptions, ImportStats, Importer};
 use pushdoctor_core::logs::segment::{encode_chunk, encode_frame, FILE_MAGIC};
 use pushdoctor_core::logs::{DirReader, Level, LogRecord, Origin};
 
+/// Counts what the measuring thread allocates (the code measured runs on
+/// the calling thread), so that other tests running at once do not count.
 struct Counting;
 
-static HELD: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    static MEASURING: Cell<bool> = const { Cell::new(false) };
+    static HELD: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
 
 fn took(bytes: usize) {
-    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    let held = HELD.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(held, Ordering::Relaxed);
+    if MEASURING.get() {
+        ALLOCATIONS.set(ALLOCATIONS.get() + 1);
+        HELD.set(HELD.get() + bytes as isize);
+        PEAK.set(PEAK.get().max(HELD.get()));
+    }
+}
+
+fn gave(bytes: usize) {
+    if MEASURING.get() {
+        HELD.set(HELD.get() - bytes as isize);
+    }
 }
 
 unsafe impl GlobalAlloc for Counting {
@@ -46,12 +58,12 @@ unsafe impl GlobalAlloc for Counting {
     }
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
         unsafe { System.dealloc(p, layout) };
-        HELD.fetch_sub(layout.size(), Ordering::Relaxed);
+        gave(layout.size());
     }
     unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let q = unsafe { System.realloc(p, layout, new_size) };
         if !q.is_null() {
-            HELD.fetch_sub(layout.size(), Ordering::Relaxed);
+            gave(layout.size());
             took(new_size);
         }
         q
@@ -61,8 +73,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-static TURN: Mutex<()> = Mutex::new(());
-
 /// What running `f` cost: the most memory held at once beyond what was
 /// held before, and the number of allocations.
 #[derive(Debug)]
@@ -71,20 +81,16 @@ struct Cost {
     allocations: u64,
 }
 
-/// This test's turn: no other test of this binary allocates until it ends.
-fn turn() -> std::sync::MutexGuard<'static, ()> {
-    TURN.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Call with the turn held.
 fn measure<T>(f: impl FnOnce() -> T) -> (T, Cost) {
-    let before = HELD.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let allocations = ALLOCATIONS.load(Ordering::Relaxed);
+    HELD.set(0);
+    PEAK.set(0);
+    ALLOCATIONS.set(0);
+    MEASURING.set(true);
     let out = f();
+    MEASURING.set(false);
     let cost = Cost {
-        peak: PEAK.load(Ordering::Relaxed).saturating_sub(before),
-        allocations: ALLOCATIONS.load(Ordering::Relaxed) - allocations,
+        peak: PEAK.get() as usize,
+        allocations: ALLOCATIONS.get(),
     };
     (out, cost)
 }
@@ -151,7 +157,6 @@ const HEAD: &[u8] = b"03-17 16:13:38.811  1702  2395 I Tag: ";
 
 #[test]
 fn a_300_mb_line_costs_one_line_buffer() {
-    let _turn = turn();
     let line = 300_000_000u64;
     let source = Generated {
         head: HEAD.to_vec(),
@@ -182,7 +187,6 @@ fn a_300_mb_line_costs_one_line_buffer() {
 
 #[test]
 fn an_endless_stack_trace_is_cut_at_the_message_cap() {
-    let _turn = turn();
     // One record, then 200,000 continuation lines of 1 KiB (200 MB).
     let lines = 200_000u64;
     let mut continuation = vec![b'\t'; 1023];
@@ -241,7 +245,6 @@ fn an_endless_stack_trace_is_cut_at_the_message_cap() {
 
 #[test]
 fn a_64_mib_segment_in_a_directory_is_read_one_chunk_at_a_time() {
-    let _turn = turn();
     let dir = tempfile::tempdir().unwrap();
     // 64 MiB of 256 KiB chunks, written chunk by chunk.
     let mut frames = Vec::new();
@@ -297,8 +300,7 @@ proptest! {
         max_message in 16usize..2048,
         max_line in 16usize..2048,
     ) {
-        let _turn = turn();
-        let mut text = lines.join("\n").into_bytes();
+            let mut text = lines.join("\n").into_bytes();
         let at = text.len() / 2;
         text.splice(at..at, invalid);
         let newlines = text.iter().filter(|&&b| b == b'\n').count() as u64;
