@@ -165,6 +165,32 @@ fn a_full_backlog_drops_and_counts_instead_of_blocking() {
 }
 
 #[test]
+fn a_large_flush_is_written_as_chunks_of_bounded_size() {
+    let capture = Capture::start(CaptureConfig {
+        flush_interval: Duration::from_secs(3600),
+        max_pending_bytes: 16 * 1024 * 1024,
+        max_total_bytes: 64 * 1024 * 1024,
+        platform_sink: false,
+        ..CaptureConfig::default()
+    })
+    .unwrap();
+    // About 3 MiB in one flush: three chunks of at most 1 MiB, at least.
+    let offered = 30_000;
+    for i in 0..offered {
+        let mut r = record(i);
+        r.message = format!("attempt {i} {}", "p".repeat(64));
+        capture.record(&r);
+    }
+    let stored = messages(&capture);
+    assert_eq!(stored.len(), offered);
+    assert!(stored
+        .iter()
+        .zip(0..)
+        .all(|(m, i)| m.starts_with(&format!("attempt {i} "))));
+    assert!(capture.stats().chunks_written >= 3, "{:?}", capture.stats());
+}
+
+#[test]
 fn huge_messages_are_cut_and_counted() {
     let capture = Capture::start(CaptureConfig {
         platform_sink: false,

@@ -808,6 +808,35 @@ mod tests {
     }
 
     #[test]
+    fn frames_are_split_into_chunks_of_at_most_the_target() {
+        let mut frames = Vec::new();
+        let mut ends = Vec::new();
+        for i in 0..10 {
+            let mut r = record(i);
+            r.message = "x".repeat(i as usize * 10);
+            encode_frame(&mut frames, &r);
+            ends.push(frames.len());
+        }
+        for max in [1, 60, 100, 250, frames.len(), usize::MAX] {
+            let pieces = split_frames(&frames, max);
+            let total: usize = pieces.iter().map(|p| p.0.len()).sum();
+            assert_eq!(total, frames.len(), "{max}");
+            assert_eq!(pieces.iter().map(|p| p.1).sum::<u32>(), 10, "{max}");
+            let mut at = 0;
+            for (piece, count) in &pieces {
+                let mut decoded = Vec::new();
+                decode_frames(piece, &mut decoded, &mut ReadStats::default());
+                assert_eq!(decoded.len(), *count as usize, "{max}");
+                // Over the target only when one frame alone is.
+                assert!(piece.len() <= max || *count == 1, "{max}");
+                at += piece.len();
+                assert!(ends.contains(&at), "cut between frames: {max}");
+            }
+        }
+        assert!(split_frames(&[], 10).is_empty());
+    }
+
+    #[test]
     fn long_strings_are_cut_on_char_boundaries() {
         assert_eq!(cut("ééé", 3), "é");
         let mut r = record(0);
