@@ -66,6 +66,7 @@ fn eight_mib_of_damaged_chunk_headers_cost_linear_work() {
     }
     data.extend(chunk(&after));
     let (records, stats, work) = read_all(&data);
+    eprintln!("{} bytes of fake headers: {work:?}", data.len());
     assert_eq!(records, [before, after].concat());
     let n = data.len() as u64;
     assert!(
@@ -93,6 +94,11 @@ fn every_byte_a_fake_magic_is_scanned_once() {
             data.extend_from_slice(pattern);
         }
         let (records, stats, work) = read_all(&data);
+        eprintln!(
+            "{} bytes of {:?}: {work:?}",
+            data.len(),
+            String::from_utf8_lossy(pattern)
+        );
         assert!(records.is_empty());
         let n = data.len() as u64;
         assert_eq!(stats.skipped_bytes, n - FILE_MAGIC.len() as u64);
@@ -190,6 +196,7 @@ fn a_64_mib_segment_is_read_one_chunk_at_a_time() {
     let count = reader.by_ref().count() as u64;
     assert_eq!(count, per_chunk * 256);
     let (stats, work) = (reader.stats(), reader.work());
+    eprintln!("a {n}-byte segment: {work:?}");
     assert_eq!(stats.skipped_bytes, 0);
     assert_eq!(work.bytes_read, n as u64);
     assert!(
