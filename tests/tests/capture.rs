@@ -1,6 +1,6 @@
 //! The capture logger against real directories: persistence across a
-//! restart, torn tails, the size cap, back-pressure, a full disk and a
-//! directory that cannot be written.
+//! restart, torn tails, the size cap, back-pressure, a full disk, a
+//! directory that cannot be written, and the order records come back in.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -8,8 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use proptest::prelude::*;
 use pushdoctor_core::logs::store::segment_paths;
-use pushdoctor_core::logs::{Capture, CaptureConfig, Level, LogError, LogRecord, Origin};
+use pushdoctor_core::logs::{
+    Capture, CaptureConfig, DirReader, Level, LogError, LogRecord, Origin,
+};
 
 fn config(dir: &Path) -> CaptureConfig {
     CaptureConfig {
@@ -52,17 +55,16 @@ fn forwarded_and_rust_records_come_back_in_order() {
     capture.record_batch(&[record(2), record(3)]);
     let records: Vec<LogRecord> = capture.records().unwrap().0.collect();
     assert_eq!(records.len(), 4);
-    assert_eq!(records[0], record(1));
-    assert_eq!(records[1].message, "retry 2 of 3");
-    assert_eq!(records[1].tag, "pushdoctor::accept");
-    assert_eq!(records[1].level, Level::Warn);
-    assert_eq!(records[1].origin, Origin::Rust);
-    assert_eq!(
-        records[1].fields,
-        vec![("status".to_string(), "503".to_string())]
-    );
-    assert_eq!(records[1].pid, Some(std::process::id()));
-    assert_eq!(records[3], record(3));
+    // Oldest first: the forwarded records carry 2023 timestamps, the Rust
+    // record now.
+    assert_eq!(records[..3], [record(1), record(2), record(3)]);
+    let rust = &records[3];
+    assert_eq!(rust.message, "retry 2 of 3");
+    assert_eq!(rust.tag, "pushdoctor::accept");
+    assert_eq!(rust.level, Level::Warn);
+    assert_eq!(rust.origin, Origin::Rust);
+    assert_eq!(rust.fields, vec![("status".to_string(), "503".to_string())]);
+    assert_eq!(rust.pid, Some(std::process::id()));
     assert_eq!(capture.stats().captured, 4);
 }
 
@@ -134,16 +136,58 @@ fn a_full_backlog_drops_and_counts_instead_of_blocking() {
         ..CaptureConfig::default()
     })
     .unwrap();
-    // The writer wakes at half the backlog, so hammer faster than it can be
-    // woken: whatever does not fit is dropped and counted, none is lost
-    // without a count.
-    for i in 0..50_000 {
-        capture.record(&record(i));
+    // Hammer faster than the writer (woken at half the backlog) can take
+    // the buffer; and every 100th record is larger than the whole backlog,
+    // so it can never fit: drops happen, whatever the scheduling.
+    let offered = 50_000;
+    let mut too_big = Vec::new();
+    for i in 0..offered {
+        let mut r = record(i);
+        if i % 100 == 0 {
+            r.message = format!("attempt {i} {}", "z".repeat(16 * 1024));
+            too_big.push(r.message.clone());
+        }
+        capture.record(&r);
     }
     let stats = capture.stats();
-    let kept = messages(&capture).len() as u64;
-    assert_eq!(stats.captured + stats.dropped_backlog, 50_000);
-    assert_eq!(kept, stats.captured);
+    let stored = messages(&capture);
+    // Exactly what was not stored was counted as dropped, no more, no less.
+    assert_eq!(stats.dropped_backlog, offered as u64 - stored.len() as u64);
+    assert_eq!(stats.captured, stored.len() as u64);
+    assert!(stats.dropped_backlog >= too_big.len() as u64, "{stats:?}");
+    assert!(
+        too_big.iter().all(|m| !stored.contains(m)),
+        "a record larger than the backlog was kept"
+    );
+    // What was kept is what was offered, in order.
+    let mut offered_messages = (0..offered).map(|i| format!("attempt {i}"));
+    assert!(stored.iter().all(|m| offered_messages.any(|o| o == *m)));
+}
+
+#[test]
+fn a_large_flush_is_written_as_chunks_of_bounded_size() {
+    let capture = Capture::start(CaptureConfig {
+        flush_interval: Duration::from_secs(3600),
+        max_pending_bytes: 16 * 1024 * 1024,
+        max_total_bytes: 64 * 1024 * 1024,
+        platform_sink: false,
+        ..CaptureConfig::default()
+    })
+    .unwrap();
+    // About 3 MiB in one flush: three chunks of at most 1 MiB, at least.
+    let offered = 30_000;
+    for i in 0..offered {
+        let mut r = record(i);
+        r.message = format!("attempt {i} {}", "p".repeat(64));
+        capture.record(&r);
+    }
+    let stored = messages(&capture);
+    assert_eq!(stored.len(), offered);
+    assert!(stored
+        .iter()
+        .zip(0..)
+        .all(|(m, i)| m.starts_with(&format!("attempt {i} "))));
+    assert!(capture.stats().chunks_written >= 3, "{:?}", capture.stats());
 }
 
 #[test]
@@ -253,4 +297,121 @@ fn a_full_disk_loses_new_records_not_old_ones() {
         0,
         "failed writes were undone, not left torn"
     );
+}
+
+fn at(timestamp_ms: i64, message: &str) -> LogRecord {
+    LogRecord::new(timestamp_ms, Level::Info, "Push", message, Origin::App)
+}
+
+fn timeline(capture: &Capture) -> Vec<(i64, String)> {
+    capture
+        .records()
+        .unwrap()
+        .0
+        .map(|r| (r.timestamp_ms, r.message))
+        .collect()
+}
+
+fn expected(pairs: &[(i64, &str)]) -> Vec<(i64, String)> {
+    pairs.iter().map(|&(t, m)| (t, m.to_string())).collect()
+}
+
+/// A record forwarded late with an earlier timestamp comes back before
+/// the records it is older than, wherever it was stored: the same flush,
+/// a later flush, a later segment, a later run of the app; on disk and in
+/// memory. Equal timestamps keep the order they arrived in.
+#[test]
+fn records_come_back_oldest_first_whatever_the_order_of_arrival() {
+    for directory in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let start = || {
+            Capture::start(CaptureConfig {
+                directory: directory.then(|| dir.path().to_path_buf()),
+                max_total_bytes: 1024 * 1024,
+                platform_sink: false,
+                ..CaptureConfig::default()
+            })
+            .unwrap()
+        };
+        let capture = start();
+        // The same flush, one thread.
+        capture.record(&at(2000, "b"));
+        capture.record_batch(&[at(1000, "a"), at(2000, "b2")]);
+        // A later flush.
+        capture.flush();
+        capture.record_batch(&[at(1500, "a2"), at(1000, "a1")]);
+        capture.flush();
+        let want = expected(&[
+            (1000, "a"),
+            (1000, "a1"),
+            (1500, "a2"),
+            (2000, "b"),
+            (2000, "b2"),
+        ]);
+        assert_eq!(timeline(&capture), want, "directory: {directory}");
+        if !directory {
+            continue;
+        }
+        // A later segment: fill the current one past its size (the cap's
+        // eighth, 128 KiB), then log something older.
+        for i in 0..2000 {
+            capture.record(&at(3000, &format!("filler {i} {}", "f".repeat(100))));
+        }
+        capture.flush();
+        capture.record(&at(1200, "from a later segment"));
+        capture.flush();
+        assert!(segment_paths(dir.path()).unwrap().len() >= 2);
+        let all = timeline(&capture);
+        assert_eq!(all[2], (1200, "from a later segment".to_string()));
+        // A later run of the app.
+        capture.shutdown();
+        drop(capture);
+        let capture = start();
+        capture.record(&at(1100, "from the next run"));
+        let all = timeline(&capture);
+        assert_eq!(all.len(), 2007);
+        assert_eq!(all[2], (1100, "from the next run".to_string()));
+        assert!(all.windows(2).all(|w| w[0].0 <= w[1].0), "oldest first");
+        // The CLI's reader of a log directory gives the same order.
+        let read: Vec<(i64, String)> = DirReader::open(dir.path())
+            .unwrap()
+            .map(|r| (r.timestamp_ms, r.message))
+            .collect();
+        assert_eq!(read, all);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any order of arrival, any batching, flushes anywhere, on disk or in
+    /// memory: what comes back is what went in, sorted by time, ties in the
+    /// order they arrived.
+    #[test]
+    fn any_arrival_order_comes_back_sorted(
+        arrivals in proptest::collection::vec((0i64..50, 1usize..4, any::<bool>()), 1..60),
+        directory in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let capture = Capture::start(CaptureConfig {
+            directory: directory.then(|| dir.path().to_path_buf()),
+            platform_sink: false,
+            ..CaptureConfig::default()
+        })
+        .unwrap();
+        let mut sent = Vec::new();
+        for (i, &(time, batch, flush)) in arrivals.iter().enumerate() {
+            let records: Vec<LogRecord> = (0..batch)
+                .map(|j| at(time * 10 + j as i64 % 2, &format!("{i}.{j}")))
+                .collect();
+            capture.record_batch(&records);
+            sent.extend(records.iter().map(|r| (r.timestamp_ms, r.message.clone())));
+            if flush {
+                capture.flush();
+            }
+        }
+        let mut want = sent.clone();
+        want.sort_by_key(|r| r.0); // stable: ties keep arrival order
+        prop_assert_eq!(timeline(&capture), want);
+    }
 }

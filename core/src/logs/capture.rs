@@ -359,43 +359,39 @@ impl Capture {
         lock(&self.shared.last_write_error).clone()
     }
 
-    /// Every stored record, oldest first, after a flush. Reads the log
-    /// directory segment by segment; the memory store all at once (it is
-    /// capped at `max_total_bytes`).
+    /// Every stored record, oldest first whatever the order they arrived
+    /// in, after a flush: the chunks (each sorted when written) are merged
+    /// by time. Memory holds the stored chunks' encoded bytes, which the
+    /// store's cap bounds (`max_total_bytes`), and one record.
     pub fn records(
         &self,
     ) -> Result<(Box<dyn Iterator<Item = LogRecord> + Send>, ReadStatsHandle), LogError> {
         self.flush();
         let store = lock(&self.shared.store);
-        match &*store {
+        let reader = match &*store {
             Store::Disk(_) => {
+                drop(store);
                 let dir = self
                     .shared
                     .config
                     .directory
-                    .clone()
+                    .as_deref()
                     .expect("a disk store has a directory");
-                drop(store);
-                let reader = DirReader::open(&dir)?;
-                let handle = ReadStatsHandle::default();
-                Ok((
-                    Box::new(StatsTracking {
-                        reader,
-                        handle: handle.clone(),
-                    }),
-                    handle,
-                ))
+                // The cap keeps the directory within one window (the
+                // current segment counts as a whole one).
+                let limits = StoreLimits::with_total(self.shared.config.max_total_bytes);
+                DirReader::with_window(dir, limits.max_total_bytes + limits.max_segment_bytes)?
             }
-            Store::Memory(memory) => {
-                let data = memory.as_segment();
-                drop(store);
-                let (records, stats) =
-                    segment::read_segment(&mut &data[..]).map_err(LogError::Read)?;
-                let handle = ReadStatsHandle::default();
-                *lock(&handle.0) = stats;
-                Ok((Box::new(records.into_iter()), handle))
-            }
-        }
+            Store::Memory(memory) => DirReader::of_memory(memory),
+        };
+        let handle = ReadStatsHandle::default();
+        Ok((
+            Box::new(StatsTracking {
+                reader,
+                handle: handle.clone(),
+            }),
+            handle,
+        ))
     }
 
     /// Stops the writer after a last flush. Later records are ignored.
@@ -504,22 +500,24 @@ fn writer_loop(shared: &Shared, redactor: Option<&Redactor>) {
             frames = redact_frames(&frames, redactor);
         }
         if records > 0 {
-            let chunk = segment::encode_chunk(&frames, records);
             let mut store = lock(&shared.store);
-            let result =
-                store
-                    .append(&chunk)
-                    .and_then(|()| if shutdown { store.sync() } else { Ok(()) });
-            drop(store);
-            match result {
-                Ok(()) => {
-                    shared.chunks_written.fetch_add(1, Ordering::Relaxed);
-                    *lock(&shared.last_write_error) = None;
+            for (payload, count) in segment::split_frames(&frames, segment::CHUNK_TARGET) {
+                let chunk = segment::encode_chunk(payload, count);
+                match store.append(&chunk) {
+                    Ok(()) => {
+                        shared.chunks_written.fetch_add(1, Ordering::Relaxed);
+                        *lock(&shared.last_write_error) = None;
+                    }
+                    Err(e) => {
+                        shared
+                            .dropped_write
+                            .fetch_add(u64::from(count), Ordering::Relaxed);
+                        *lock(&shared.last_write_error) = Some(e.to_string());
+                    }
                 }
-                Err(e) => {
-                    shared
-                        .dropped_write
-                        .fetch_add(u64::from(records), Ordering::Relaxed);
+            }
+            if shutdown {
+                if let Err(e) = store.sync() {
                     *lock(&shared.last_write_error) = Some(e.to_string());
                 }
             }
@@ -560,12 +558,7 @@ fn take_frames(shared: &Shared) -> (Vec<u8>, u32) {
         alive
     });
     drop(buffers);
-    let merged = match taken.len() {
-        0 => Vec::new(),
-        1 => taken.pop().expect("one buffer"),
-        _ => merge_by_time(&taken),
-    };
-    (merged, records)
+    (sort_by_time(taken), records)
 }
 
 /// Re-encodes frames with their messages and field values scrubbed.
@@ -589,23 +582,31 @@ fn redact_frames(frames: &[u8], redactor: &Redactor) -> Vec<u8> {
     out
 }
 
-/// Merges frame buffers, each in time order, into one in time order.
-fn merge_by_time(parts: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    let mut positions = vec![0usize; parts.len()];
-    let timestamp = |part: &[u8], at: usize| {
-        i64::from_le_bytes(part[at + 4..at + 12].try_into().expect("8 bytes"))
-    };
-    loop {
-        let next = (0..parts.len())
-            .filter(|&i| positions[i] < parts[i].len())
-            .min_by_key(|&i| timestamp(&parts[i], positions[i]));
-        let Some(i) = next else { return out };
-        let at = positions[i];
-        let len = u32::from_le_bytes(parts[i][at..at + 4].try_into().expect("4 bytes")) as usize;
-        out.extend_from_slice(&parts[i][at..at + 4 + len]);
-        positions[i] = at + 4 + len;
+/// Every thread's frames as one buffer in time order. Forwarded records
+/// carry their own timestamps, so even one thread's frames may be out of
+/// order; the sort is stable, so equal timestamps keep their order
+/// (a thread's in the order logged).
+fn sort_by_time(mut parts: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut frames: Vec<(i64, usize, std::ops::Range<usize>)> = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let mut at = 0;
+        while at + 4 <= part.len() {
+            let len = u32::from_le_bytes(part[at..at + 4].try_into().expect("4 bytes")) as usize;
+            let end = (at + 4 + len).min(part.len());
+            let timestamp = segment::frame_timestamp(&part[at..end]).unwrap_or(i64::MIN);
+            frames.push((timestamp, i, at..end));
+            at = end;
+        }
     }
+    if parts.len() == 1 && frames.is_sorted_by_key(|f| f.0) {
+        return parts.pop().expect("one buffer");
+    }
+    frames.sort_by_key(|f| f.0);
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for (_, i, range) in frames {
+        out.extend_from_slice(&parts[i][range]);
+    }
+    out
 }
 
 /// Routes the `log` facade into a [`Capture`].

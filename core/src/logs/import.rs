@@ -6,9 +6,14 @@
 //! takes them from [`ImportOptions`]. A line that does not start a record
 //! (a stack trace line, a wrapped message) continues the record before it,
 //! so nothing is dropped; lines that are not valid UTF-8 are read lossily
-//! and counted. Reading streams: one record in memory at a time.
+//! and counted. Reading streams: one record in memory at a time, and
+//! memory is bounded whatever the input: a line is held up to
+//! [`ImportOptions::max_line_bytes`] (the rest of a longer line is passed
+//! over in the reader's own buffer), and a record's message, continuation
+//! lines included, up to [`ImportOptions::max_message_bytes`]. What is cut
+//! is counted and the record says so (`…[cut N bytes]`).
 
-use std::io::BufRead;
+use std::io::{self, BufRead, Read};
 
 use super::record::{days_from_civil, Level, LogRecord, Origin};
 use super::segment::cut;
@@ -29,8 +34,11 @@ pub struct ImportOptions {
     pub year: i64,
     /// The device's offset from UTC when it wrote the log, in minutes.
     pub utc_offset_minutes: i32,
-    /// Longer messages are cut and marked.
+    /// Longer messages (continuation lines included) are cut and marked.
     pub max_message_bytes: usize,
+    /// At most this much of a line is held; the rest of a longer line is
+    /// passed over, counted, and the record is marked as cut.
+    pub max_line_bytes: usize,
 }
 
 impl Default for ImportOptions {
@@ -43,12 +51,15 @@ impl Default for ImportOptions {
             year,
             utc_offset_minutes: 0,
             max_message_bytes: 64 * 1024,
+            // A whole message and room for the line's head (time, ids, tag).
+            max_line_bytes: 65 * 1024,
         }
     }
 }
 
 /// What an import read, and what it could not make sense of.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ImportStats {
     pub lines: u64,
     pub records: u64,
@@ -59,7 +70,13 @@ pub struct ImportStats {
     /// Marker lines (`--------- beginning of main`) left out.
     pub marker_lines: u64,
     pub invalid_utf8_lines: u64,
+    /// Records whose message was cut (a long line, a long message, or
+    /// too many continuation lines).
     pub truncated_messages: u64,
+    /// Lines longer than `max_line_bytes`.
+    pub truncated_lines: u64,
+    /// Bytes of text cut from messages, in all.
+    pub cut_bytes: u64,
     /// The read error that ended the import early, if one did.
     pub read_error: Option<String>,
 }
@@ -71,7 +88,9 @@ pub struct Importer<R> {
     options: ImportOptions,
     stats: ImportStats,
     line: Vec<u8>,
-    held: Option<LogRecord>,
+    /// The record being read (continuation lines may follow), and how many
+    /// bytes of its text were cut so far.
+    held: Option<(LogRecord, u64)>,
     done: bool,
 }
 
@@ -104,15 +123,19 @@ impl<R: BufRead> Importer<R> {
         }
     }
 
-    fn finish(&mut self, mut record: LogRecord) -> LogRecord {
+    /// Cuts the message to its cap and marks a record that lost text.
+    fn finish(&mut self, mut record: LogRecord, mut cut_bytes: u64) -> LogRecord {
         if record.message.len() > self.options.max_message_bytes {
             let kept = cut(&record.message, self.options.max_message_bytes).len();
-            let cut_bytes = record.message.len() - kept;
+            cut_bytes += (record.message.len() - kept) as u64;
             record.message.truncate(kept);
+        }
+        if cut_bytes > 0 {
             record
                 .message
                 .push_str(&format!(" …[cut {cut_bytes} bytes]"));
             self.stats.truncated_messages += 1;
+            self.stats.cut_bytes += cut_bytes;
         }
         self.stats.records += 1;
         record
@@ -124,62 +147,128 @@ impl<R: BufRead> Iterator for Importer<R> {
 
     fn next(&mut self) -> Option<LogRecord> {
         while !self.done {
-            self.line.clear();
-            match self.reader.read_until(b'\n', &mut self.line) {
-                Ok(0) => self.done = true,
-                Ok(_) => {
-                    self.stats.lines += 1;
-                    while matches!(self.line.last(), Some(b'\n' | b'\r')) {
-                        self.line.pop();
-                    }
-                    let text = match std::str::from_utf8(&self.line) {
-                        Ok(text) => text.to_string(),
-                        Err(_) => {
-                            self.stats.invalid_utf8_lines += 1;
-                            String::from_utf8_lossy(&self.line).into_owned()
-                        }
-                    };
-                    if text.starts_with("--------- ") {
-                        self.stats.marker_lines += 1;
-                        continue;
-                    }
-                    match self.parse(&text) {
-                        Some(record) => {
-                            if let Some(previous) = self.held.replace(record) {
-                                return Some(self.finish(previous));
-                            }
-                        }
-                        None => match &mut self.held {
-                            Some(previous) => {
-                                self.stats.continuation_lines += 1;
-                                // A continuation can grow a message only so far.
-                                if previous.message.len() <= self.options.max_message_bytes {
-                                    previous.message.push('\n');
-                                    previous.message.push_str(&text);
-                                }
-                            }
-                            None if text.trim().is_empty() => {}
-                            None => {
-                                self.stats.orphan_lines += 1;
-                                let origin = match self.format {
-                                    ImportFormat::LogcatThreadtime => Origin::Logcat,
-                                    ImportFormat::AppleSyslog => Origin::AppleLog,
-                                };
-                                let record = LogRecord::new(0, Level::Info, "", text, origin);
-                                return Some(self.finish(record));
-                            }
-                        },
-                    }
+            let max_line = self.options.max_line_bytes;
+            let line_cut = match read_line_bounded(&mut self.reader, &mut self.line, max_line) {
+                Ok(Some(cut)) => cut,
+                Ok(None) => {
+                    self.done = true;
+                    continue;
                 }
                 Err(e) => {
                     self.stats.read_error = Some(e.to_string());
                     self.done = true;
+                    continue;
                 }
+            };
+            self.stats.lines += 1;
+            self.stats.truncated_lines += u64::from(line_cut > 0);
+            while self.line.last() == Some(&b'\r') {
+                self.line.pop();
+            }
+            let text = match std::str::from_utf8(&self.line) {
+                Ok(text) => text.to_string(),
+                Err(_) => {
+                    self.stats.invalid_utf8_lines += 1;
+                    String::from_utf8_lossy(&self.line).into_owned()
+                }
+            };
+            if text.starts_with("--------- ") {
+                self.stats.marker_lines += 1;
+                continue;
+            }
+            match self.parse(&text) {
+                Some(record) => {
+                    if let Some((previous, cut)) = self.held.replace((record, line_cut)) {
+                        return Some(self.finish(previous, cut));
+                    }
+                }
+                None => match &mut self.held {
+                    Some((previous, cut)) => {
+                        self.stats.continuation_lines += 1;
+                        let max = self.options.max_message_bytes;
+                        *cut += append_line(&mut previous.message, &text, max) + line_cut;
+                    }
+                    None if text.trim().is_empty() => {}
+                    None => {
+                        self.stats.orphan_lines += 1;
+                        let origin = match self.format {
+                            ImportFormat::LogcatThreadtime => Origin::Logcat,
+                            ImportFormat::AppleSyslog => Origin::AppleLog,
+                        };
+                        let record = LogRecord::new(0, Level::Info, "", text, origin);
+                        return Some(self.finish(record, line_cut));
+                    }
+                },
             }
         }
-        let last = self.held.take()?;
-        Some(self.finish(last))
+        let (last, cut) = self.held.take()?;
+        Some(self.finish(last, cut))
     }
+}
+
+/// Reads one line into `line`, without its `\n`, holding at most `max`
+/// bytes of it: the rest of a longer line is passed over in the reader's
+/// own buffer. Returns how many bytes were passed over, or `None` at the
+/// end of the input. Each byte is looked at once.
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<Option<u64>> {
+    line.clear();
+    let max = max.max(1);
+    // The common case at `read_until`'s speed; `take` bounds what it holds.
+    let read = reader.by_ref().take(max as u64).read_until(b'\n', line)?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        return Ok(Some(0));
+    }
+    if line.len() < max {
+        return Ok(Some(0)); // the last line, without a newline
+    }
+    let mut passed_over = 0u64;
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buffer.is_empty() {
+            break;
+        }
+        let newline = buffer.iter().position(|&b| b == b'\n');
+        let taken = newline.unwrap_or(buffer.len());
+        passed_over += taken as u64;
+        reader.consume(taken + usize::from(newline.is_some()));
+        if newline.is_some() {
+            break;
+        }
+    }
+    if passed_over > 0 {
+        // Not half a character at the cut.
+        if let Err(e) = std::str::from_utf8(line) {
+            if e.error_len().is_none() {
+                passed_over += (line.len() - e.valid_up_to()) as u64;
+                line.truncate(e.valid_up_to());
+            }
+        }
+    }
+    Ok(Some(passed_over))
+}
+
+/// Appends a continuation line to a message, as far as `max` allows;
+/// returns how many bytes did not fit.
+fn append_line(message: &mut String, line: &str, max: usize) -> u64 {
+    if message.len() >= max {
+        return 1 + line.len() as u64;
+    }
+    message.push('\n');
+    let kept = cut(line, max - message.len());
+    message.push_str(kept);
+    (line.len() - kept.len()) as u64
 }
 
 fn digits(s: &str) -> Option<u32> {

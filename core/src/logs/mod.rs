@@ -5,6 +5,7 @@
 //!   Kotlin or Swift), writing off the caller's thread;
 //! - [`segment`]: the on-disk format, checksummed so a torn tail is skipped;
 //! - [`store`]: segments in a directory (or in memory), capped in size;
+//! - `merge`: stored chunks read back oldest first;
 //! - [`import`]: logcat and Apple log text read into records;
 //! - `sink`: the platform's own log.
 //!
@@ -13,6 +14,7 @@
 
 pub mod capture;
 pub mod import;
+mod merge;
 pub mod record;
 pub mod segment;
 mod sink;
@@ -22,7 +24,7 @@ use std::path::PathBuf;
 
 pub use capture::{Capture, CaptureConfig, CaptureStats};
 pub use record::{Level, LogRecord, Origin};
-pub use segment::ReadStats;
+pub use segment::{ReadStats, ReadWork, SegmentReader};
 pub use store::DirReader;
 
 /// What can go wrong with the logs.

@@ -17,19 +17,22 @@
 //! (bad checksum, bad length) is skipped too; the reader finds the next one
 //! by its magic. Nothing before a damaged chunk is ever lost.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
+use std::ops::Range;
 
 use super::record::{Level, LogRecord, Origin};
 
-pub(crate) const FILE_MAGIC: &[u8; 8] = b"PDLOG01\n";
+pub const FILE_MAGIC: &[u8; 8] = b"PDLOG01\n";
 const CHUNK_MAGIC: &[u8; 4] = b"PDCH";
-const CHUNK_HEADER: usize = 16;
+pub(crate) const CHUNK_HEADER: usize = 16;
 /// No chunk is larger than this: a length past it is damage, not data.
-pub(crate) const MAX_CHUNK: usize = 64 * 1024 * 1024;
+pub const MAX_CHUNK: usize = 64 * 1024 * 1024;
 
-/// Appends one record as a frame. Strings longer than their length field
+/// Appends one record as a frame (public for tools and tests that write
+/// segments; the capture writes them itself). Strings longer than their length field
 /// allows are cut (at a character boundary) rather than refused.
-pub(crate) fn encode_frame(out: &mut Vec<u8>, r: &LogRecord) {
+pub fn encode_frame(out: &mut Vec<u8>, r: &LogRecord) {
     let start = out.len();
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&r.timestamp_ms.to_le_bytes());
@@ -83,8 +86,33 @@ pub(crate) fn cut(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// The writer starts a new chunk past this many bytes of frames, so that
+/// reading holds little at a time (a single larger frame has a chunk of
+/// its own).
+pub(crate) const CHUNK_TARGET: usize = 1024 * 1024;
+
+/// Splits encoded frames into chunk payloads of at most `max` bytes (or one
+/// frame), with their record counts.
+pub(crate) fn split_frames(frames: &[u8], max: usize) -> Vec<(&[u8], u32)> {
+    let mut pieces = Vec::new();
+    let (mut start, mut at, mut count) = (0, 0, 0u32);
+    while at + 4 <= frames.len() {
+        let len = 4 + u32::from_le_bytes(frames[at..at + 4].try_into().expect("4 bytes")) as usize;
+        if at + len - start > max && count > 0 {
+            pieces.push((&frames[start..at], count));
+            (start, count) = (at, 0);
+        }
+        at = (at + len).min(frames.len());
+        count += 1;
+    }
+    if count > 0 {
+        pieces.push((&frames[start..], count));
+    }
+    pieces
+}
+
 /// Wraps encoded frames into one chunk.
-pub(crate) fn encode_chunk(frames: &[u8], records: u32) -> Vec<u8> {
+pub fn encode_chunk(frames: &[u8], records: u32) -> Vec<u8> {
     let mut chunk = Vec::with_capacity(CHUNK_HEADER + frames.len());
     chunk.extend_from_slice(CHUNK_MAGIC);
     chunk.extend_from_slice(&(frames.len() as u32).to_le_bytes());
@@ -100,6 +128,8 @@ pub struct ReadStats {
     pub records: u64,
     /// Bytes of damaged or torn chunks that were skipped.
     pub skipped_bytes: u64,
+    /// Stretches of damage skipped: a torn or damaged chunk, or several
+    /// in a row, between two good chunks (or the file's ends).
     pub skipped_chunks: u64,
     /// Records inside checksummed chunks that still did not decode.
     pub bad_records: u64,
@@ -114,75 +144,479 @@ impl ReadStats {
     }
 }
 
-/// Splits a whole segment's bytes into good chunk payloads, skipping damage.
-/// Returns the payloads' byte ranges.
-pub(crate) fn chunk_payloads(data: &[u8], stats: &mut ReadStats) -> Vec<std::ops::Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut pos = if data.starts_with(FILE_MAGIC) {
-        FILE_MAGIC.len()
-    } else {
-        // Not even a header: the whole file is damage.
-        stats.skipped_bytes += data.len() as u64;
-        stats.skipped_chunks += u64::from(!data.is_empty());
-        return ranges;
-    };
-    while pos < data.len() {
-        match chunk_at(data, pos) {
-            Some(range) => {
-                pos = range.end;
-                ranges.push(range);
+/// What reading cost, counted rather than timed, so that the bounds on
+/// time and memory can be checked on any machine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadWork {
+    /// Bytes taken from the source.
+    pub bytes_read: u64,
+    /// Bytes looked at: scanned for a chunk's magic, read as a chunk
+    /// header, checksummed, or decoded as a frame. Linear in the input:
+    /// at most [`MAX_OPEN_CANDIDATES`] checksums cover any byte.
+    pub bytes_examined: u64,
+    /// The largest buffer held at once, in bytes of capacity: about the
+    /// largest chunk, never the segment.
+    pub largest_buffer: usize,
+    /// Plausible chunk headers let go unchecked because as many were
+    /// already open (only in long stretches of fake headers): the one
+    /// claiming the farthest end goes.
+    pub candidates_passed_over: u64,
+}
+
+/// Bytes asked of the source at a time.
+pub const READ_BLOCK: usize = 64 * 1024;
+/// The smallest frame: every fixed field, and empty strings.
+const MIN_FRAME: u64 = 4 + 8 + 1 + 1 + 4 + 4 + 2 + 2 + 4 + 2;
+/// While resynchronising, at most this many overlapping chunk candidates
+/// are checksummed at once: each byte is then hashed at most this many
+/// times, whatever the damage.
+pub const MAX_OPEN_CANDIDATES: usize = 4;
+
+/// The bytes of a source from some offset on, read ahead as far as asked
+/// and let go of once the reader no longer needs them.
+struct Window<R> {
+    source: R,
+    bytes: Vec<u8>,
+    /// Offset in the source of `bytes[0]`.
+    base: u64,
+    eof: bool,
+    error: Option<io::Error>,
+    work: ReadWork,
+}
+
+impl<R: Read> Window<R> {
+    fn end(&self) -> u64 {
+        self.base + self.bytes.len() as u64
+    }
+
+    /// Reads until the window reaches `to` or the source ends; returns
+    /// the window's end. Memory grows with what was actually read, never
+    /// with what a header claims.
+    fn fill(&mut self, to: u64) -> u64 {
+        while self.end() < to && !self.eof {
+            let len = self.bytes.len();
+            if self.bytes.capacity() - len < READ_BLOCK {
+                // Geometric growth, so that holding a large chunk costs
+                // linear copying in all.
+                self.bytes.reserve_exact(len.max(READ_BLOCK));
+                self.work.largest_buffer = self.work.largest_buffer.max(self.bytes.capacity());
             }
-            None => {
-                // Damage: resynchronise on the next chunk magic.
-                let next = find_magic(data, pos + 1).unwrap_or(data.len());
-                stats.skipped_bytes += (next - pos) as u64;
-                stats.skipped_chunks += 1;
-                pos = next;
+            self.bytes.resize(len + READ_BLOCK, 0);
+            match self.source.read(&mut self.bytes[len..]) {
+                Ok(0) => {
+                    self.bytes.truncate(len);
+                    self.eof = true;
+                }
+                Ok(n) => {
+                    self.bytes.truncate(len + n);
+                    self.work.bytes_read += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.bytes.truncate(len),
+                Err(e) => {
+                    self.bytes.truncate(len);
+                    self.error = Some(e);
+                    self.eof = true;
+                }
+            }
+        }
+        self.end()
+    }
+
+    fn slice(&self, range: Range<u64>) -> &[u8] {
+        &self.bytes[(range.start - self.base) as usize..(range.end - self.base) as usize]
+    }
+
+    /// Lets go of the bytes before `offset`. Moves the rest down only
+    /// once at least half the window is spent, so each byte is moved a
+    /// bounded number of times.
+    fn release(&mut self, offset: u64) {
+        let spent = (offset.min(self.end()) - self.base.min(offset)) as usize;
+        if spent == 0 || spent < self.bytes.len() / 2 {
+            return;
+        }
+        self.bytes.drain(..spent);
+        self.base += spent as u64;
+        if self.bytes.capacity() > 4 * READ_BLOCK && self.bytes.len() < self.bytes.capacity() / 4 {
+            self.bytes.shrink_to(self.bytes.len().max(READ_BLOCK) * 2);
+        }
+    }
+}
+
+/// A chunk header that looked right, being checksummed.
+struct Candidate {
+    start: u64,
+    /// Where its payload ends.
+    end: u64,
+    crc: u32,
+}
+
+impl Candidate {
+    fn payload(&self) -> Range<u64> {
+        self.start + CHUNK_HEADER as u64..self.end
+    }
+}
+
+/// Reads a segment chunk by chunk and record by record, from any `Read`:
+/// memory holds about one chunk, never the segment, and time is linear in
+/// the segment's size whatever its damage.
+///
+/// A damaged stretch is skipped by one forward scan for the chunk magic.
+/// Every plausible header found on the way becomes a candidate whose
+/// checksum is computed when the scan reaches its end (at most
+/// [`MAX_OPEN_CANDIDATES`] unchecked at once), so a candidate that fails
+/// never sends the scan back: the chunks inside it are already
+/// candidates. Of overlapping chunks that check out, the one that starts
+/// first wins and those inside it are its data: a chunk logged inside a
+/// message cannot stand in for the chunk that holds it.
+pub struct SegmentReader<R> {
+    window: Window<R>,
+    /// The source's length, when known: a chunk cannot claim more.
+    len: Option<u64>,
+    started: bool,
+    /// Where the scan for the next chunk magic goes on from.
+    scan: u64,
+    open: VecDeque<Candidate>,
+    /// Chunks that checked out but start after an unchecked candidate,
+    /// which wins if it checks out too. Cheap (a range each) and bounded
+    /// by the window: they never take a candidate's place.
+    checked: VecDeque<Range<u64>>,
+    /// The end of the last good chunk: damage starts there.
+    good_end: u64,
+    /// The frames of the good chunk being read: next frame, end.
+    frames: Option<(u64, u64)>,
+    finished: bool,
+    stats: ReadStats,
+}
+
+impl<R: Read> SegmentReader<R> {
+    pub fn new(source: R) -> Self {
+        SegmentReader {
+            window: Window {
+                source,
+                bytes: Vec::new(),
+                base: 0,
+                eof: false,
+                error: None,
+                work: ReadWork::default(),
+            },
+            len: None,
+            started: false,
+            scan: 0,
+            open: VecDeque::new(),
+            checked: VecDeque::new(),
+            good_end: 0,
+            frames: None,
+            finished: false,
+            stats: ReadStats::default(),
+        }
+    }
+
+    /// A reader that knows the source's length (a file's), so that a
+    /// header claiming more than is left is refused without reading on.
+    pub fn with_len(source: R, len: u64) -> Self {
+        SegmentReader {
+            len: Some(len),
+            ..SegmentReader::new(source)
+        }
+    }
+
+    /// What was skipped so far.
+    pub fn stats(&self) -> ReadStats {
+        self.stats
+    }
+
+    /// What reading has cost so far.
+    pub fn work(&self) -> ReadWork {
+        self.window.work
+    }
+
+    /// The read error that ended the segment early, if one did.
+    pub fn error(&self) -> Option<&io::Error> {
+        self.window.error.as_ref()
+    }
+
+    /// The next good chunk's payload, or `None` at the end of the segment.
+    /// The bytes stay valid until the next call.
+    pub fn next_payload(&mut self) -> Option<&[u8]> {
+        let payload = self.next_chunk()?;
+        self.window.work.bytes_examined += payload.end - payload.start;
+        Some(self.window.slice(payload))
+    }
+
+    fn next_chunk(&mut self) -> Option<Range<u64>> {
+        self.frames = None;
+        if !self.started {
+            self.start();
+        }
+        loop {
+            if let Some(chunk) = self.checked.front() {
+                if self.open.front().is_none_or(|c| c.start > chunk.start) {
+                    return Some(self.accept());
+                }
+            }
+            if self.finished {
+                return None;
+            }
+            self.release();
+            let horizon = self.open.iter().map(|c| c.end).min();
+            match self.find_magic(horizon) {
+                Some(at) => {
+                    self.scan = at + 1;
+                    self.consider(at);
+                }
+                None => match horizon {
+                    Some(end) => self.resolve(end),
+                    None => self.finish(),
+                },
             }
         }
     }
-    ranges
+
+    /// Checks the file magic. Without it the whole file is searched for
+    /// chunks: a damaged first line must not cost the chunks after it.
+    fn start(&mut self) {
+        self.started = true;
+        let magic = FILE_MAGIC.len() as u64;
+        if self.window.fill(magic) >= magic && self.window.slice(0..magic) == FILE_MAGIC {
+            self.scan = magic;
+            self.good_end = magic;
+        }
+    }
+
+    /// The first chunk magic at or after the scan that starts before
+    /// `stop`, reading ahead as needed; `None` when there is none before
+    /// `stop` or the end. Each byte is scanned once.
+    fn find_magic(&mut self, stop: Option<u64>) -> Option<u64> {
+        let stop = stop.unwrap_or(u64::MAX);
+        let magic = CHUNK_MAGIC.len() as u64;
+        loop {
+            let end = self.window.end();
+            // Starts whose four bytes are all in the window.
+            let last = stop.min((end + 1).saturating_sub(magic));
+            if self.scan < last {
+                let hay = self.window.slice(self.scan..last + magic - 1);
+                let found = find_chunk_magic(hay);
+                let scanned = found.unwrap_or(hay.len() + 1 - magic as usize);
+                self.window.work.bytes_examined += scanned as u64;
+                if let Some(i) = found {
+                    return Some(self.scan + i as u64);
+                }
+                self.scan = last;
+            }
+            if self.scan >= stop {
+                return None;
+            }
+            self.release();
+            if self.window.fill(end + READ_BLOCK as u64) == end {
+                // The end: the last few bytes cannot hold a magic.
+                self.scan = self.scan.max(end).min(stop);
+                return None;
+            }
+        }
+    }
+
+    /// Opens a candidate for the header at `at`, if it is plausible.
+    fn consider(&mut self, at: u64) {
+        let header_end = at + CHUNK_HEADER as u64;
+        if self.window.fill(header_end) < header_end {
+            return; // a torn header
+        }
+        self.window.work.bytes_examined += CHUNK_HEADER as u64;
+        let header = self.window.slice(at..header_end);
+        let word = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
+        let (len, crc, records) = (u64::from(word(4)), word(8), u64::from(word(12)));
+        let end = header_end + len;
+        let plausible = len <= MAX_CHUNK as u64
+            && records >= 1
+            && records * MIN_FRAME <= len
+            && self.len.is_none_or(|file| end <= file);
+        if !plausible {
+            return;
+        }
+        if self.open.len() >= MAX_OPEN_CANDIDATES {
+            self.window.work.candidates_passed_over += 1;
+            // The one that claims the most is let go: the writer's chunks
+            // are small (`CHUNK_TARGET`), and it holds the window longest.
+            let (farthest, far_end) = self
+                .open
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.end))
+                .max_by_key(|&(_, end)| end)
+                .expect("candidates are open");
+            if far_end <= end {
+                return;
+            }
+            self.open.remove(farthest);
+        }
+        self.open.push_back(Candidate {
+            start: at,
+            end,
+            crc,
+        });
+    }
+
+    /// Checks the candidates whose payload ends at `end`, the nearest end.
+    fn resolve(&mut self, end: u64) {
+        let available = self.window.fill(end);
+        if available < end {
+            // The source ended inside every unchecked candidate.
+            self.open.clear();
+            self.scan = available;
+            return;
+        }
+        let mut i = 0;
+        while i < self.open.len() {
+            if self.open[i].end != end {
+                i += 1;
+                continue;
+            }
+            let candidate = self.open.remove(i).expect("in range");
+            let payload = candidate.payload();
+            self.window.work.bytes_examined += payload.end - payload.start;
+            if crc32fast::hash(self.window.slice(payload)) == candidate.crc {
+                // Kept in start order: a chunk inside a longer one checks
+                // out before it.
+                let at = self.checked.partition_point(|c| c.start < candidate.start);
+                self.checked.insert(at, candidate.start..candidate.end);
+            }
+        }
+        self.scan = self.scan.max(end);
+    }
+
+    /// Takes the first checked chunk, which no unchecked candidate
+    /// precedes, as the next good chunk.
+    fn accept(&mut self) -> Range<u64> {
+        let chunk = self.checked.pop_front().expect("a checked chunk");
+        self.skip_to(chunk.start);
+        self.good_end = chunk.end;
+        // Headers inside a good chunk are its data, not chunks.
+        self.open.retain(|c| c.start >= chunk.end);
+        self.checked.retain(|c| c.start >= chunk.end);
+        self.scan = self.scan.max(chunk.end);
+        chunk.start + CHUNK_HEADER as u64..chunk.end
+    }
+
+    /// Lets go of the bytes no candidate or chunk needs any more.
+    fn release(&mut self) {
+        let keep = [
+            self.open.front().map(|c| c.start),
+            self.checked.front().map(|c| c.start),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(self.scan, u64::min);
+        self.window.release(keep);
+    }
+
+    fn finish(&mut self) {
+        self.finished = true;
+        let end = self.window.end();
+        self.skip_to(end);
+    }
+
+    /// Counts the bytes from the last good chunk to `to` as damage.
+    fn skip_to(&mut self, to: u64) {
+        if to > self.good_end {
+            self.stats.skipped_bytes += to - self.good_end;
+            self.stats.skipped_chunks += 1;
+        }
+        self.good_end = self.good_end.max(to);
+    }
 }
 
-fn chunk_at(data: &[u8], pos: usize) -> Option<std::ops::Range<usize>> {
-    let header = data.get(pos..pos + CHUNK_HEADER)?;
-    if &header[..4] != CHUNK_MAGIC {
-        return None;
+impl<R: Read> Iterator for SegmentReader<R> {
+    type Item = LogRecord;
+
+    fn next(&mut self) -> Option<LogRecord> {
+        loop {
+            if let Some((at, end)) = self.frames {
+                let payload = self.window.slice(at..end);
+                match next_frame(payload) {
+                    Frame::End => {}
+                    Frame::Truncated => self.stats.bad_records += 1,
+                    Frame::Record { record, len } => {
+                        self.window.work.bytes_examined += len as u64;
+                        self.frames = Some((at + len as u64, end));
+                        match record {
+                            Some(record) => {
+                                self.stats.records += 1;
+                                return Some(record);
+                            }
+                            None => {
+                                self.stats.bad_records += 1;
+                                continue;
+                            }
+                        }
+                    }
+                }
+            }
+            let payload = self.next_chunk()?;
+            self.frames = Some((payload.start, payload.end));
+        }
     }
-    let len = u32::from_le_bytes(header[4..8].try_into().unwrap()) as usize;
-    let crc = u32::from_le_bytes(header[8..12].try_into().unwrap());
-    if len > MAX_CHUNK {
-        return None;
-    }
-    let start = pos + CHUNK_HEADER;
-    let payload = data.get(start..start + len)?;
-    (crc32fast::hash(payload) == crc).then_some(start..start + len)
 }
 
-fn find_magic(data: &[u8], from: usize) -> Option<usize> {
-    data.get(from..)?
-        .windows(CHUNK_MAGIC.len())
-        .position(|w| w == CHUNK_MAGIC)
-        .map(|i| from + i)
+/// Where the chunk magic starts in `hay`, if it does.
+fn find_chunk_magic(hay: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = hay[from..].iter().position(|&b| b == CHUNK_MAGIC[0]) {
+        let at = from + i;
+        if hay[at..].starts_with(CHUNK_MAGIC) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The first frame of `payload`.
+pub(crate) enum Frame {
+    /// No frame left (fewer than four bytes).
+    End,
+    /// A frame's length runs past the payload: the rest is unreadable.
+    Truncated,
+    /// A frame of `len` bytes, length included; `None` if it did not decode.
+    Record {
+        record: Option<LogRecord>,
+        len: usize,
+    },
+}
+
+pub(crate) fn next_frame(payload: &[u8]) -> Frame {
+    let Some(len) = payload.get(..4) else {
+        return Frame::End;
+    };
+    let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
+    match payload.get(4..4 + len) {
+        Some(frame) => Frame::Record {
+            record: decode_frame(frame),
+            len: 4 + len,
+        },
+        None => Frame::Truncated,
+    }
 }
 
 /// Decodes the frames of one good chunk payload.
-pub(crate) fn decode_frames(payload: &[u8], out: &mut Vec<LogRecord>, stats: &mut ReadStats) {
-    let mut pos = 0;
-    while pos + 4 <= payload.len() {
-        let len = u32::from_le_bytes(payload[pos..pos + 4].try_into().unwrap()) as usize;
-        let Some(frame) = payload.get(pos + 4..pos + 4 + len) else {
-            stats.bad_records += 1;
-            return;
-        };
-        match decode_frame(frame) {
-            Some(record) => {
-                stats.records += 1;
-                out.push(record);
+pub(crate) fn decode_frames(mut payload: &[u8], out: &mut Vec<LogRecord>, stats: &mut ReadStats) {
+    loop {
+        match next_frame(payload) {
+            Frame::End => return,
+            Frame::Truncated => {
+                stats.bad_records += 1;
+                return;
             }
-            None => stats.bad_records += 1,
+            Frame::Record { record, len } => {
+                match record {
+                    Some(record) => {
+                        stats.records += 1;
+                        out.push(record);
+                    }
+                    None => stats.bad_records += 1,
+                }
+                payload = &payload[len..];
+            }
         }
-        pos += 4 + len;
     }
 }
 
@@ -259,16 +693,22 @@ fn decode_frame(frame: &[u8]) -> Option<LogRecord> {
     })
 }
 
-/// Reads a whole segment file's records, skipping damage.
-pub fn read_segment(reader: &mut impl Read) -> io::Result<(Vec<LogRecord>, ReadStats)> {
-    let mut data = Vec::new();
-    reader.read_to_end(&mut data)?;
-    let mut stats = ReadStats::default();
-    let mut records = Vec::new();
-    for range in chunk_payloads(&data, &mut stats) {
-        decode_frames(&data[range], &mut records, &mut stats);
+/// The timestamp of the frame at the start of `payload`, without decoding it.
+pub(crate) fn frame_timestamp(payload: &[u8]) -> Option<i64> {
+    payload
+        .get(4..12)
+        .map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes")))
+}
+
+/// Reads a whole segment's records, skipping damage (for tests and small
+/// inputs: [`SegmentReader`] streams).
+pub fn read_segment(reader: impl Read) -> io::Result<(Vec<LogRecord>, ReadStats)> {
+    let mut segment = SegmentReader::new(reader);
+    let records = segment.by_ref().collect();
+    match segment.window.error.take() {
+        Some(e) => Err(e),
+        None => Ok((records, segment.stats())),
     }
-    Ok((records, stats))
 }
 
 #[cfg(test)]
@@ -318,7 +758,8 @@ mod tests {
     #[test]
     fn a_torn_tail_is_skipped_and_counted() {
         let data = segment(&[vec![record(1)], vec![record(2), record(3)]]);
-        let first_end = find_magic(&data, FILE_MAGIC.len() + 1).unwrap();
+        let first_end =
+            FILE_MAGIC.len() + 1 + find_chunk_magic(&data[FILE_MAGIC.len() + 1..]).unwrap();
         // Cut the file at every byte, as a kill might.
         for cut_at in FILE_MAGIC.len()..data.len() {
             let (records, stats) = read_segment(&mut &data[..cut_at]).unwrap();
@@ -345,7 +786,8 @@ mod tests {
     fn damage_in_the_middle_loses_only_its_chunk() {
         let mut data = segment(&[vec![record(1)], vec![record(2)], vec![record(3)]]);
         // Flip a byte inside the second chunk's payload.
-        let second = find_magic(&data, FILE_MAGIC.len() + 1).unwrap();
+        let second =
+            FILE_MAGIC.len() + 1 + find_chunk_magic(&data[FILE_MAGIC.len() + 1..]).unwrap();
         data[second + CHUNK_HEADER + 5] ^= 0xff;
         let (records, stats) = read_segment(&mut &data[..]).unwrap();
         assert_eq!(records, vec![record(1), record(3)]);
@@ -363,6 +805,35 @@ mod tests {
         let (records, stats) = read_segment(&mut &data[..]).unwrap();
         assert!(records.is_empty());
         assert_eq!(stats.skipped_chunks, 1);
+    }
+
+    #[test]
+    fn frames_are_split_into_chunks_of_at_most_the_target() {
+        let mut frames = Vec::new();
+        let mut ends = Vec::new();
+        for i in 0..10 {
+            let mut r = record(i);
+            r.message = "x".repeat(i as usize * 10);
+            encode_frame(&mut frames, &r);
+            ends.push(frames.len());
+        }
+        for max in [1, 60, 100, 250, frames.len(), usize::MAX] {
+            let pieces = split_frames(&frames, max);
+            let total: usize = pieces.iter().map(|p| p.0.len()).sum();
+            assert_eq!(total, frames.len(), "{max}");
+            assert_eq!(pieces.iter().map(|p| p.1).sum::<u32>(), 10, "{max}");
+            let mut at = 0;
+            for (piece, count) in &pieces {
+                let mut decoded = Vec::new();
+                decode_frames(piece, &mut decoded, &mut ReadStats::default());
+                assert_eq!(decoded.len(), *count as usize, "{max}");
+                // Over the target only when one frame alone is.
+                assert!(piece.len() <= max || *count == 1, "{max}");
+                at += piece.len();
+                assert!(ends.contains(&at), "cut between frames: {max}");
+            }
+        }
+        assert!(split_frames(&[], 10).is_empty());
     }
 
     #[test]

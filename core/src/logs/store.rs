@@ -13,8 +13,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use super::merge::ChunkMerge;
 use super::record::LogRecord;
-use super::segment::{self, ReadStats, FILE_MAGIC};
+use super::segment::{ReadStats, SegmentReader, CHUNK_HEADER, FILE_MAGIC};
 use super::LogError;
 
 const SEGMENT_EXTENSION: &str = "pdlog";
@@ -200,49 +201,123 @@ impl MemoryStore {
             self.total -= oldest.len() as u64;
         }
     }
-
-    /// All chunks as one segment's bytes.
-    pub(crate) fn as_segment(&self) -> Vec<u8> {
-        let mut data = Vec::with_capacity(self.total as usize + FILE_MAGIC.len());
-        data.extend_from_slice(FILE_MAGIC);
-        for chunk in &self.chunks {
-            data.extend_from_slice(chunk);
-        }
-        data
-    }
 }
 
-/// Reads the records of a log directory, oldest first, one segment at a
-/// time (memory stays at one segment whatever the directory holds).
+/// How many bytes of chunk payloads [`DirReader::open`] merges at once.
+pub const DEFAULT_MERGE_WINDOW: u64 = 16 * 1024 * 1024;
+
+/// Reads the records of a log directory, oldest first.
+///
+/// Memory is bounded by the merge window, whatever the directory holds:
+/// segments are read chunk by chunk (memory holds about one chunk while
+/// reading, [`SegmentReader`]), and the good chunks' payloads are held, up
+/// to the window's size, for a k-way merge by time. A directory within the
+/// window (a capture's own, which its cap keeps smaller) comes out wholly
+/// in time order; a larger one window by window, in segment order, each
+/// window in time order.
 pub struct DirReader {
     paths: VecDeque<PathBuf>,
-    current: std::vec::IntoIter<LogRecord>,
+    /// The segment a full window stopped in.
+    current: Option<(PathBuf, SegmentReader<File>)>,
+    merge: ChunkMerge,
+    window: u64,
+    /// What the segments read whole skipped.
     stats: ReadStats,
     unreadable: Vec<(PathBuf, String)>,
 }
 
 impl DirReader {
+    /// Reads `dir` with a merge window of [`DEFAULT_MERGE_WINDOW`].
     pub fn open(dir: &Path) -> Result<Self, LogError> {
+        Self::with_window(dir, DEFAULT_MERGE_WINDOW)
+    }
+
+    /// Reads `dir`, merging up to `window` bytes of chunk payloads at once.
+    pub fn with_window(dir: &Path, window: u64) -> Result<Self, LogError> {
         let paths = segment_paths(dir).map_err(|source| LogError::Directory {
             dir: dir.to_path_buf(),
             source,
         })?;
         Ok(DirReader {
             paths: paths.into(),
-            current: Vec::new().into_iter(),
+            current: None,
+            merge: ChunkMerge::default(),
+            window: window.max(1),
             stats: ReadStats::default(),
             unreadable: Vec::new(),
         })
     }
 
-    /// What was skipped so far.
-    pub fn stats(&self) -> ReadStats {
-        self.stats
+    /// The records of a memory store, merged the same way (the store is
+    /// capped, so they are one window).
+    pub(crate) fn of_memory(store: &MemoryStore) -> Self {
+        let mut merge = ChunkMerge::default();
+        for chunk in &store.chunks {
+            merge.push(&chunk[CHUNK_HEADER..]);
+        }
+        DirReader {
+            paths: VecDeque::new(),
+            current: None,
+            merge,
+            window: u64::MAX,
+            stats: ReadStats::default(),
+            unreadable: Vec::new(),
+        }
     }
 
-    /// Segments that could not be read at all, with why.
+    /// What was read and skipped so far.
+    pub fn stats(&self) -> ReadStats {
+        let mut stats = self.stats;
+        if let Some((_, segment)) = &self.current {
+            stats.add(&segment.stats());
+        }
+        stats.add(&self.merge.stats());
+        stats
+    }
+
+    /// Segments that could not be read at all, or not to their end, with why.
     pub fn unreadable(&self) -> &[(PathBuf, String)] {
         &self.unreadable
+    }
+
+    /// Fills the merge with the next window of chunks; false when no
+    /// segment is left.
+    fn load(&mut self) -> bool {
+        self.merge.clear();
+        while (self.merge.held() as u64) < self.window {
+            let (path, mut segment) = match self.current.take() {
+                Some(current) => current,
+                None => {
+                    let Some(path) = self.paths.pop_front() else {
+                        break;
+                    };
+                    let opened =
+                        File::open(&path).and_then(|file| Ok((file.metadata()?.len(), file)));
+                    match opened {
+                        Ok((len, file)) => (path, SegmentReader::with_len(file, len)),
+                        Err(e) => {
+                            self.unreadable.push((path, e.to_string()));
+                            continue;
+                        }
+                    }
+                }
+            };
+            while (self.merge.held() as u64) < self.window {
+                match segment.next_payload() {
+                    Some(payload) => self.merge.push(payload),
+                    None => break,
+                }
+            }
+            if (self.merge.held() as u64) >= self.window {
+                self.current = Some((path, segment));
+                break;
+            }
+            self.stats.add(&segment.stats());
+            if let Some(e) = segment.error() {
+                self.unreadable.push((path, e.to_string()));
+            }
+        }
+        !self.merge.is_empty() || self.current.is_some() || !self.paths.is_empty()
     }
 }
 
@@ -251,16 +326,11 @@ impl Iterator for DirReader {
 
     fn next(&mut self) -> Option<LogRecord> {
         loop {
-            if let Some(record) = self.current.next() {
+            if let Some(record) = self.merge.pop() {
                 return Some(record);
             }
-            let path = self.paths.pop_front()?;
-            match File::open(&path).and_then(|mut f| segment::read_segment(&mut f)) {
-                Ok((records, stats)) => {
-                    self.stats.add(&stats);
-                    self.current = records.into_iter();
-                }
-                Err(e) => self.unreadable.push((path, e.to_string())),
+            if !self.load() {
+                return None;
             }
         }
     }
