@@ -114,7 +114,8 @@ fn an_entry_only_the_local_headers_hold_is_found_and_scanned() {
 #[test]
 fn local_and_central_headers_that_disagree_are_reported_field_by_field() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, fn(&mut pushdoctor_tests::zipcraft::Fields)); 5] = [
+    type Change = fn(&mut pushdoctor_tests::zipcraft::Fields);
+    let cases: [(&str, Change); 5] = [
         ("the name", |f| f.name = b"logs.txx".to_vec()),
         ("compression method", |f| f.method = 0),
         ("CRC-32", |f| f.crc ^= 1),
@@ -126,7 +127,7 @@ fn local_and_central_headers_that_disagree_are_reported_field_by_field() {
         let i = craft.index("logs.txt");
         change(craft.entries[i].local.as_mut().unwrap());
         let report = verify(dir.path(), &craft);
-        assert_problem(&report, &format!("logs.txt: the local header (at offset"));
+        assert_problem(&report, "logs.txt: the local header (at offset");
         assert_problem(&report, field);
     }
 }

@@ -3,7 +3,7 @@
 //! a pattern cut by a window's end is still seen whole in the next one.
 //! Memory is the bound, whatever the longest line of the input.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 /// One window of a line.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl<R: BufRead> BoundedLines<R> {
             reader,
             max,
             overlap,
-            buf: Vec::new(),
+            buf: Vec::with_capacity(max),
             mid_line: false,
             held_max: 0,
             long_lines: 0,
@@ -64,30 +64,18 @@ impl<R: BufRead> BoundedLines<R> {
             0
         };
         let starts_line = !self.mid_line;
-        let ends_line = loop {
-            let available = self.reader.fill_buf()?;
-            if available.is_empty() {
-                if self.buf.len() == fresh {
-                    // Nothing new: the input ended with the last window.
-                    self.mid_line = false;
-                    return Ok(None);
-                }
-                break true;
-            }
-            let room = self.max - self.buf.len();
-            let look = &available[..available.len().min(room)];
-            if let Some(i) = look.iter().position(|&b| b == b'\n') {
-                self.buf.extend_from_slice(&look[..=i]);
-                self.reader.consume(i + 1);
-                break true;
-            }
-            let n = look.len();
-            self.buf.extend_from_slice(look);
-            self.reader.consume(n);
-            if self.buf.len() == self.max {
-                break false;
-            }
-        };
+        // `read_until` finds the newline with `memchr`; `take` keeps it
+        // from reading past the window.
+        let room = (self.max - self.buf.len()) as u64;
+        let n = (&mut self.reader)
+            .take(room)
+            .read_until(b'\n', &mut self.buf)?;
+        if n == 0 {
+            // Nothing new: the input ended with the last window.
+            self.mid_line = false;
+            return Ok(None);
+        }
+        let ends_line = self.buf.last() == Some(&b'\n') || (n as u64) < room;
         self.held_max = self.held_max.max(self.buf.len());
         if starts_line && !ends_line {
             self.long_lines += 1;
@@ -106,11 +94,10 @@ impl<R: BufRead> BoundedLines<R> {
 mod tests {
     use super::*;
 
-    fn windows(
-        input: &[u8],
-        max: usize,
-        overlap: usize,
-    ) -> (Vec<(Vec<u8>, usize, bool, bool)>, usize) {
+    /// A window as owned parts: bytes, fresh, starts_line, ends_line.
+    type Owned = (Vec<u8>, usize, bool, bool);
+
+    fn windows(input: &[u8], max: usize, overlap: usize) -> (Vec<Owned>, usize) {
         let mut lines = BoundedLines::new(io::BufReader::with_capacity(7, input), max, overlap);
         let mut out = Vec::new();
         while let Some(w) = lines.next_window().unwrap() {
