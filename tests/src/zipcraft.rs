@@ -85,6 +85,8 @@ pub struct ZipCraft {
     pub comment: Vec<u8>,
     /// After the end record.
     pub suffix: Vec<u8>,
+    /// What the end record says is on this disk, when not the truth.
+    pub entries_on_disk: Option<u16>,
 }
 
 impl ZipCraft {
@@ -225,7 +227,7 @@ impl ZipCraft {
         put32(&mut out, 0x0605_4b50);
         put16(&mut out, 0);
         put16(&mut out, 0);
-        put16(&mut out, records);
+        put16(&mut out, self.entries_on_disk.unwrap_or(records));
         put16(&mut out, records);
         put32(&mut out, directory_size as u32);
         put32(&mut out, directory as u32);

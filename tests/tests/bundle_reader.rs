@@ -217,6 +217,36 @@ fn data_outside_the_entries_is_reported_wherever_it_is() {
 }
 
 #[test]
+fn a_data_descriptor_or_a_lying_end_record_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut craft = base(dir.path(), 20);
+    let i = craft.index("logs.txt");
+    craft.entries[i].local.as_mut().unwrap().flags |= 0x0008;
+    let report = verify(dir.path(), &craft);
+    assert_problem(
+        &report,
+        "logs.txt: sizes follow the data (a data descriptor)",
+    );
+
+    // Only in the local headers, and its end not known without inflating.
+    let mut craft = base(dir.path(), 20);
+    let mut hidden = Craft::deflated("hidden.txt", b"x\n");
+    hidden.central = None;
+    hidden.local.as_mut().unwrap().flags |= 0x0008;
+    craft.entries.insert(0, hidden);
+    let report = verify(dir.path(), &craft);
+    assert_problem(&report, "hidden.txt: in the local headers");
+    assert_problem(&report, "hidden.txt: sizes follow the data");
+
+    let mut craft = base(dir.path(), 20);
+    craft.entries_on_disk = Some(1);
+    assert_problem(
+        &verify(dir.path(), &craft),
+        "the end record says 1 entries on this disk but 5 in all",
+    );
+}
+
+#[test]
 fn entries_that_overlap_or_share_data_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let plain = base(dir.path(), 20);
