@@ -432,8 +432,10 @@ fn a_deflate_bomb_of_one_long_line_costs_the_limits_not_its_size() {
     let others = verify_with(dir.path(), &base(dir.path(), 20), &limits).inflated_bytes
         - base(dir.path(), 20).content("logs.txt").len() as u64;
     assert!(report.inflated_bytes <= others + limits.entry_bytes + 1);
-    assert!(report.held_max <= limits.line_bytes, "{}", report.held_max);
+    // The window filled, and never more than that was held.
+    assert_eq!(report.held_max, limits.line_bytes);
     // Scanning the windows costs the bytes plus the overlaps, no more.
+    assert!(report.scanned_bytes >= report.inflated_bytes);
     assert!(
         report.scanned_bytes
             <= report.inflated_bytes * (limits.line_bytes as u64)
@@ -667,5 +669,121 @@ proptest! {
             prop_assert!(report.held_max <= limits.line_bytes);
             let _ = bundle.show_with(5, &limits);
         }
+    }
+}
+
+#[test]
+fn the_entry_cap_is_exact_an_entry_of_the_caps_size_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let craft = base(dir.path(), 500);
+    let largest = craft
+        .entries
+        .iter()
+        .map(|e| craft.content(&e.name()).len() as u64)
+        .max()
+        .unwrap();
+    let at = |entry_bytes: u64| ReadLimits {
+        entry_bytes,
+        ..ReadLimits::default()
+    };
+    let report = verify_with(dir.path(), &craft, &at(largest));
+    assert!(report.is_ok(), "{:#?}", report.problems);
+    let report = verify_with(dir.path(), &craft, &at(largest - 1));
+    assert_problem(
+        &report,
+        &format!(
+            "inflates past the cap of {} bytes; stopped after {}",
+            largest - 1,
+            largest - 1
+        ),
+    );
+    // The total cap, exactly as well.
+    let total = verify(dir.path(), &craft).inflated_bytes;
+    let whole = ReadLimits {
+        total_bytes: total,
+        ..ReadLimits::default()
+    };
+    assert!(verify_with(dir.path(), &craft, &whole).is_ok());
+    let short = ReadLimits {
+        total_bytes: total - 1,
+        ..ReadLimits::default()
+    };
+    let report = verify_with(dir.path(), &craft, &short);
+    assert_problem(&report, "what is left of the bundle's cap of");
+    assert_eq!(report.inflated_bytes, total);
+}
+
+#[test]
+fn a_secret_in_an_entry_name_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut craft = base(dir.path(), 5);
+    craft
+        .entries
+        .push(Craft::deflated("alice.smith@example.org", b"x\n"));
+    let report = verify(dir.path(), &craft);
+    assert_problem(&report, "the entry's name holds 1 secret(s)");
+    assert_eq!(report.secrets.total(), 1);
+}
+
+#[test]
+fn encrypted_entries_and_unknown_methods_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for (change, expected) in [
+        (
+            (|f: &mut pushdoctor_tests::zipcraft::Fields| f.flags |= 1) as fn(&mut _),
+            "logs.txt is encrypted",
+        ),
+        (|f| f.method = 12, "logs.txt: compression method 12"),
+    ] {
+        let mut craft = base(dir.path(), 5);
+        let i = craft.index("logs.txt");
+        craft.entries[i].both(change);
+        let path = dir.path().join("refused.zip");
+        craft.write(&path);
+        let err = Bundle::open(&path).err().expect("refused");
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+}
+
+#[test]
+fn a_size_or_crc_that_lies_in_both_headers_is_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    type Change = fn(&mut pushdoctor_tests::zipcraft::Fields);
+    let cases: [Change; 3] = [
+        |f| f.uncompressed += 1,
+        |f| f.uncompressed -= 1,
+        |f| f.crc ^= 0x10,
+    ];
+    for change in cases {
+        let mut craft = base(dir.path(), 50);
+        let i = craft.index("logs.txt");
+        craft.entries[i].both(change);
+        let report = verify(dir.path(), &craft);
+        assert!(
+            has(&report, "logs.txt: CRC-32 or size mismatch")
+                || has(&report, "logs.txt: more data than the archive says"),
+            "{:#?}",
+            report.problems
+        );
+    }
+}
+
+#[test]
+fn an_entry_read_to_its_end_stays_at_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let craft = base(dir.path(), 50);
+    let path = dir.path().join("whole.zip");
+    craft.write(&path);
+    let archive =
+        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(&path).unwrap())
+            .unwrap();
+    let entry = archive.entry("logs.txt").unwrap().clone();
+    let mut reader = archive.open_entry(&entry).unwrap();
+    let mut all = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut all).unwrap();
+    assert_eq!(all, craft.content("logs.txt"));
+    let mut more = [0u8; 16];
+    for _ in 0..3 {
+        assert_eq!(std::io::Read::read(&mut reader, &mut more).unwrap(), 0);
     }
 }

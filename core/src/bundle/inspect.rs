@@ -5,7 +5,7 @@
 //! the limits allow.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -207,14 +207,16 @@ impl Bundle {
             }
             report.checked.push(name);
         }
+        // A set, so a manifest listing many names costs one lookup each.
+        let present: BTreeSet<&str> = self
+            .archive
+            .entries()
+            .iter()
+            .chain(&layout.local_only)
+            .map(|e| e.name.as_str())
+            .collect();
         for name in listed.keys() {
-            let present = self
-                .archive
-                .entries()
-                .iter()
-                .chain(&layout.local_only)
-                .any(|e| e.name == *name);
-            if !present {
+            if !present.contains(name) {
                 report.problems.push(format!(
                     "{}: listed in the manifest but missing",
                     printable(name)
