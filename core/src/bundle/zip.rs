@@ -351,7 +351,8 @@ impl ZipArchive {
         &self.end
     }
 
-    /// `len` bytes of the file at `offset` (fewer at its end).
+    /// `len` bytes of the file at `offset` (fewer at its end). The entry
+    /// streams share the file's position: not for use while one is open.
     pub(crate) fn read_at(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
         let mut file = &self.file;
         file.seek(SeekFrom::Start(offset))?;
