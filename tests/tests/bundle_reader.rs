@@ -787,3 +787,55 @@ fn an_entry_read_to_its_end_stays_at_its_end() {
         assert_eq!(std::io::Read::read(&mut reader, &mut more).unwrap(), 0);
     }
 }
+
+#[test]
+fn an_entry_whose_data_starts_where_anothers_ends_is_still_read() {
+    // The central directory points at a local header that is the last
+    // bytes of a stored entry's data; its own data follows that entry's.
+    // Adjacent is not shared: both are read, whichever is read first (the
+    // outer one is listed in the central directory, or only in the local
+    // headers and so read last), and both secrets are found.
+    let dir = tempfile::tempdir().unwrap();
+    for outer_in_central in [true, false] {
+        let mut craft = base(dir.path(), 20);
+        let name = "bob@example.com";
+        let inner = Craft::deflated(name, b"hidden carol@example.net\n");
+        let mut alone = ZipCraft::default();
+        alone.entries.push(inner.clone());
+        // Its local header, whose name is a secret, is the outer's data.
+        let header = alone.build()[..30 + name.len()].to_vec();
+        let mut outer = Craft::deflated("outer.bin", b"");
+        outer.both(|f| {
+            f.method = 0;
+            f.crc = crc32fast::hash(&header);
+            f.compressed = header.len() as u32;
+            f.uncompressed = header.len() as u32;
+        });
+        outer.data = header.clone();
+        if !outer_in_central {
+            outer.central = None;
+        }
+        let mut pointer = inner.clone();
+        pointer.local = None;
+        pointer.offset_shift = -(header.len() as i64);
+        craft.entries[0].gap_before = inner.data.clone();
+        craft.entries.insert(0, pointer);
+        craft.entries.insert(0, outer);
+        let report = verify(dir.path(), &craft);
+        assert!(
+            !has(&report, "shared with another entry"),
+            "{:#?}",
+            report.problems
+        );
+        assert_eq!(report.secrets_by_entry.get(name), Some(&1), "{report:#?}");
+        assert_eq!(
+            report.secrets_by_entry.get("outer.bin"),
+            Some(&1),
+            "{report:#?}"
+        );
+        assert_problem(
+            &report,
+            "bob@example.com: the central directory points at offset",
+        );
+    }
+}
