@@ -503,8 +503,10 @@ fn show_cuts_long_lines_and_escapes_what_it_prints() {
 fn a_secret_where_a_window_ends_is_found_once() {
     let dir = tempfile::tempdir().unwrap();
     let limits = small_limits();
-    let secret = " alice.smith@example.org ";
-    for shift in [0usize, 5, 12, 20, 24, 30, 1000, 1100] {
+    for (secret, shift) in [" alice.smith@example.org ", " password=hunter2hunter2 "]
+        .into_iter()
+        .flat_map(|s| [0usize, 5, 12, 20, 24, 30, 1000, 1100].map(|shift| (s, shift)))
+    {
         let mut craft = base(dir.path(), 5);
         let mut line = "a".repeat(limits.line_bytes - shift);
         line.push_str(secret);
@@ -515,7 +517,7 @@ fn a_secret_where_a_window_ends_is_found_once() {
         assert_eq!(
             report.secrets_by_entry.get("logs.txt"),
             Some(&1),
-            "shift {shift}: {:?}",
+            "{secret:?} at shift {shift}: {:?}",
             report.secrets
         );
         assert!(report.held_max <= limits.line_bytes);
@@ -641,6 +643,33 @@ proptest! {
             }
             let _ = bundle.show_with(5, &limits);
         }
+    }
+
+    /// One secret anywhere in a line several windows long, whatever the
+    /// filler around it: found, and counted once.
+    #[test]
+    fn a_secret_anywhere_in_a_long_line_is_found_once(
+        at in 0usize..12 * 1024,
+        filler in prop_oneof![Just("a"), Just("word "), Just("ab-cd "), Just("é")],
+        secret in prop_oneof![
+            Just(" alice.smith@example.org "),
+            Just(" password=hunter2hunter2 "),
+            Just(" Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345 "),
+        ],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = ReadLimits {
+            line_bytes: 4096,
+            overlap_bytes: 256,
+            ..ReadLimits::default()
+        };
+        let mut craft = base(dir.path(), 1);
+        let fill = |n: usize| filler.repeat(n / filler.len() + 1)[..].chars().take(n).collect::<String>();
+        let line = format!("{}{secret}{}\n", fill(at), fill(12 * 1024 - at));
+        craft.set_content("logs.txt", line.as_bytes());
+        let report = verify_with(dir.path(), &craft, &limits);
+        prop_assert_eq!(report.secrets_by_entry.get("logs.txt"), Some(&1), "{:?}", report.secrets);
+        prop_assert!(report.held_max <= limits.line_bytes);
     }
 
     /// Random damage anywhere in the file: never a panic, and the bounds

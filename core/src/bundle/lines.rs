@@ -50,13 +50,11 @@ impl<R: BufRead> BoundedLines<R> {
     /// The next window, `None` at the end of the input.
     pub fn next_window(&mut self) -> io::Result<Option<Window<'_>>> {
         let fresh = if self.mid_line {
-            // Carry the tail of the last window, from a space within it if
-            // there is one, so the next window does not start mid-word.
+            // Carry exactly the tail of the last window. Whatever the cut
+            // makes of the carry's first bytes (half a word, half a
+            // character), the caller sees the same when it looks at the
+            // carry alone, so it can tell what it already counted.
             let from = self.buf.len().saturating_sub(self.overlap);
-            let from = self.buf[from..]
-                .iter()
-                .position(u8::is_ascii_whitespace)
-                .map_or(from, |i| from + i);
             self.buf.drain(..from);
             self.buf.len()
         } else {
@@ -128,10 +126,10 @@ mod tests {
     }
 
     #[test]
-    fn the_overlap_starts_at_a_space_when_there_is_one() {
+    fn the_overlap_is_exactly_the_last_bytes_of_the_window_before() {
         let (w, _) = windows(b"aaaaaa bbbccc\n", 10, 5);
-        // First window "aaaaaa bbb"; the carry starts at the space.
-        assert_eq!(w[1].0, b" bbbccc\n");
-        assert_eq!(w[1].1, 4);
+        assert_eq!(w[0].0, b"aaaaaa bbb");
+        assert_eq!(w[1].0, b"a bbbccc\n");
+        assert_eq!(w[1].1, 5);
     }
 }
