@@ -11,6 +11,7 @@ use pushdoctor_core::bundle::{
 };
 use pushdoctor_core::logs::import::{ImportFormat, ImportOptions, Importer};
 use pushdoctor_core::logs::{DirReader, LogRecord};
+use pushdoctor_core::printable::{printable, push_printable};
 use pushdoctor_core::{Answers, Options};
 
 use crate::{exit, load_snapshot, write_out, Failure};
@@ -119,9 +120,9 @@ pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, 
         BundleCommand::Verify { bundle } => verify(&bundle, stdout),
         BundleCommand::Show { bundle, last } => {
             let opened = open(&bundle)?;
-            let text = opened
-                .show(last)
-                .map_err(|e| Failure::bad_input(format!("{}: {e}", bundle.display())))?;
+            let text = opened.show(last).map_err(|e| {
+                Failure::bad_input(printable(&format!("{}: {e}", bundle.display())).into_owned())
+            })?;
             write_out(stdout, &text)?;
             Ok(exit::OK)
         }
@@ -320,28 +321,46 @@ fn create(
 }
 
 fn open(path: &Path) -> Result<Bundle, Failure> {
-    Bundle::open(path).map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))
+    Bundle::open(path).map_err(|e| {
+        Failure::bad_input(printable(&format!("{}: {e}", path.display())).into_owned())
+    })
 }
 
+/// Every line is built from escaped text (`printable`): an entry named
+/// `x\n: sound` cannot forge a line of the verdict.
 fn verify(path: &Path, stdout: &mut dyn Write) -> Result<u8, Failure> {
     let bundle = open(path)?;
     let report = bundle.verify();
+    let shown = printable(&path.display().to_string()).into_owned();
     let mut text = String::new();
     for name in &report.checked {
-        text.push_str(&format!("checked {name}\n"));
+        text.push_str("checked ");
+        push_printable(&mut text, name);
+        text.push('\n');
+    }
+    if report.long_lines > 0 {
+        text.push_str(&format!(
+            "note: {} lines longer than the scan window were scanned in overlapping windows\n",
+            report.long_lines
+        ));
     }
     if report.is_ok() {
         text.push_str(&format!(
-            "{}: sound: {} entries match their SHA-256, no secret pattern found\n",
-            path.display(),
+            "{shown}: sound: {} entries match their SHA-256, no secret pattern found\n",
             report.checked.len()
         ));
         write_out(stdout, &text)?;
         Ok(exit::OK)
     } else {
         for problem in &report.problems {
-            text.push_str(&format!("PROBLEM {problem}\n"));
+            text.push_str("PROBLEM ");
+            push_printable(&mut text, problem);
+            text.push('\n');
         }
+        text.push_str(&format!(
+            "{shown}: NOT sound: {} problem(s)\n",
+            report.problems.len()
+        ));
         write_out(stdout, &text)?;
         Ok(exit::ACTION_NEEDED)
     }

@@ -1,6 +1,7 @@
 //! Helpers shared by the scenario tests in `tests/tests/`.
 
 pub mod loopback;
+pub mod zipcraft;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! damage, and never left half-written.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -239,20 +239,87 @@ fn damage_and_tampering_are_caught() {
         report.problems
     );
 
-    // An entry replaced wholesale, with a matching CRC but the manifest's
-    // SHA-256 no longer right: rebuild a bundle whose manifest lies.
-    let path2 = dir.path().join("c.zip");
-    build(&path2, (0..2000).map(record), BundleOptions::default());
-    let archive =
-        pushdoctor_core::bundle::zip::ZipArchive::open(fs::File::open(&path2).unwrap()).unwrap();
-    let manifest_entry = archive.entry("manifest.json").unwrap().clone();
-    let mut manifest = String::new();
-    archive
-        .open_entry(&manifest_entry)
-        .unwrap()
-        .read_to_string(&mut manifest)
-        .unwrap();
-    assert!(manifest.contains("\"sha256\""));
+    // The manifest's SHA-256 for one entry changed (the archive itself
+    // whole): verify names exactly that entry's checksum.
+    let mut craft = pushdoctor_tests::zipcraft::ZipCraft::from_zip(&small_bundle(dir.path()));
+    craft.edit_manifest(|m| {
+        for e in m["entries"].as_array_mut().unwrap() {
+            if e["name"] == "logs.ndjson" {
+                e["sha256"] = "0".repeat(64).into();
+            }
+        }
+    });
+    let path2 = dir.path().join("lying.zip");
+    craft.write(&path2);
+    let report = Bundle::open(&path2).unwrap().verify();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(report.problems[0].starts_with("logs.ndjson: SHA-256 is "));
+    assert!(report.problems[0].ends_with(&format!("the manifest says {}", "0".repeat(64))));
+}
+
+#[test]
+fn the_manifests_device_and_source_strings_are_scrubbed_and_counted() {
+    let mut snapshot = load_snapshot("accept-multiple-retries.json");
+    snapshot.device.model = Some("Pixel 8 of alice.smith@example.org".into());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.zip");
+    let mut writer = BundleWriter::create(&path, BundleOptions::default()).unwrap();
+    writer.add_snapshot(&snapshot, &diagnose_fixture("accept-multiple-retries.json"));
+    writer.add(&record(1)).unwrap();
+    writer.add_source(SourceSummary {
+        kind: "logcat".into(),
+        name: Some("logcat-bob@example.com.txt".into()),
+        records: 1,
+        details: serde_json::json!({ "first_line": "user carol@example.net signed in", "lines": 1 }),
+    });
+    let summary = writer.finish().unwrap();
+    let stored = pushdoctor_tests::bundle_entry(&path, "manifest.json");
+    for secret in [
+        "alice.smith@example.org",
+        "bob@example.com",
+        "carol@example.net",
+    ] {
+        assert!(
+            !stored.contains(secret),
+            "{secret} reached the manifest:\n{stored}"
+        );
+    }
+    let m = &summary.manifest;
+    assert_eq!(m.device.model.as_deref(), Some("Pixel 8 of [email]"));
+    assert_eq!(m.sources[0].name.as_deref(), Some("[email]"));
+    // Three in the manifest; the snapshot has its own copy of the model.
+    assert!(m.redaction.counts.0["email"] >= 3, "{:?}", m.redaction);
+    assert_eq!(m.redaction.total, m.redaction.counts.total());
+    let report = Bundle::open(&path).unwrap().verify();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    // The stored counts are a list, which the scan does not take for a secret.
+    assert!(stored.contains("\"category\": \"email\""), "{stored}");
+}
+
+#[test]
+fn verify_finds_a_secret_planted_in_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut craft = pushdoctor_tests::zipcraft::ZipCraft::from_zip(&small_bundle(dir.path()));
+    craft.edit_manifest(|m| m["device"]["model"] = "alice.smith@example.org".into());
+    let path = dir.path().join("planted.zip");
+    craft.write(&path);
+    let report = Bundle::open(&path).unwrap().verify();
+    assert_eq!(report.secrets_by_entry.get("manifest.json"), Some(&1));
+    assert!(report
+        .problems
+        .contains(&"manifest.json: 1 secret(s) survived redaction".to_string()));
+}
+
+#[test]
+fn counts_written_as_an_object_by_older_bundles_still_read() {
+    let old: pushdoctor_core::bundle::manifest::RedactionSummary =
+        serde_json::from_str(r#"{"counts": {"email": 3, "otp": 1}, "total": 4}"#).unwrap();
+    assert_eq!(old.counts.0["email"], 3);
+    let new = serde_json::to_value(&old).unwrap();
+    assert_eq!(
+        new["counts"],
+        serde_json::json!([{"category": "email", "count": 3}, {"category": "otp", "count": 1}])
+    );
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! Reading a bundle back: checking it (`bundle verify`) and summarising it
-//! for a developer (`bundle show`). Both stream the log entries, so a large
-//! bundle costs no more memory than a small one.
+//! for a developer (`bundle show`). Both stream the entries line by line
+//! within [`ReadLimits`], so a large bundle, a deflate bomb or a line of a
+//! gigabyte costs no more memory than a small bundle, and no more time than
+//! the limits allow.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -10,10 +13,13 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::manifest::{Manifest, BUNDLE_FORMAT_VERSION};
-use super::zip::{ZipArchive, ZipError};
+use super::layout;
+use super::lines::BoundedLines;
+use super::manifest::{EntrySummary, Manifest, BUNDLE_FORMAT_VERSION};
+use super::zip::{ZipArchive, ZipEntry, ZipError};
 use super::{hex, DIAGNOSIS, LOGS_NDJSON, LOGS_TEXT, MANIFEST};
 use crate::diagnosis::Diagnosis;
+use crate::printable::{printable, push_printable};
 use crate::redact::{RedactionConfig, RedactionCounts, Redactor};
 
 /// Why a file is not a readable bundle at all.
@@ -33,6 +39,40 @@ pub enum OpenError {
     UnsupportedVersion(u64),
 }
 
+/// Bounds on what reading a bundle may cost, whatever the file holds: a
+/// deflate bomb or a line of a gigabyte costs the bound, not its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Inflated bytes read from one entry at most (also never more than
+    /// the entry declares).
+    pub entry_bytes: u64,
+    /// Inflated bytes read from the whole bundle at most.
+    pub total_bytes: u64,
+    /// Bytes of one line held at once while scanning; a longer line is
+    /// scanned in overlapping windows of this size.
+    pub line_bytes: usize,
+    /// What consecutive windows of a long line share, so that a secret
+    /// shorter than this is seen whole even where a window ends.
+    pub overlap_bytes: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits {
+            entry_bytes: 256 * 1024 * 1024,
+            total_bytes: 1024 * 1024 * 1024,
+            line_bytes: 256 * 1024,
+            overlap_bytes: 4 * 1024,
+        }
+    }
+}
+
+/// The largest manifest a bundle may have.
+const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What `show` prints of one line at most.
+const SHOWN_LINE_BYTES: usize = 2 * 1024;
+
 /// An opened bundle.
 pub struct Bundle {
     archive: ZipArchive,
@@ -46,7 +86,7 @@ impl Bundle {
             .entry(MANIFEST)
             .ok_or(OpenError::NoManifest)?
             .clone();
-        if entry.uncompressed > 16 * 1024 * 1024 {
+        if entry.uncompressed > MAX_MANIFEST_BYTES {
             return Err(OpenError::BadManifest("larger than 16 MiB".into()));
         }
         let mut text = Vec::new();
@@ -66,83 +106,120 @@ impl Bundle {
         Ok(Bundle { archive, manifest })
     }
 
-    fn lines(&self, name: &str) -> Result<Option<Box<dyn BufRead + '_>>, String> {
-        match self.archive.entry(name) {
-            None => Ok(None),
-            Some(entry) => {
-                let reader = self.archive.open_entry(entry).map_err(|e| e.to_string())?;
-                Ok(Some(Box::new(BufReader::with_capacity(64 * 1024, reader))))
-            }
-        }
+    /// An entry's inflated bytes, at most `cap` + 1 of them (one more than
+    /// the cap says the cap was passed).
+    fn read_capped(&self, entry: &ZipEntry, cap: u64) -> Result<impl BufRead + '_, String> {
+        let reader = self.archive.open_entry(entry).map_err(|e| e.to_string())?;
+        Ok(BufReader::with_capacity(
+            64 * 1024,
+            reader.take(cap.saturating_add(1)),
+        ))
     }
 
-    /// Checks every checksum, the manifest's list against the archive, and
-    /// that no secret pattern survived in any entry.
+    /// [`Bundle::verify_with`] the default limits.
     pub fn verify(&self) -> VerifyReport {
+        self.verify_with(&ReadLimits::default())
+    }
+
+    /// Checks the bundle as every common zip reader would read it: the
+    /// archive's layout (see [`layout`]), every entry either kind of reader
+    /// would extract (all copies of a duplicate) against the manifest's
+    /// SHA-256 and size, the manifest's list against the archive, and that
+    /// no secret pattern survived in any entry, the manifest included.
+    /// Reads each byte of the file at most once and inflates at most
+    /// `limits.total_bytes`.
+    pub fn verify_with(&self, limits: &ReadLimits) -> VerifyReport {
         let mut report = VerifyReport::default();
         let redactor =
             Redactor::new(RedactionConfig::default()).expect("the default redaction is valid");
-        for listed in &self.manifest.entries {
-            let Some(entry) = self.archive.entry(&listed.name) else {
-                report.problems.push(format!(
-                    "{}: listed in the manifest but missing",
-                    listed.name
-                ));
-                continue;
-            };
-            let mut hasher = Sha256::new();
-            let mut bytes = 0u64;
-            let mut line = Vec::new();
-            let result = self
-                .archive
-                .open_entry(entry)
-                .map_err(|e| e.to_string())
-                .and_then(|reader| {
-                    let mut reader = BufReader::with_capacity(64 * 1024, reader);
-                    loop {
-                        line.clear();
-                        let n = reader
-                            .read_until(b'\n', &mut line)
-                            .map_err(|e| e.to_string())?;
-                        if n == 0 {
-                            return Ok(());
-                        }
-                        hasher.update(&line);
-                        bytes += n as u64;
-                        let found = redactor.scan(&String::from_utf8_lossy(&line));
-                        if found.total() > 0 {
-                            report.secrets.add(&found);
-                            *report
-                                .secrets_by_entry
-                                .entry(listed.name.clone())
-                                .or_default() += found.total();
-                        }
-                    }
-                });
-            if let Err(e) = result {
-                report.problems.push(format!("{}: {e}", listed.name));
-                continue;
+        let layout = match layout::inspect(&self.archive) {
+            Ok(layout) => layout,
+            Err(e) => {
+                report.problems.push(format!("the archive: {e}"));
+                layout::Layout::default()
             }
-            let sha = hex(&hasher.finalize());
-            if sha != listed.sha256 {
-                report.problems.push(format!(
-                    "{}: SHA-256 is {sha}, the manifest says {}",
-                    listed.name, listed.sha256
-                ));
-            } else if bytes != listed.bytes {
-                report.problems.push(format!(
-                    "{}: {bytes} bytes, the manifest says {}",
-                    listed.name, listed.bytes
-                ));
-            }
-            report.checked.push(listed.name.clone());
+        };
+        report
+            .problems
+            .extend(layout.problems.iter().map(ToString::to_string));
+
+        let mut listed: BTreeMap<&str, Vec<&EntrySummary>> = BTreeMap::new();
+        for entry in &self.manifest.entries {
+            listed.entry(entry.name.as_str()).or_default().push(entry);
         }
-        for entry in self.archive.entries() {
-            if entry.name != MANIFEST && !self.manifest.entries.iter().any(|e| e.name == entry.name)
+        for (name, listings) in &listed {
+            if listings.len() > 1 {
+                report.problems.push(format!(
+                    "{}: listed {} times in the manifest",
+                    printable(name),
+                    listings.len()
+                ));
+            }
+        }
+
+        let mut read_ranges: Vec<std::ops::Range<u64>> = Vec::new();
+        for entry in self.archive.entries().iter().chain(&layout.local_only) {
+            let name = printable(&entry.name).into_owned();
+            let found = redactor.scan(&entry.name);
+            if found.total() > 0 {
+                report.secrets.add(&found);
+                report.problems.push(format!(
+                    "{name}: the entry's name holds {} secret(s)",
+                    found.total()
+                ));
+            }
+            let listing = listed.get(entry.name.as_str()).and_then(|l| l.first());
+            if entry.name != MANIFEST && listing.is_none() {
+                report
+                    .problems
+                    .push(format!("{name}: in the archive but not in the manifest"));
+            }
+            let range = entry.data_range();
+            if read_ranges
+                .iter()
+                .any(|r| r.start < range.end && range.start < r.end)
             {
                 report.problems.push(format!(
-                    "{}: in the archive but not in the manifest",
-                    entry.name
+                    "{name}: its data is shared with another entry; not read twice"
+                ));
+                continue;
+            }
+            read_ranges.push(range);
+            let Some(read) = self.scan_entry(entry, &redactor, limits, &mut report) else {
+                continue;
+            };
+            if entry.name == MANIFEST {
+                continue;
+            }
+            if let Some(listing) = listing {
+                if read.sha256 != listing.sha256 {
+                    report.problems.push(format!(
+                        "{name}: SHA-256 is {}, the manifest says {}",
+                        read.sha256,
+                        printable(&listing.sha256)
+                    ));
+                } else if read.bytes != listing.bytes {
+                    report.problems.push(format!(
+                        "{name}: {} bytes, the manifest says {}",
+                        read.bytes, listing.bytes
+                    ));
+                }
+            }
+            report.checked.push(name);
+        }
+        // A set, so a manifest listing many names costs one lookup each.
+        let present: BTreeSet<&str> = self
+            .archive
+            .entries()
+            .iter()
+            .chain(&layout.local_only)
+            .map(|e| e.name.as_str())
+            .collect();
+        for name in listed.keys() {
+            if !present.contains(name) {
+                report.problems.push(format!(
+                    "{}: listed in the manifest but missing",
+                    printable(name)
                 ));
             }
         }
@@ -154,22 +231,112 @@ impl Bundle {
         report
     }
 
-    /// A developer's summary: the diagnosis, the time line, the errors and
-    /// warnings first.
+    /// Inflates one entry within the limits, hashing it and scanning it
+    /// for secrets line by line; `None` (after saying why in the report)
+    /// when it could not be read to its end.
+    fn scan_entry(
+        &self,
+        entry: &ZipEntry,
+        redactor: &Redactor,
+        limits: &ReadLimits,
+        report: &mut VerifyReport,
+    ) -> Option<EntryRead> {
+        let name = printable(&entry.name).into_owned();
+        let left = limits.total_bytes.saturating_sub(report.inflated_bytes);
+        let (cap, which) = if limits.entry_bytes <= left {
+            (limits.entry_bytes, "the cap of")
+        } else {
+            (left, "what is left of the bundle's cap of")
+        };
+        let reader = match self.read_capped(entry, cap) {
+            Ok(reader) => reader,
+            Err(e) => {
+                report.problems.push(format!("{name}: {e}"));
+                return None;
+            }
+        };
+        let mut lines = BoundedLines::new(reader, limits.line_bytes, limits.overlap_bytes);
+        let mut hasher = Sha256::new();
+        let mut bytes = 0u64;
+        let mut secrets = 0u64;
+        let outcome = loop {
+            let window = match lines.next_window() {
+                Ok(Some(window)) => window,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e.to_string()),
+            };
+            let fresh = &window.bytes[window.fresh..];
+            hasher.update(fresh);
+            bytes += fresh.len() as u64;
+            report.scanned_bytes += window.bytes.len() as u64;
+            let mut found = redactor.scan(&String::from_utf8_lossy(window.bytes));
+            if window.fresh > 0 && found.total() > 0 {
+                // What the overlap alone holds was counted with the window
+                // before.
+                let seen = redactor.scan(&String::from_utf8_lossy(&window.bytes[..window.fresh]));
+                for (category, n) in seen.0 {
+                    if let Some(count) = found.0.get_mut(&category) {
+                        *count = count.saturating_sub(n);
+                    }
+                }
+            }
+            if found.total() > 0 {
+                secrets += found.total();
+                report.secrets.add(&found);
+            }
+            if bytes > cap {
+                break Err(format!(
+                    "inflates past {which} {} bytes; stopped after {cap}",
+                    if which == "the cap of" {
+                        limits.entry_bytes
+                    } else {
+                        limits.total_bytes
+                    }
+                ));
+            }
+        };
+        report.inflated_bytes += bytes;
+        report.held_max = report.held_max.max(lines.held_max);
+        report.long_lines += lines.long_lines;
+        if secrets > 0 {
+            *report.secrets_by_entry.entry(name.clone()).or_default() += secrets;
+        }
+        match outcome {
+            Ok(()) => Some(EntryRead {
+                sha256: hex(&hasher.finalize()),
+                bytes,
+            }),
+            Err(e) => {
+                report.problems.push(format!("{name}: {e}"));
+                None
+            }
+        }
+    }
+
+    /// [`Bundle::show_with`] the default limits.
     pub fn show(&self, max_listed: usize) -> Result<String, String> {
+        self.show_with(max_listed, &ReadLimits::default())
+    }
+
+    /// A developer's summary: the diagnosis, the time line, the errors and
+    /// warnings first. Every string from the bundle is escaped
+    /// ([`printable`]); each log line shown is cut at 2 KiB; the entries
+    /// are read within `limits`.
+    pub fn show_with(&self, max_listed: usize, limits: &ReadLimits) -> Result<String, String> {
         let m = &self.manifest;
         let mut out = String::new();
         let _ = writeln!(
             out,
             "Push Doctor bundle (format {}), made {} ({})",
             m.bundle_version,
-            m.created_at,
+            printable(&m.created_at),
             m.reason.as_str()
         );
         let d = &m.device;
-        let device: Vec<&str> = [&d.platform, &d.model, &d.os_version]
+        let device: Vec<Cow<'_, str>> = [&d.platform, &d.model, &d.os_version]
             .into_iter()
             .filter_map(|v| v.as_deref())
+            .map(printable)
             .collect();
         let _ = writeln!(
             out,
@@ -181,7 +348,7 @@ impl Bundle {
             },
             d.app_version
                 .as_ref()
-                .map(|v| format!("; app {v}"))
+                .map(|v| format!("; app {}", printable(v)))
                 .unwrap_or_default()
         );
         match &m.time_range {
@@ -189,7 +356,9 @@ impl Bundle {
                 let _ = writeln!(
                     out,
                     "Covers:     {} .. {} ({} records)",
-                    r.first, r.last, m.records.included
+                    printable(&r.first),
+                    printable(&r.last),
+                    m.records.included
                 );
             }
             None => {
@@ -201,7 +370,7 @@ impl Bundle {
                 .records
                 .dropped_time_range
                 .as_ref()
-                .map(|r| format!(" ({} .. {})", r.first, r.last))
+                .map(|r| format!(" ({} .. {})", printable(&r.first), printable(&r.last)))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
@@ -213,7 +382,7 @@ impl Bundle {
             .records
             .by_level
             .iter()
-            .map(|(l, n)| format!("{l} {n}"))
+            .map(|(l, n)| format!("{} {n}", printable(l)))
             .collect();
         if !levels.is_empty() {
             let _ = writeln!(out, "Levels:     {}", levels.join(", "));
@@ -225,14 +394,24 @@ impl Bundle {
             if redacted.is_empty() {
                 "nothing".to_string()
             } else {
-                redacted
+                printable(&redacted).into_owned()
             }
         );
 
-        if let Some(mut reader) = self.lines(DIAGNOSIS)? {
+        let mut inflated = 0u64;
+        if let Some(entry) = self.archive.entry(DIAGNOSIS) {
+            let cap = limits.entry_bytes.min(MAX_MANIFEST_BYTES);
             let mut text = Vec::new();
-            reader.read_to_end(&mut text).map_err(|e| e.to_string())?;
-            match serde_json::from_slice::<Diagnosis>(&text) {
+            self.read_capped(entry, cap)?
+                .read_to_end(&mut text)
+                .map_err(|e| format!("{}: {e}", DIAGNOSIS))?;
+            inflated += text.len() as u64;
+            let parsed = if text.len() as u64 > cap {
+                Err(format!("larger than {cap} bytes"))
+            } else {
+                serde_json::from_slice::<Diagnosis>(&text).map_err(|e| e.to_string())
+            };
+            match parsed {
                 Ok(diagnosis) => {
                     let _ = writeln!(out, "\nDiagnosis");
                     for line in crate::report::text(&diagnosis)
@@ -240,27 +419,62 @@ impl Bundle {
                         .skip(1)
                         .take_while(|l| !l.is_empty())
                     {
-                        let _ = writeln!(out, "  {line}");
+                        let _ = writeln!(out, "  {}", printable(line));
                     }
                     for (i, action) in diagnosis.actions.iter().enumerate() {
-                        let _ = writeln!(out, "  {}. {} [{}]", i + 1, action.title, action.id);
+                        let _ = writeln!(
+                            out,
+                            "  {}. {} [{}]",
+                            i + 1,
+                            printable(&action.title),
+                            action.id
+                        );
                     }
                 }
                 Err(e) => {
-                    let _ = writeln!(out, "\nDiagnosis: unreadable ({e})");
+                    let _ = writeln!(out, "\nDiagnosis: unreadable ({})", printable(&e));
                 }
             }
         }
 
         // One pass over the text: the last errors and warnings, and the
         // last records, each in a bounded window.
-        if let Some(reader) = self.lines(LOGS_TEXT)? {
+        if let Some(entry) = self.archive.entry(LOGS_TEXT) {
+            let cap = limits
+                .entry_bytes
+                .min(limits.total_bytes.saturating_sub(inflated));
+            let mut lines = BoundedLines::new(self.read_capped(entry, cap)?, SHOWN_LINE_BYTES, 0);
             let mut problems: VecDeque<String> = VecDeque::new();
             let mut tail: VecDeque<String> = VecDeque::new();
             let mut problem_count = 0u64;
             let mut per_hour: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-            for line in reader.lines() {
-                let line = line.map_err(|e| e.to_string())?;
+            let mut bytes = 0u64;
+            let mut stopped = None;
+            loop {
+                let window = match lines.next_window() {
+                    Ok(Some(window)) => window,
+                    Ok(None) => break,
+                    Err(e) => {
+                        stopped = Some(e.to_string());
+                        break;
+                    }
+                };
+                bytes += window.bytes.len() as u64;
+                if bytes > cap {
+                    stopped = Some(format!("inflates past the cap of {cap} bytes"));
+                    break;
+                }
+                if !window.starts_line {
+                    // The rest of a line already shown cut.
+                    continue;
+                }
+                let text = String::from_utf8_lossy(window.bytes);
+                let text = text.trim_end_matches(['\n', '\r']);
+                let mut line = String::with_capacity(text.len());
+                push_printable(&mut line, text);
+                if !window.ends_line {
+                    line.push_str(" …(line cut)");
+                }
                 let level = line.split(' ').nth(1).unwrap_or("");
                 let is_problem = level == "E" || level == "W";
                 let hour = line.get(..13).unwrap_or("").to_string();
@@ -272,12 +486,16 @@ impl Bundle {
                     if problems.len() == max_listed {
                         problems.pop_front();
                     }
-                    problems.push_back(line.clone());
+                    if max_listed > 0 {
+                        problems.push_back(line.clone());
+                    }
                 }
                 if tail.len() == max_listed {
                     tail.pop_front();
                 }
-                tail.push_back(line);
+                if max_listed > 0 {
+                    tail.push_back(line);
+                }
                 // Keep the time line bounded too: the latest 48 hours seen.
                 while per_hour.len() > 48 {
                     let first = per_hour.keys().next().cloned().expect("not empty");
@@ -300,12 +518,32 @@ impl Bundle {
             for line in &tail {
                 let _ = writeln!(out, "  {line}");
             }
+            if lines.long_lines > 0 {
+                let _ = writeln!(
+                    out,
+                    "\n({} lines longer than {SHOWN_LINE_BYTES} bytes were cut)",
+                    lines.long_lines
+                );
+            }
+            if let Some(why) = stopped {
+                let _ = writeln!(
+                    out,
+                    "\n({LOGS_TEXT}: stopped reading after {bytes} bytes: {})",
+                    printable(&why)
+                );
+            }
         }
         if self.archive.entry(LOGS_NDJSON).is_none() {
             let _ = writeln!(out, "\n(no {LOGS_NDJSON} in this bundle)");
         }
         Ok(out)
     }
+}
+
+/// What reading an entry to its end gave.
+struct EntryRead {
+    sha256: String,
+    bytes: u64,
 }
 
 /// What `verify` found.
@@ -318,6 +556,14 @@ pub struct VerifyReport {
     /// Secret patterns found, by category.
     pub secrets: RedactionCounts,
     pub secrets_by_entry: BTreeMap<String, u64>,
+    /// Bytes inflated from the entries, in all.
+    pub inflated_bytes: u64,
+    /// Bytes handed to the secret scan (windows of long lines overlap).
+    pub scanned_bytes: u64,
+    /// The most bytes of one line held at once.
+    pub held_max: usize,
+    /// Lines longer than the window, scanned in overlapping windows.
+    pub long_lines: u64,
 }
 
 impl VerifyReport {

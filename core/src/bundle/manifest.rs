@@ -97,8 +97,59 @@ pub struct SourceSummary {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedactionSummary {
     /// Replacements in the included records, by category.
+    #[serde(with = "counts_as_list")]
     pub counts: RedactionCounts,
     pub total: u64,
+}
+
+/// The counts are written as `[{"category": "password", "count": 3}]`, not
+/// as an object: `"password": 3` is exactly what a leaked secret looks
+/// like to the scan `bundle verify` runs over the manifest. Either form is
+/// read (bundles written before used the object).
+mod counts_as_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::redact::RedactionCounts;
+
+    #[derive(Serialize, Deserialize)]
+    struct Count {
+        category: String,
+        count: u64,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<Count>),
+        Object(BTreeMap<String, u64>),
+    }
+
+    pub fn serialize<S: Serializer>(counts: &RedactionCounts, out: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<Count> = counts
+            .0
+            .iter()
+            .map(|(category, &count)| Count {
+                category: category.clone(),
+                count,
+            })
+            .collect();
+        list.serialize(out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<RedactionCounts, D::Error> {
+        Ok(RedactionCounts(match Either::deserialize(input)? {
+            Either::Object(map) => map,
+            Either::List(list) => {
+                let mut map = BTreeMap::new();
+                for Count { category, count } in list {
+                    *map.entry(category).or_default() += count;
+                }
+                map
+            }
+        }))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,8 @@
 //! complete. Format: `docs/bundle.md`.
 
 pub mod inspect;
+pub mod layout;
+pub mod lines;
 pub mod manifest;
 pub mod zip;
 
@@ -544,20 +546,7 @@ impl BundleWriter {
     }
 
     fn redact_strings(&mut self, value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::String(text) => {
-                if let std::borrow::Cow::Owned(scrubbed) =
-                    self.redactor.redact(text, &mut self.small_counts)
-                {
-                    *text = scrubbed;
-                }
-            }
-            serde_json::Value::Array(items) => {
-                items.iter_mut().for_each(|v| self.redact_strings(v))
-            }
-            serde_json::Value::Object(map) => map.values_mut().for_each(|v| self.redact_strings(v)),
-            _ => {}
-        }
+        scrub_strings(&self.redactor, value, &mut self.small_counts);
     }
 
     /// Adds one record (redacted on the way in).
@@ -905,6 +894,36 @@ impl BundleWriter {
 
     fn manifest(&self, pieces: &[Piece], entries: Vec<EntrySummary>) -> Manifest {
         let mut counts = self.small_counts.clone();
+        // The device's strings and the sources' names and statistics come
+        // from outside (a model name can carry a person's name, a file
+        // name an address): scrubbed like the entries, and counted.
+        let scrub = |value: &Option<String>, counts: &mut RedactionCounts| {
+            value
+                .as_deref()
+                .map(|v| self.redactor.redact(v, counts).into_owned())
+        };
+        let d = &self.device;
+        let device = DeviceSummary {
+            platform: scrub(&d.platform, &mut counts),
+            model: scrub(&d.model, &mut counts),
+            os_version: scrub(&d.os_version, &mut counts),
+            app_version: scrub(&d.app_version, &mut counts),
+            locale: scrub(&d.locale, &mut counts),
+        };
+        let sources = self
+            .sources
+            .iter()
+            .map(|source| {
+                let mut details = source.details.clone();
+                scrub_strings(&self.redactor, &mut details, &mut counts);
+                SourceSummary {
+                    kind: self.redactor.redact(&source.kind, &mut counts).into_owned(),
+                    name: scrub(&source.name, &mut counts),
+                    records: source.records,
+                    details,
+                }
+            })
+            .collect();
         let mut by_level = BTreeMap::new();
         let mut included = 0;
         for piece in pieces {
@@ -926,7 +945,7 @@ impl BundleWriter {
             created_at: rfc3339(self.created_ms),
             generator: format!("pushdoctor {}", env!("CARGO_PKG_VERSION")),
             reason: self.options.reason,
-            device: self.device.clone(),
+            device,
             time_range: range(
                 pieces.first().and_then(|p| p.first_ms),
                 pieces.last().map(|p| p.last_ms),
@@ -937,7 +956,7 @@ impl BundleWriter {
                 dropped_for_size: self.dropped,
                 dropped_time_range: range(self.dropped_first_ms, self.dropped_last_ms),
             },
-            sources: self.sources.clone(),
+            sources,
             size_cap_bytes: self.options.max_bytes,
             redaction: RedactionSummary {
                 total: counts.total(),
@@ -1020,6 +1039,25 @@ fn io_error(path: &Path, source: io::Error) -> BundleError {
     BundleError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// Scrubs every string inside a JSON value, adding what it replaced to
+/// `counts`.
+fn scrub_strings(redactor: &Redactor, value: &mut serde_json::Value, counts: &mut RedactionCounts) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let std::borrow::Cow::Owned(scrubbed) = redactor.redact(text, counts) {
+                *text = scrubbed;
+            }
+        }
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| scrub_strings(redactor, v, counts)),
+        serde_json::Value::Object(map) => map
+            .values_mut()
+            .for_each(|v| scrub_strings(redactor, v, counts)),
+        _ => {}
     }
 }
 

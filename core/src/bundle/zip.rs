@@ -9,13 +9,19 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 
-const LOCAL_HEADER: u32 = 0x0403_4b50;
+use crate::printable::printable;
+
+pub(crate) const LOCAL_HEADER: u32 = 0x0403_4b50;
 const CENTRAL_HEADER: u32 = 0x0201_4b50;
 const END_OF_CENTRAL: u32 = 0x0605_4b50;
 const FLAG_UTF8: u16 = 0x0800;
+const FLAG_ENCRYPTED: u16 = 0x0001;
+/// Sizes and CRC follow the data instead of being in the local header.
+pub(crate) const FLAG_DATA_DESCRIPTOR: u16 = 0x0008;
 pub(crate) const METHOD_DEFLATE: u16 = 8;
-const METHOD_STORE: u16 = 0;
-const MAX_ENTRIES: usize = 1024;
+pub(crate) const METHOD_STORE: u16 = 0;
+/// More entries than any bundle has; a directory listing more is refused.
+pub(crate) const MAX_ENTRIES: usize = 1024;
 
 /// The bytes an archive of these entries takes, as [`ZipWriter`] writes
 /// it: each entry's local header, name and data, its central directory
@@ -191,21 +197,55 @@ pub enum ZipError {
     Unsupported(String),
 }
 
-/// One entry of an archive being read.
+/// One entry of an archive being read: as its central directory record
+/// says, or, for an entry only the local headers hold, as its local header
+/// says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZipEntry {
+    /// The name as text (bytes that are not UTF-8 are replaced).
     pub name: String,
+    /// The name exactly as stored.
+    pub raw_name: Vec<u8>,
+    pub flags: u16,
     pub method: u16,
     pub crc: u32,
     pub compressed: u64,
     pub uncompressed: u64,
-    data_offset: u64,
+    /// Where its local header starts.
+    pub local_offset: u64,
+    pub(crate) data_offset: u64,
+}
+
+impl ZipEntry {
+    /// The file range its compressed data takes.
+    pub fn data_range(&self) -> std::ops::Range<u64> {
+        self.data_offset..self.data_offset + self.compressed
+    }
+}
+
+/// Where the end of central directory record is, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EndRecord {
+    pub offset: u64,
+    pub disk: u16,
+    pub directory_disk: u16,
+    pub entries_on_disk: u16,
+    pub entries: u16,
+    pub directory_offset: u64,
+    pub directory_size: u64,
+    pub comment_len: u16,
+    /// Other end-record signatures found in the last 64 KiB.
+    pub others: usize,
+    /// Bytes of the directory left over after its `entries` records.
+    pub directory_slack: u64,
 }
 
 /// A zip archive opened for reading.
 pub struct ZipArchive {
     file: File,
+    len: u64,
     entries: Vec<ZipEntry>,
+    end: EndRecord,
 }
 
 impl ZipArchive {
@@ -216,13 +256,17 @@ impl ZipArchive {
         }
         // The end record is in the last 64 KiB + 22 bytes (its comment is at most 64 KiB).
         let tail_len = len.min(65_557);
-        file.seek(SeekFrom::Start(len - tail_len))?;
+        let tail_start = len - tail_len;
+        file.seek(SeekFrom::Start(tail_start))?;
         let mut tail = vec![0; tail_len as usize];
         file.read_exact(&mut tail)?;
-        let eocd = (0..=tail.len() - 22)
+        let mut found = (0..=tail.len() - 22)
             .rev()
-            .find(|&i| u32le(&tail, i) == END_OF_CENTRAL)
+            .filter(|&i| u32le(&tail, i) == END_OF_CENTRAL);
+        let eocd = found
+            .next()
             .ok_or(ZipError::NotZip("no end of central directory"))?;
+        let others = found.count();
         let count = u16le(&tail, eocd + 10) as usize;
         let cd_size = u64::from(u32le(&tail, eocd + 12));
         let cd_offset = u64::from(u32le(&tail, eocd + 16));
@@ -255,52 +299,90 @@ impl ZipArchive {
             let extra_len = u16le(&cd, pos + 30) as usize;
             let comment_len = u16le(&cd, pos + 32) as usize;
             let local = u64::from(u32le(&cd, pos + 42));
-            let name_bytes = cd
+            let raw_name = cd
                 .get(pos + 46..pos + 46 + name_len)
-                .ok_or_else(|| ZipError::Damaged("entry name outside the directory".into()))?;
-            let name = String::from_utf8_lossy(name_bytes).into_owned();
-            if flags & 0x0001 != 0 {
-                return Err(ZipError::Unsupported(format!("{name} is encrypted")));
-            }
-            if method != METHOD_DEFLATE && method != METHOD_STORE {
-                return Err(ZipError::Unsupported(format!(
-                    "{name}: compression method {method}"
-                )));
-            }
+                .ok_or_else(|| ZipError::Damaged("entry name outside the directory".into()))?
+                .to_vec();
+            let name = String::from_utf8_lossy(&raw_name).into_owned();
+            check_supported(&name, flags, method)?;
             let data_offset = local_data_offset(&mut file, local, len, &name)?;
             if data_offset
                 .checked_add(compressed)
                 .is_none_or(|end| end > len)
             {
                 return Err(ZipError::Damaged(format!(
-                    "{name}: data runs past the end of the file"
+                    "{}: data runs past the end of the file",
+                    printable(&name)
                 )));
             }
             entries.push(ZipEntry {
                 name,
+                raw_name,
+                flags,
                 method,
                 crc,
                 compressed,
                 uncompressed,
+                local_offset: local,
                 data_offset,
             });
             pos += 46 + name_len + extra_len + comment_len;
         }
-        Ok(ZipArchive { file, entries })
+        let end = EndRecord {
+            offset: tail_start + eocd as u64,
+            disk: u16le(&tail, eocd + 4),
+            directory_disk: u16le(&tail, eocd + 6),
+            entries_on_disk: u16le(&tail, eocd + 8),
+            entries: count as u16,
+            directory_offset: cd_offset,
+            directory_size: cd_size,
+            comment_len: u16le(&tail, eocd + 20),
+            others,
+            directory_slack: (cd.len() as u64).saturating_sub(pos as u64),
+        };
+        Ok(ZipArchive {
+            file,
+            len,
+            entries,
+            end,
+        })
     }
 
+    /// The entries the central directory lists, in its order (duplicates
+    /// included).
     pub fn entries(&self) -> &[ZipEntry] {
         &self.entries
     }
 
+    /// The first entry of that name in the central directory.
     pub fn entry(&self, name: &str) -> Option<&ZipEntry> {
         self.entries.iter().find(|e| e.name == name)
     }
 
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub(crate) fn end_record(&self) -> &EndRecord {
+        &self.end
+    }
+
+    /// `len` bytes of the file at `offset` (fewer at its end). The entry
+    /// streams share the file's position: not for use while one is open.
+    pub(crate) fn read_at(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(offset))?;
+        let mut out = Vec::with_capacity(len);
+        file.take(len as u64).read_to_end(&mut out)?;
+        Ok(out)
+    }
+
     /// The entry's uncompressed bytes as a stream. The stream checks the
     /// CRC-32 and the size when it reaches the end, and fails if they are
-    /// wrong, so damage is never read as data.
+    /// wrong, so damage is never read as data; it never yields more than
+    /// the size the entry declares.
     pub fn open_entry(&self, entry: &ZipEntry) -> Result<Box<dyn Read + '_>, ZipError> {
+        check_supported(&entry.name, entry.flags, entry.method)?;
         let mut file = self.file.try_clone()?;
         file.seek(SeekFrom::Start(entry.data_offset))?;
         let raw = BufReader::with_capacity(64 * 1024, file).take(entry.compressed);
@@ -314,23 +396,44 @@ impl ZipArchive {
             read: 0,
             expected_crc: entry.crc,
             expected_len: entry.uncompressed,
-            name: entry.name.clone(),
+            name: printable(&entry.name).into_owned(),
             verified: false,
         }))
     }
 }
 
+/// Refuses what the reader cannot read, naming the entry.
+pub(crate) fn check_supported(name: &str, flags: u16, method: u16) -> Result<(), ZipError> {
+    if flags & FLAG_ENCRYPTED != 0 {
+        return Err(ZipError::Unsupported(format!(
+            "{} is encrypted",
+            printable(name)
+        )));
+    }
+    if method != METHOD_DEFLATE && method != METHOD_STORE {
+        return Err(ZipError::Unsupported(format!(
+            "{}: compression method {method}",
+            printable(name)
+        )));
+    }
+    Ok(())
+}
+
 fn local_data_offset(file: &mut File, local: u64, len: u64, name: &str) -> Result<u64, ZipError> {
     if local.checked_add(30).is_none_or(|end| end > len) {
         return Err(ZipError::Damaged(format!(
-            "{name}: local header outside the file"
+            "{}: local header outside the file",
+            printable(name)
         )));
     }
     file.seek(SeekFrom::Start(local))?;
     let mut header = [0u8; 30];
     file.read_exact(&mut header)?;
     if u32le(&header, 0) != LOCAL_HEADER {
-        return Err(ZipError::Damaged(format!("{name}: bad local header")));
+        return Err(ZipError::Damaged(format!(
+            "{}: bad local header",
+            printable(name)
+        )));
     }
     Ok(local + 30 + u64::from(u16le(&header, 26)) + u64::from(u16le(&header, 28)))
 }
@@ -377,10 +480,10 @@ impl Read for Checked<'_> {
     }
 }
 
-fn u16le(b: &[u8], at: usize) -> u16 {
+pub(crate) fn u16le(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
 
-fn u32le(b: &[u8], at: usize) -> u32 {
+pub(crate) fn u32le(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
