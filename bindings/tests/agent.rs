@@ -10,7 +10,8 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use pushdoctor_ffi::agent::{
-    AgentConfig, AgentError, AppObservations, LogEntry, ProgressListener, PushDoctorAgent,
+    AgentConfig, AgentError, AgentEvent, AppObservations, EventListener, ListenerError, LogEntry,
+    ProgressListener, PushDoctorAgent,
 };
 use pushdoctor_ffi::network::NetworkCheckConfig;
 use pushdoctor_ffi::platform::{
@@ -44,6 +45,9 @@ enum Behaviour {
     Fail,
     Panic,
     Late,
+    /// What a Kotlin throw arrives as: uniffi's unexpected error, here
+    /// with the multi-line stack trace a synchronous callback sends.
+    Throw,
 }
 
 struct Probe {
@@ -61,6 +65,11 @@ impl Probe {
                 reason: "POST_NOTIFICATIONS not granted".into(),
             }),
             Behaviour::Panic => panic!("probe bug"),
+            Behaviour::Throw => Err(uniffi::UnexpectedUniFFICallbackError::new(
+                "java.lang.StackOverflowError\n\tat AndroidProbe.notifications(AndroidProbe.kt:12)\n"
+                    .repeat(1000),
+            )
+            .into()),
             Behaviour::Late => {
                 tokio::time::sleep(Duration::from_millis(900)).await;
                 Ok(value)
@@ -143,8 +152,9 @@ fn the_platform_answers_and_the_flow_concludes() {
     let agent = agent(Behaviour::Answer, None);
     struct Count(AtomicU32);
     impl ProgressListener for Count {
-        fn on_progress(&self, _step: String, _done: u32, _total: u32) {
+        fn on_progress(&self, _step: String, _done: u32, _total: u32) -> Result<(), ListenerError> {
             self.0.fetch_add(1, Ordering::Relaxed);
+            Ok(())
         }
     }
     let progress = Arc::new(Count(AtomicU32::new(0)));
@@ -179,6 +189,7 @@ fn a_hanging_failing_late_or_panicking_callback_is_an_unknown_fact() {
             "not permitted: POST_NOTIFICATIONS not granted",
         ),
         (Behaviour::Panic, "the probe panicked"),
+        (Behaviour::Throw, "threw java.lang.StackOverflowError"),
     ] {
         let agent = agent(behaviour, None);
         let started = Instant::now();
@@ -195,6 +206,163 @@ fn a_hanging_failing_late_or_panicking_callback_is_an_unknown_fact() {
         assert_eq!(question.row, "push_not_received.notifications");
         agent.shutdown();
     }
+}
+
+/// Counts the probe calls started, and those dropped (cancelled) before
+/// they answered: each hangs until dropped.
+#[derive(Default)]
+struct Hanging {
+    started: AtomicU32,
+    dropped: AtomicU32,
+}
+
+impl Hanging {
+    async fn hang<T>(&self) -> Result<T, PlatformError> {
+        struct Dropped<'a>(&'a AtomicU32);
+        impl Drop for Dropped<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let _dropped = Dropped(&self.dropped);
+        self.started.fetch_add(1, Ordering::SeqCst);
+        std::future::pending().await
+    }
+}
+
+#[async_trait::async_trait]
+impl PlatformProbe for Hanging {
+    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
+        self.hang().await
+    }
+    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
+        self.hang().await
+    }
+    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
+        self.hang().await
+    }
+    async fn power(&self) -> Result<PowerFacts, PlatformError> {
+        self.hang().await
+    }
+    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
+        self.hang().await
+    }
+    fn open_settings(&self, _target: String) -> Result<bool, PlatformError> {
+        Ok(false)
+    }
+}
+
+fn hanging_agent(callback_timeout_ms: u64) -> (Arc<PushDoctorAgent>, Arc<Hanging>) {
+    let probe = Arc::new(Hanging::default());
+    let agent = PushDoctorAgent::new(
+        AgentConfig {
+            platform: "android".into(),
+            log_directory: None,
+            max_log_bytes: None,
+            callback_timeout_ms: Some(callback_timeout_ms),
+            echo_to_platform_log: Some(false),
+            network: None,
+        },
+        probe.clone(),
+    )
+    .unwrap();
+    (agent, probe)
+}
+
+/// Waits (sleeping, at most 10 s: a generous bound on a busy machine, not
+/// a timing claim) until `counter` reaches `want`; returns what it reached.
+fn wait_for(counter: &AtomicU32, want: u32) -> u32 {
+    for _ in 0..1000 {
+        if counter.load(Ordering::SeqCst) >= want {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    counter.load(Ordering::SeqCst)
+}
+
+/// The app cancelling a run (dropping its future) drops every platform call
+/// still in flight with it: on the foreign side that is uniffi's "dropped"
+/// signal, which cancels the coroutine. Before, each call was a detached
+/// task that went on until its own deadline (a minute here).
+#[test]
+fn cancelling_a_run_drops_the_probe_calls_in_flight() {
+    let (agent, probe) = hanging_agent(60_000);
+    let mut run = Box::pin(agent.run_diagnostics(no_push(), None));
+    let mut context = Context::from_waker(Waker::noop());
+    assert!(run.as_mut().poll(&mut context).is_pending());
+    assert_eq!(wait_for(&probe.started, 5), 5, "all five calls started");
+    assert_eq!(probe.dropped.load(Ordering::SeqCst), 0);
+    drop(run);
+    assert_eq!(
+        wait_for(&probe.dropped, 5),
+        5,
+        "all five calls were dropped"
+    );
+    // The agent still works after a cancelled run.
+    assert!(agent
+        .answer("push_not_received.notifications".into(), "no".into())
+        .is_ok());
+    agent.shutdown();
+}
+
+/// A call past its deadline is dropped, not left running: by the time the
+/// run answers, every hanging call has been cancelled.
+#[test]
+fn a_probe_call_past_its_deadline_is_dropped_before_the_run_answers() {
+    let (agent, probe) = hanging_agent(200);
+    let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+    assert_eq!(report.probe_issues.len(), 5);
+    assert!(report
+        .probe_issues
+        .iter()
+        .all(|i| i.reason == "no answer within 200 ms"));
+    assert_eq!(probe.started.load(Ordering::SeqCst), 5);
+    assert_eq!(probe.dropped.load(Ordering::SeqCst), 5);
+    agent.shutdown();
+}
+
+/// A listener that fails (a Kotlin throw arrives as an `Err`) ends neither
+/// the run nor the other listeners' events.
+#[test]
+fn a_failing_listener_ends_neither_the_run_nor_the_others_events() {
+    struct Failing(AtomicU32);
+    impl ProgressListener for Failing {
+        fn on_progress(&self, _: String, _: u32, _: u32) -> Result<(), ListenerError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Err(uniffi::UnexpectedUniFFICallbackError::new("kotlin.NotImplementedError").into())
+        }
+    }
+    impl EventListener for Failing {
+        fn on_event(&self, _: AgentEvent) -> Result<(), ListenerError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Err(ListenerError::Unexpected {
+                reason: "java.lang.OutOfMemoryError".into(),
+            })
+        }
+    }
+    struct Events(std::sync::Mutex<Vec<AgentEvent>>);
+    impl EventListener for Events {
+        fn on_event(&self, event: AgentEvent) -> Result<(), ListenerError> {
+            self.0.lock().unwrap().push(event);
+            Ok(())
+        }
+    }
+    let agent = agent(Behaviour::Answer, None);
+    let failing = Arc::new(Failing(AtomicU32::new(0)));
+    let events = Arc::new(Events(Default::default()));
+    agent.subscribe(failing.clone());
+    agent.subscribe(events.clone());
+    let report = block_on(agent.run_diagnostics(no_push(), Some(failing.clone()))).unwrap();
+    assert_eq!(report.scenario.as_deref(), Some("push_not_received"));
+    // Three progress steps and one event, each failing.
+    assert_eq!(failing.0.load(Ordering::SeqCst), 4);
+    let seen = events.0.lock().unwrap().clone();
+    assert!(
+        matches!(seen.as_slice(), [AgentEvent::DiagnosisFinished { .. }]),
+        "{seen:?}"
+    );
+    agent.shutdown();
 }
 
 #[test]
