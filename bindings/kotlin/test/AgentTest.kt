@@ -189,7 +189,7 @@ class AgentTest {
         for ((behaviour, reason) in listOf(
             Behaviour.HANG to "no answer within 300 ms",
             Behaviour.LATE to "no answer within 300 ms",
-            Behaviour.THROW to "unexpected:",
+            Behaviour.THROW to "threw java.lang.IllegalStateException: NotificationManager is gone",
         )) {
             agent(FakePhone(notifications = behaviour)).use { agent ->
                 val started = System.nanoTime()
