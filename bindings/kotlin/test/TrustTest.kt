@@ -34,6 +34,8 @@ import uniffi.pushdoctor_ffi.PowerFacts
 import uniffi.pushdoctor_ffi.ProgressListener
 import uniffi.pushdoctor_ffi.PushDoctorAgent
 import uniffi.pushdoctor_ffi.uniffiForeignFutureHandleCount
+import com.sun.jna.Callback
+import com.sun.jna.Native
 import java.util.Collections
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
@@ -120,21 +122,31 @@ fun agentWith(phone: PlatformProbe, callbackTimeoutMs: ULong) = PushDoctorAgent(
 
 class TrustTest {
     private val uncaught = Collections.synchronizedList(mutableListOf<Throwable>())
+    private val escapedToJna = Collections.synchronizedList(mutableListOf<Throwable>())
     private var previousHandler: Thread.UncaughtExceptionHandler? = null
+    private var previousJnaHandler: Callback.UncaughtExceptionHandler? = null
 
+    // Where a throw that escapes uniffi's handlers ends: from a coroutine,
+    // the thread's uncaught-exception handler (on Android, the end of the
+    // app); from a synchronous callback, JNA's, which logs it and hands
+    // Rust a made-up success (openSettings answered `false`).
     @Before
     fun recordUncaughtExceptions() {
         previousHandler = Thread.getDefaultUncaughtExceptionHandler()
         Thread.setDefaultUncaughtExceptionHandler { _, e -> uncaught += e }
+        previousJnaHandler = Native.getCallbackExceptionHandler()
+        Native.setCallbackExceptionHandler { _, e -> escapedToJna += e }
     }
 
     @After
-    fun restoreTheHandler() {
+    fun restoreTheHandlers() {
         Thread.setDefaultUncaughtExceptionHandler(previousHandler)
+        Native.setCallbackExceptionHandler(previousJnaHandler)
     }
 
     private fun assertNothingUncaught() {
         assertTrue("the uncaught-exception handler was reached: $uncaught", uncaught.isEmpty())
+        assertTrue("a callback's throw escaped to JNA: $escapedToJna", escapedToJna.isEmpty())
     }
 
     /** Waits until uniffi holds no foreign future: no probe call is in flight. */
@@ -223,20 +235,33 @@ class TrustTest {
                         assertNothingUncaught()
                     }
                 }
-                // The synchronous method: a typed error, not a crash.
+                // Later calls still work.
+                phone.method = ""
+                val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
+                assertEquals(name, emptyList<String>(), report.probeIssues.map { it.probe })
+                agent.shutdown()
+            }
+        }
+        assertNothingUncaught()
+    }
+
+    /** The synchronous probe method: any Throwable is a typed error naming
+     *  it, not a crash and not a made-up answer. */
+    @Test
+    fun anyThrowableFromOpenSettingsIsATypedError() {
+        for ((name, thrower) in throwers) {
+            val phone = ThrowingPhone(thrower)
+            agentWith(phone, 5_000uL).use { agent ->
                 phone.method = "openSettings"
                 try {
-                    agent.openSettings("focus")
-                    fail("$name from openSettings is an error")
+                    val answer = agent.openSettings("focus")
+                    fail("$name from openSettings is an error, not `$answer`")
                 } catch (e: AgentException.Io) {
                     assertTrue("$name: ${e.reason}", e.reason.startsWith("threw $name"))
                     assertFalse(e.reason, e.reason.contains('\n'))
                 }
-                // Later calls still work.
                 phone.method = ""
                 assertTrue(agent.openSettings("focus"))
-                val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
-                assertEquals(name, emptyList<String>(), report.probeIssues.map { it.probe })
                 agent.shutdown()
             }
         }
