@@ -14,6 +14,9 @@ use serde_json::json;
 
 const VALUES: [Option<bool>; 3] = [None, Some(false), Some(true)];
 
+/// Sets the one snapshot field a fact should land in.
+type SetField = fn(&mut DeviceSnapshot, Option<bool>);
+
 /// Every probe answered, with nothing known.
 fn nothing_known() -> PlatformAnswers {
     PlatformAnswers {
@@ -83,7 +86,7 @@ fn nothing_known_maps_to_an_empty_snapshot() {
 #[test]
 fn each_network_fact_lands_in_its_own_field() {
     for value in VALUES {
-        let cases: [(NetworkFacts, fn(&mut DeviceSnapshot, Option<bool>)); 4] = [
+        let cases: [(NetworkFacts, SetField); 4] = [
             (
                 NetworkFacts {
                     connected: value,

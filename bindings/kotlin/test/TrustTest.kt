@@ -201,8 +201,7 @@ class TrustTest {
         val phone = SlowPhone()
         agentWith(phone, 300uL).use { agent ->
             val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
-            assertEquals(probeMethods, report.probeIssues.map { it.probe }.sorted().let { probeMethods.filter(it::contains) })
-            assertEquals(5, report.probeIssues.size)
+            assertEquals(probeMethods.sorted(), report.probeIssues.map { it.probe }.sorted())
             assertTrue(report.probeIssues.toString(), report.probeIssues.all { it.reason == "no answer within 300 ms" })
             assertTrue("every probe coroutine saw CancellationException", phone.cancelled.await(WAIT_SECONDS, TimeUnit.SECONDS))
             assertEquals(0, phone.running.get())
