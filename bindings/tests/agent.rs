@@ -627,3 +627,190 @@ fn a_phone_without_network_does_not_wait_for_the_probes() {
     assert!(check.skipped.is_some(), "{:?}", check.findings);
     agent.shutdown();
 }
+
+/// The records of a bundle's `logs.ndjson` with `tag`, as JSON.
+fn bundle_records(path: &str, tag: &str) -> Vec<serde_json::Value> {
+    use std::io::Read;
+    let archive =
+        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    archive
+        .open_entry(archive.entry("logs.ndjson").unwrap())
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text.lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|record| record["tag"] == tag)
+        .collect()
+}
+
+fn entry(level: &str, message: &str, timestamp_ms: i64) -> LogEntry {
+    LogEntry {
+        level: level.into(),
+        tag: "LevelTest".into(),
+        message: message.into(),
+        timestamp_ms,
+        thread: None,
+        fields: vec![],
+    }
+}
+
+/// Every level name Kotlin, Swift or logcat use lands as its level, by
+/// `log` and by `logBatch` alike (oldest first); the bundle says why it was
+/// made.
+#[test]
+fn log_levels_and_batches_reach_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = agent(Behaviour::Answer, None);
+    let names = [
+        ("error", "ERROR"),
+        ("E", "ERROR"),
+        ("assert", "ERROR"),
+        ("fatal", "ERROR"),
+        ("warn", "WARN"),
+        ("warning", "WARN"),
+        ("w", "WARN"),
+        ("info", "INFO"),
+        ("whatever", "INFO"),
+        ("debug", "DEBUG"),
+        ("d", "DEBUG"),
+        ("trace", "TRACE"),
+        ("verbose", "TRACE"),
+        ("V", "TRACE"),
+    ];
+    for (i, (name, _)) in names.iter().enumerate() {
+        agent.log(entry(name, &format!("single {i}"), 1_000 + i as i64));
+    }
+    agent.log_batch(
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| entry(name, &format!("batch {i}"), 2_000 + i as i64))
+            .collect(),
+    );
+    let out = dir.path().join("b.zip").display().to_string();
+    let path = block_on(agent.build_bundle(out, "repeated_accept_failures".into())).unwrap();
+    let records = bundle_records(&path, "LevelTest");
+    let got: Vec<(String, String)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["msg"].as_str().unwrap().to_string(),
+                r["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String)> = ["single", "batch"]
+        .iter()
+        .flat_map(|how| {
+            names
+                .iter()
+                .enumerate()
+                .map(move |(i, (_, level))| (format!("{how} {i}"), level.to_string()))
+        })
+        // The capture keeps DEBUG and above (`CaptureConfig::min_level`):
+        // a trace name read as any other level would show up.
+        .filter(|(_, level)| level != "TRACE")
+        .collect();
+    assert_eq!(got, want);
+    let bundle =
+        pushdoctor_core::bundle::inspect::Bundle::open(std::path::Path::new(&path)).unwrap();
+    assert_eq!(
+        bundle.manifest.reason,
+        pushdoctor_core::bundle::BundleReason::RepeatedAcceptFailures
+    );
+    agent.shutdown();
+}
+
+/// Progress says which step runs, how many are done and how many there are.
+#[test]
+fn progress_counts_its_steps() {
+    struct Steps(std::sync::Mutex<Vec<(String, u32, u32)>>);
+    impl ProgressListener for Steps {
+        fn on_progress(&self, step: String, done: u32, total: u32) -> Result<(), ListenerError> {
+            self.0.lock().unwrap().push((step, done, total));
+            Ok(())
+        }
+    }
+    let agent = agent(Behaviour::Answer, None);
+    let steps = Arc::new(Steps(Default::default()));
+    block_on(agent.run_diagnostics(no_push(), Some(steps.clone()))).unwrap();
+    let got = steps.0.lock().unwrap().clone();
+    let want = [("platform", 0, 2), ("diagnosis", 1, 2), ("done", 2, 2)]
+        .map(|(s, d, t)| (s.to_string(), d, t));
+    assert_eq!(got, want);
+    agent.shutdown();
+}
+
+/// A panic inside the agent's work is an `Internal` error saying so, for
+/// that call only.
+#[test]
+fn a_panic_in_the_agents_work_is_an_internal_error_for_that_call() {
+    struct Panics;
+    impl ProgressListener for Panics {
+        fn on_progress(&self, _: String, _: u32, _: u32) -> Result<(), ListenerError> {
+            panic!("a listener bug")
+        }
+    }
+    let agent = agent(Behaviour::Answer, None);
+    match block_on(agent.run_diagnostics(no_push(), Some(Arc::new(Panics)))) {
+        Err(AgentError::Internal { reason }) => assert!(reason.starts_with("panic: "), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(block_on(agent.run_diagnostics(no_push(), None)).is_ok());
+    agent.shutdown();
+}
+
+/// `measure_callback_cost` really calls the listener `count` times.
+#[test]
+fn measuring_the_callback_cost_calls_the_listener() {
+    struct Count(AtomicU32);
+    impl ProgressListener for Count {
+        fn on_progress(&self, _: String, _: u32, _: u32) -> Result<(), ListenerError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+    let agent = agent(Behaviour::Answer, None);
+    let count = Arc::new(Count(AtomicU32::new(0)));
+    let nanos = agent.measure_callback_cost(count.clone(), 1000);
+    assert_eq!(count.0.load(Ordering::SeqCst), 1000);
+    assert!(nanos > 1, "{nanos}");
+    agent.shutdown();
+}
+
+/// `open_settings` answers what the probe answered, and a probe's error is
+/// the agent's.
+#[test]
+fn open_settings_answers_what_the_probe_answered() {
+    let agent = agent(Behaviour::Answer, None);
+    assert!(agent
+        .open_settings("app_notification_settings".into())
+        .unwrap());
+    assert!(!agent.open_settings("focus".into()).unwrap());
+    agent.shutdown();
+    assert!(matches!(
+        agent.open_settings("focus".into()),
+        Err(AgentError::Closed)
+    ));
+}
+
+/// `shutdown` flushes the captured logs: the next agent on the same
+/// directory (the app's next start) bundles them.
+#[test]
+fn shutdown_flushes_the_logs_for_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let first = agent(Behaviour::Answer, Some(&logs));
+    first.log(entry("info", "before the restart", 1_000));
+    first.shutdown();
+    let second = agent(Behaviour::Answer, Some(&logs));
+    let out = dir.path().join("b.zip").display().to_string();
+    let path = block_on(second.build_bundle(out, "support".into())).unwrap();
+    let records = bundle_records(&path, "LevelTest");
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["msg"], "before the restart");
+    second.shutdown();
+    drop(first);
+}
