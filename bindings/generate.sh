@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generates the Kotlin and Swift bindings from a built, unstripped library
 # (a stripped one carries no uniffi metadata) into target/bindings/.
-# Generated files are never edited by hand.
+# Generated files are never edited by hand; the one change made to them is
+# scripted below (catching Throwable in the callback handlers) and checked.
 #   bindings/generate.sh [PROFILE]     PROFILE: debug (default) or release
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,24 @@ rm -rf "$out/kotlin" "$out/swift"
 for language in kotlin swift; do
     target/debug/uniffi-bindgen generate --no-format --library "$library" --language "$language" --out-dir "$out/$language"
 done
+# uniffi 0.32's Kotlin catches only kotlin.Exception around the app's
+# callback code. A kotlin.Error (TODO()'s NotImplementedError, a
+# StackOverflowError) then escapes: from a suspend callback it reaches the
+# thread's uncaught-exception handler, which on Android kills the app, and
+# the call never answers (the agent reported a timeout). Every foreign call
+# into app code goes through these four handlers, so catching Throwable
+# there covers every PlatformProbe, EventListener and ProgressListener
+# method, and no app can forget it. (A CancellationException was already
+# caught there: it is how a call the Rust side dropped ends.)
+kotlin="$out/kotlin/uniffi/pushdoctor_ffi/pushdoctor_ffi.kt"
+narrow='catch(e: kotlin.Exception)'
+handlers="$(grep -c -F "$narrow" "$kotlin" || true)"
+if [ "$handlers" != 4 ]; then
+    echo "generate.sh: expected uniffi's 4 callback handlers catching kotlin.Exception in $kotlin, found $handlers: check the Throwable patch against this uniffi version" >&2
+    exit 1
+fi
+sed -i 's/catch(e: kotlin\.Exception)/catch(e: kotlin.Throwable)/' "$kotlin"
+[ "$(grep -c -F 'catch(e: kotlin.Throwable)' "$kotlin")" = 4 ] || { echo "generate.sh: the Throwable patch did not apply" >&2; exit 1; }
 # A check that the Swift side was produced, since nothing here can compile it.
 for file in pushdoctor_ffi.swift pushdoctor_ffiFFI.h pushdoctor_ffiFFI.modulemap; do
     [ -s "$out/swift/$file" ] || { echo "generate.sh: $out/swift/$file was not produced" >&2; exit 1; }

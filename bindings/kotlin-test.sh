@@ -35,4 +35,4 @@ if [ ! -f "$jar" ] || [ "$(cat "$out/kotlin-tests.stamp" 2>/dev/null)" != "$stam
     echo "$stamp" > "$out/kotlin-tests.stamp"
 fi
 java -Djna.library.path=target/debug -cp "$jar:$classpath:$lib/kotlin-stdlib.jar" \
-    org.junit.runner.JUnitCore AgentTest NetworkTest
+    org.junit.runner.JUnitCore AgentTest NetworkTest TrustTest BundleOrderTest

@@ -22,7 +22,8 @@ use pushdoctor_core::probes::{ProbeSummary, Prober};
 use pushdoctor_core::Action;
 
 use crate::network::{FindingItem, NetworkCheckConfig, NetworkCheckReport};
-use crate::platform::{gather, PlatformProbe, ProbeIssue};
+use crate::platform::{bounded_line, gather, PlatformProbe, ProbeIssue};
+use crate::task::Task;
 
 /// Why a call failed.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -174,16 +175,34 @@ pub enum AgentEvent {
     },
 }
 
-/// Receives [`AgentEvent`]s; implemented in Kotlin or Swift.
+/// Why a listener failed: what its Kotlin or Swift code threw. The agent
+/// logs it and goes on; a listener can never end a run.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ListenerError {
+    #[error("threw {reason}")]
+    Unexpected { reason: String },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        ListenerError::Unexpected {
+            reason: bounded_line(&e.reason),
+        }
+    }
+}
+
+/// Receives [`AgentEvent`]s; implemented in Kotlin or Swift. (The `Result`
+/// is how a throw in the app's code reaches the agent as a value: without
+/// it, uniffi turns the throw into a panic.)
 #[uniffi::export(foreign)]
 pub trait EventListener: Send + Sync {
-    fn on_event(&self, event: AgentEvent);
+    fn on_event(&self, event: AgentEvent) -> Result<(), ListenerError>;
 }
 
 /// Streams which check is running, for a progress indicator.
 #[uniffi::export(foreign)]
 pub trait ProgressListener: Send + Sync {
-    fn on_progress(&self, step: String, done: u32, total: u32);
+    fn on_progress(&self, step: String, done: u32, total: u32) -> Result<(), ListenerError>;
 }
 
 struct State {
@@ -206,11 +225,24 @@ pub struct PushDoctorAgent {
     closed: AtomicBool,
 }
 
-/// Tells every listener, on the agent's runtime thread.
+/// Tells every listener, on the agent's runtime thread; one that throws is
+/// logged and the others are still told.
 fn emit(listeners: &Mutex<Vec<Arc<dyn EventListener>>>, event: AgentEvent) {
     let listeners = listeners.lock().unwrap_or_else(|e| e.into_inner()).clone();
     for listener in listeners {
-        listener.on_event(event.clone());
+        if let Err(e) = listener.on_event(event.clone()) {
+            log::warn!(target: "pushdoctor::agent", "an event listener {e}");
+        }
+    }
+}
+
+/// Tells the progress listener, if any; one that throws is logged, and the
+/// run goes on.
+fn progress(listener: &Option<Arc<dyn ProgressListener>>, step: &str, done: u32, total: u32) {
+    if let Some(listener) = listener {
+        if let Err(e) = listener.on_progress(step.into(), done, total) {
+            log::warn!(target: "pushdoctor::agent", "a progress listener {e}");
+        }
     }
 }
 
@@ -284,15 +316,8 @@ impl PushDoctorAgent {
         &self,
         work: impl std::future::Future<Output = Result<T, AgentError>> + Send + 'static,
     ) -> Result<T, AgentError> {
-        struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-        impl<T> Drop for AbortOnDrop<T> {
-            fn drop(&mut self) {
-                // The caller cancelled: so does the work.
-                self.0.abort();
-            }
-        }
-        let mut handle = AbortOnDrop(self.runtime.spawn(work));
-        match (&mut handle.0).await {
+        // The caller cancelling drops the task, and so the work.
+        match Task::spawn_on(&self.runtime, work).await {
             Ok(result) => result,
             Err(e) if e.is_panic() => Err(AgentError::Internal {
                 reason: format!("panic: {e}"),
@@ -386,15 +411,11 @@ impl PushDoctorAgent {
         );
         self.on_runtime(async move {
             let steps = if prober.is_some() { 3 } else { 2 };
-            if let Some(p) = &progress {
-                p.on_progress("platform".into(), 0, steps);
-            }
+            self::progress(&progress, "platform", 0, steps);
             let (mut snapshot, issues) = match &prober {
                 None => gather(probe, platform, deadline).await,
                 Some(prober) => {
-                    if let Some(p) = &progress {
-                        p.on_progress("network".into(), 1, steps);
-                    }
+                    self::progress(&progress, "network", 1, steps);
                     gather_and_probe(probe, platform, deadline, prober).await
                 }
             };
@@ -411,9 +432,7 @@ impl PushDoctorAgent {
             o.push_arrived_after_fixes = observations.push_arrived_after_fixes;
             o.account_reconfigured = observations.account_reconfigured;
             snapshot.mfa_report_status = report_status;
-            if let Some(p) = &progress {
-                p.on_progress("diagnosis".into(), steps - 1, steps);
-            }
+            self::progress(&progress, "diagnosis", steps - 1, steps);
             let diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
             for issue in &issues {
                 log::warn!(target: "pushdoctor::agent", "platform fact {} unknown: {}", issue.probe, issue.reason);
@@ -438,9 +457,7 @@ impl PushDoctorAgent {
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
             state.snapshot = Some(snapshot);
             state.answers = Answers::default();
-            if let Some(p) = &progress {
-                p.on_progress("done".into(), steps, steps);
-            }
+            self::progress(&progress, "done", steps, steps);
             Ok(report(&diagnosis, issues))
         })
         .await
@@ -587,7 +604,8 @@ impl PushDoctorAgent {
     pub fn measure_callback_cost(&self, listener: Arc<dyn ProgressListener>, count: u32) -> u64 {
         let started = std::time::Instant::now();
         for i in 0..count {
-            listener.on_progress(String::new(), i, count);
+            // What the listener answers is not what is measured.
+            let _ = listener.on_progress(String::new(), i, count);
         }
         started.elapsed().as_nanos() as u64
     }

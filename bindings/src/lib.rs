@@ -5,10 +5,12 @@
 //! - [`platform`]: the foreign trait through which the app answers what
 //!   only the phone knows, gathered in parallel under deadlines;
 //! - [`agent`]: the object an app keeps for its lifetime;
-//! - [`network`]: the active network probes' settings and results.
+//! - [`network`]: the active network probes' settings and results;
+//! - `task`: the agent's tasks, which end when nobody awaits them.
 
 uniffi::setup_scaffolding!();
 
 pub mod agent;
 pub mod network;
 pub mod platform;
+mod task;

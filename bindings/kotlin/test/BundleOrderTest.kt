@@ -1,0 +1,41 @@
+// Bundles are oldest first whatever the order in which records arrived: a
+// record forwarded late by logBatch, with an earlier timestamp than one
+// already logged, lands before it in logs.ndjson, in memory and on disk.
+
+import kotlinx.coroutines.runBlocking
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertTrue
+import org.junit.Test
+import uniffi.pushdoctor_ffi.LogEntry
+import java.io.File
+import java.nio.file.Files
+import java.util.zip.ZipFile
+
+class BundleOrderTest {
+    private fun entry(message: String, timestampMs: Long) =
+        LogEntry("info", "OrderTest", message, timestampMs, "main", emptyList())
+
+    @Test
+    fun aLateRecordWithAnEarlierTimestampLandsInOrder() = runBlocking {
+        for (persisted in listOf(false, true)) {
+            val dir = Files.createTempDirectory("pushdoctor-order").toFile()
+            agent(FakePhone(), if (persisted) File(dir, "logs") else null).use { agent ->
+                agent.log(entry("second", 1_790_000_002_000L))
+                // Forwarded later, from a buffer: one older, one newer.
+                agent.logBatch(listOf(entry("first", 1_790_000_001_000L), entry("third", 1_790_000_003_000L)))
+                val bundle = agent.buildBundle(File(dir, "b.zip").path, "button")
+                val lines = ZipFile(bundle).use { zip ->
+                    zip.getInputStream(zip.getEntry("logs.ndjson")).readBytes().decodeToString()
+                }.lines().filter { it.isNotBlank() }
+                val timestamps = lines.map { Regex("\"ts_ms\":(-?\\d+)").find(it)!!.groupValues[1].toLong() }
+                val mine = lines.filter { it.contains("\"tag\":\"OrderTest\"") }
+                    .map { Regex("\"msg\":\"([^\"]*)\"").find(it)!!.groupValues[1] }
+                val where = if (persisted) "persisted" else "in memory"
+                assertEquals(where, listOf("first", "second", "third"), mine)
+                assertTrue("$where: oldest first: $timestamps", timestamps.zipWithNext().all { (a, b) -> a <= b })
+                agent.shutdown()
+            }
+            dir.deleteRecursively()
+        }
+    }
+}
