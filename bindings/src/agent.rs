@@ -212,7 +212,7 @@ struct State {
 
 #[derive(uniffi::Object)]
 pub struct PushDoctorAgent {
-    runtime: tokio::runtime::Runtime,
+    runtime: crate::task::AgentRuntime,
     probe: Arc<dyn PlatformProbe>,
     /// The network probes, when configured: one HTTP client for the
     /// agent's lifetime.
@@ -368,7 +368,7 @@ impl PushDoctorAgent {
         // logs straight into the capture, never through Kotlin or Swift.
         let _ = capture.install();
         Ok(Arc::new(PushDoctorAgent {
-            runtime,
+            runtime: crate::task::AgentRuntime::new(runtime),
             probe,
             prober,
             capture,

@@ -8,10 +8,42 @@
 //! signal cancels the coroutine or Swift task).
 
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use tokio::task::{JoinError, JoinHandle};
+
+/// The agent's runtime. Dropping it (the app closing the agent) does not
+/// wait for blocking work still running: a name lookup is a blocking
+/// `getaddrinfo` call that a silent resolver holds for 10–30 s, and
+/// tokio's own drop would hold the app's thread (often the main thread)
+/// that long. The lookup's thread finishes on its own and exits.
+pub(crate) struct AgentRuntime(Option<tokio::runtime::Runtime>);
+
+impl AgentRuntime {
+    pub(crate) fn new(runtime: tokio::runtime::Runtime) -> Self {
+        AgentRuntime(Some(runtime))
+    }
+}
+
+impl Deref for AgentRuntime {
+    type Target = tokio::runtime::Runtime;
+
+    fn deref(&self) -> &Self::Target {
+        self.0
+            .as_ref()
+            .expect("the runtime lives until the agent is dropped")
+    }
+}
+
+impl Drop for AgentRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
 
 /// A spawned task that is aborted when dropped.
 pub(crate) struct Task<T>(JoinHandle<T>);
@@ -43,5 +75,40 @@ impl<T> Drop for Task<T> {
     fn drop(&mut self) {
         // Aborting a finished task does nothing.
         self.0.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Arc};
+    use std::time::Duration;
+
+    use super::AgentRuntime;
+
+    #[test]
+    fn closing_the_agent_does_not_wait_for_a_blocked_lookup() {
+        let runtime = AgentRuntime::new(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .build()
+                .unwrap(),
+        );
+        let (release, blocked) = mpsc::channel::<()>();
+        let (started, running) = mpsc::channel::<()>();
+        let finished = Arc::new(AtomicBool::new(false));
+        let flag = finished.clone();
+        drop(runtime.spawn_blocking(move || {
+            started.send(()).unwrap();
+            let _ = blocked.recv_timeout(Duration::from_secs(60));
+            flag.store(true, Ordering::SeqCst);
+        }));
+        running.recv().unwrap();
+        drop(runtime);
+        assert!(
+            !finished.load(Ordering::SeqCst),
+            "the drop waited for the blocking call to end"
+        );
+        drop(release);
     }
 }
