@@ -669,6 +669,8 @@ proptest! {
         craft.set_content("logs.txt", line.as_bytes());
         let report = verify_with(dir.path(), &craft, &limits);
         prop_assert_eq!(report.secrets_by_entry.get("logs.txt"), Some(&1), "{:?}", report.secrets);
+        prop_assert_eq!(report.secrets.total(), 1);
+        prop_assert!(report.secrets.0.values().all(|&n| n > 0), "{:?}", report.secrets);
         prop_assert!(report.held_max <= limits.line_bytes);
     }
 

@@ -270,7 +270,7 @@ impl Bundle {
             bytes += fresh.len() as u64;
             report.scanned_bytes += window.bytes.len() as u64;
             let mut found = redactor.scan(&String::from_utf8_lossy(window.bytes));
-            if window.fresh > 0 && found.total() > 0 {
+            if window.fresh > 0 {
                 // What the overlap alone holds was counted with the window
                 // before.
                 let seen = redactor.scan(&String::from_utf8_lossy(&window.bytes[..window.fresh]));
@@ -279,11 +279,10 @@ impl Bundle {
                         *count = count.saturating_sub(n);
                     }
                 }
+                found.0.retain(|_, n| *n > 0);
             }
-            if found.total() > 0 {
-                secrets += found.total();
-                report.secrets.add(&found);
-            }
+            secrets += found.total();
+            report.secrets.add(&found);
             if bytes > cap {
                 break Err(format!(
                     "inflates past {which} {} bytes; stopped after {cap}",
