@@ -475,6 +475,30 @@ mod tests {
         assert_eq!(stats.truncated_messages, 1);
     }
 
+    #[test]
+    fn a_cut_never_splits_a_character() {
+        let mut text = b"03-17 16:13:38.811  1702  2395 I Tag: ".to_vec();
+        let head = text.len();
+        text.extend("é".repeat(100).as_bytes());
+        text.push(b'\n');
+        for max_line_bytes in head + 1..head + 9 {
+            let options = ImportOptions {
+                year: 2026,
+                max_line_bytes,
+                ..ImportOptions::default()
+            };
+            let mut importer = Importer::new(&text[..], ImportFormat::LogcatThreadtime, options);
+            let records: Vec<_> = importer.by_ref().collect();
+            assert_eq!(importer.stats().invalid_utf8_lines, 0, "{max_line_bytes}");
+            let kept = (max_line_bytes - head) / 2;
+            assert_eq!(
+                records[0].message,
+                format!("{} …[cut {} bytes]", "é".repeat(kept), 200 - 2 * kept),
+                "{max_line_bytes}"
+            );
+        }
+    }
+
     /// The real samples beside the repository (see shared/data/loghub).
     #[test]
     fn loghub_samples_import_whole() {

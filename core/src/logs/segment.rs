@@ -151,8 +151,10 @@ pub struct ReadWork {
     /// Bytes taken from the source.
     pub bytes_read: u64,
     /// Bytes looked at: scanned for a chunk's magic, read as a chunk
-    /// header, checksummed, or decoded as a frame. Linear in the input:
-    /// at most [`MAX_OPEN_CANDIDATES`] checksums cover any byte.
+    /// header, checksummed, decoded as a frame, or moved down the buffer.
+    /// Linear in the input: at most [`MAX_OPEN_CANDIDATES`] checksums
+    /// cover any byte, and a byte is moved only once at least as many
+    /// bytes before it are let go.
     pub bytes_examined: u64,
     /// The largest buffer held at once, in bytes of capacity: about the
     /// largest chunk, never the segment.
@@ -195,13 +197,10 @@ impl<R: Read> Window<R> {
     fn fill(&mut self, to: u64) -> u64 {
         while self.end() < to && !self.eof {
             let len = self.bytes.len();
-            if self.bytes.capacity() - len < READ_BLOCK {
-                // Geometric growth, so that holding a large chunk costs
-                // linear copying in all.
-                self.bytes.reserve_exact(len.max(READ_BLOCK));
-                self.work.largest_buffer = self.work.largest_buffer.max(self.bytes.capacity());
-            }
+            // The vector grows geometrically: holding a large chunk costs
+            // linear copying in all, and at most twice its size.
             self.bytes.resize(len + READ_BLOCK, 0);
+            self.work.largest_buffer = self.work.largest_buffer.max(self.bytes.capacity());
             match self.source.read(&mut self.bytes[len..]) {
                 Ok(0) => {
                     self.bytes.truncate(len);
@@ -236,9 +235,7 @@ impl<R: Read> Window<R> {
         }
         self.bytes.drain(..spent);
         self.base += spent as u64;
-        if self.bytes.capacity() > 4 * READ_BLOCK && self.bytes.len() < self.bytes.capacity() / 4 {
-            self.bytes.shrink_to(self.bytes.len().max(READ_BLOCK) * 2);
-        }
+        self.work.bytes_examined += self.bytes.len() as u64; // moved down
     }
 }
 
@@ -396,8 +393,7 @@ impl<R: Read> SegmentReader<R> {
             if self.scan < last {
                 let hay = self.window.slice(self.scan..last + magic - 1);
                 let found = find_chunk_magic(hay);
-                let scanned = found.unwrap_or(hay.len() + 1 - magic as usize);
-                self.window.work.bytes_examined += scanned as u64;
+                self.window.work.bytes_examined += found.map_or(last - self.scan, |i| i as u64);
                 if let Some(i) = found {
                     return Some(self.scan + i as u64);
                 }
