@@ -133,6 +133,70 @@ fn headers_claiming_huge_lengths_allocate_nothing_for_the_claim() {
     assert_eq!(read_all(&past).0, [record(2, 10)]);
 }
 
+#[test]
+fn headers_whose_record_count_cannot_fit_are_not_candidates() {
+    for records in [0u32, 1 << 20, u32::MAX] {
+        let mut data = FILE_MAGIC.to_vec();
+        for _ in 0..1000 {
+            let mut header = fake_header(1 << 20);
+            header[12..16].copy_from_slice(&records.to_le_bytes());
+            data.extend(header);
+        }
+        data.extend(vec![b'x'; 2 << 20]);
+        data.extend(chunk(&[record(1, 10)]));
+        let mut reader = SegmentReader::with_len(&data[..], data.len() as u64);
+        assert_eq!(reader.by_ref().collect::<Vec<_>>(), [record(1, 10)]);
+        let work = reader.work();
+        assert_eq!(work.candidates_passed_over, 0, "{records}: {work:?}");
+        // Nothing checksummed: a scan, the headers, the buffer's moves.
+        assert!(
+            work.bytes_examined <= 2 * data.len() as u64,
+            "{records}: {work:?}"
+        );
+    }
+}
+
+/// A source that is interrupted, then fails.
+struct Failing {
+    data: Vec<u8>,
+    at: usize,
+    calls: usize,
+}
+
+impl Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.calls += 1;
+        if self.calls == 1 {
+            return Err(std::io::ErrorKind::Interrupted.into());
+        }
+        if self.at == self.data.len() {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = (self.data.len() - self.at).min(buf.len());
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn an_interrupted_read_is_retried_and_a_failed_one_ends_the_segment_with_its_error() {
+    let mut data = FILE_MAGIC.to_vec();
+    data.extend(chunk(&[record(1, 10), record(2, 10)]));
+    let mut reader = SegmentReader::new(Failing {
+        data,
+        at: 0,
+        calls: 0,
+    });
+    assert_eq!(
+        reader.by_ref().collect::<Vec<_>>(),
+        [record(1, 10), record(2, 10)]
+    );
+    let error = reader.error().expect("the failure is kept");
+    assert_eq!(error.to_string(), "the disk went away");
+    assert_eq!(reader.stats().skipped_bytes, 0);
+}
+
 /// A segment of `chunks` chunks of about `chunk_bytes` each, produced as
 /// it is read: the test never holds the segment.
 struct GeneratedSegment {
