@@ -31,6 +31,14 @@ use std::sync::OnceLock;
 use regex::{Match, Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
+mod checks;
+mod fields;
+mod rules;
+mod words;
+
+use checks::*;
+use rules::*;
+
 /// How many replacements of each kind were made, by category name
 /// (`email`, `otp`, …). Goes into a bundle's manifest.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +141,8 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("url_secret", "[secret]"),
     ("totp_secret", "[totp-secret]"),
     ("otp", "[otp]"),
+    ("recovery_code", "[recovery-code]"),
+    ("private_key", "[private-key]"),
     ("email", "[email]"),
     ("phone", "[phone]"),
     ("ipv4", "[ipv4]"),
@@ -146,333 +156,18 @@ fn token_of(category: &str) -> &'static str {
         .map_or("[secret]", |(_, token)| token)
 }
 
-/// What is checked in code once a pattern matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Check {
-    /// Nothing: the pattern says it all.
-    Plain,
-    /// `user:password@` in a URL: not holding a replacement.
-    UserInfo,
-    /// An `Authorization` header's value: not a scheme word on its own.
-    Header,
-    /// A `Bearer` token without its header: not an ordinary word.
-    Token,
-    /// A `Cookie:` header: `name=value` pairs.
-    Cookie,
-    /// `key=value`, `key: value`, `"key": "value"`: no placeholder
-    /// (`null`, `<private>`, `***`, a Java object's `Token{a64f992`); the
-    /// value's shape may say what it is (a JWT after `token=`).
-    KeyValue,
-    /// A base32 run after a word such as `secret`: not an ordinary word.
-    Base32,
-    /// `code: 123456`: not an error, status or exit code.
-    BareCode,
-    Email,
-    Ipv4,
-    Ipv6,
-    Phone,
+/// How much searching a scrub took: counted, so that a test can bound it
+/// per byte of input without a clock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchWork {
+    /// Calls into a compiled pattern (the alternation, the set, a single
+    /// rule, a custom pattern).
+    pub searches: u64,
+    /// Bytes those calls were given to look at: from where each began to
+    /// where it stopped (a match's end, or the end of the text), and a
+    /// match's length again for finding where it starts.
+    pub bytes: u64,
 }
-
-/// A value in `key=value` or `"key": "value"` form: double-quoted,
-/// single-quoted (the closing quote may be missing: a cut line), or bare up
-/// to the next space, quote or `&`; or a replacement already there
-/// (`password=[secret]`), which is passed over whole, so that no other rule
-/// takes the key for something else the second time.
-const KV_VALUE: &str = r#"(?P<v>"(?:[^"\\\r\n\[]|\\[^\r\n])(?:[^"\\\r\n]|\\[^\r\n])*"?|'(?:[^'\\\r\n\[]|\\[^\r\n])(?:[^'\\\r\n]|\\[^\r\n])*'?|[^ \t\r\n\x0B\x0C"'\[&<][^ \t\r\n\x0B\x0C"'&]*|\[[A-Za-z][A-Za-z0-9_.-]*(?::[0-9a-f]{8})?\])"#;
-
-/// Keys whose values are secrets, after any prefix (`client_secret`,
-/// `X-Auth-Token`, `accessToken`), with `=` or `:`.
-const SECRET_KEY_SUFFIXES: &str = r"password|passwd|pwd|passphrase|secret|token|access[_-]?key|secret[_-]?key|private[_-]?key|signature";
-
-/// A quoted value after a password word and a space: `password "hunter 2"`.
-const QUOTED_VALUE: &str = r#"(?P<v>"(?:[^"\\\r\n\[]|\\[^\r\n])(?:[^"\\\r\n]|\\[^\r\n])*"|'(?:[^'\\\r\n\[]|\\[^\r\n])(?:[^'\\\r\n]|\\[^\r\n])*')"#;
-
-/// Keys whose values are secrets, exactly, with `=` only (`session: 3` is
-/// no secret).
-const SECRET_KEYS_EQ: &str = r"pass|sid|sig|session|session[_-]?id|sessid|jsessionid|phpsessid|credential|code[_-]verifier|cookie|auth[_-]?key";
-
-/// One-time codes are 4–12 digits (or `123 456`, `G-123456`) right after one
-/// of these words.
-const OTP_WORDS: &str = r"otp|totp|hotp|one[- ]?time[- ](?:pass(?:code|word)?|code|pin|password|token)|passcode|pass[- ]code|verification[- ]code|security[- ]code|confirmation[- ]code|auth(?:entication|orization)?[- ]code|log[- ]?in[- ]code|sign[- ]?in[- ]code|access[- ]code|sms[- ]code|2fa(?:[- ]code)?|mfa(?:[- ]code)?|pin(?:[- ]?code)?|[0-9]-digit[- ]code";
-
-/// Push approval codes (number matching) are 2–8 digits after these.
-const APPROVAL_WORDS: &str = r"approval[- ](?:code|number)|number[- ]match(?:ing)?(?:[- ](?:code|number))?|match(?:ing)?[- ]number|verified[- ]push[- ]code|push[- ]code|challenge[- ](?:code|number)";
-
-/// Between a code's word and the code: `: `, ` is `, `=`, `": "`, spaces.
-const OTP_SEP: &str = r#"["']?(?:[ \t]*(?:[=:#]|(?i-u:is|was):?)[ \t]*|[ \t]+)["']?"#;
-
-const OCTET: &str = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
-
-/// The built-in rules, most specific first: at one position the first
-/// alternative that matches wins, so an `otpauth://` URI is one secret, not
-/// an e-mail address and a base32 run. Each names the part to replace as
-/// group `v`; text around it (`password=`) stays for context. `\b` is an
-/// ASCII word boundary (a Unicode one would stop the DFA on every
-/// non-ASCII byte) and whitespace is ASCII whitespace (Unicode classes make
-/// the DFA larger and the scan about a third slower; a value therefore runs
-/// on through a no-break space: more is replaced, never less); keywords
-/// match in any ASCII case (`(?i-u:…)` needs no Unicode case tables in the
-/// mobile library).
-fn rules() -> Vec<(&'static str, Check, String)> {
-    use Check::*;
-    let s = |p: &str| p.to_string();
-    vec![
-        (
-            "otpauth_uri",
-            Plain,
-            s(r#"(?P<v>(?i-u:otpauth(?:-migration)?)://[^ \t\r\n\x0B\x0C"'<>]+)"#),
-        ),
-        (
-            "jwt",
-            Plain,
-            s(
-                r"\b(?P<v>eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2})",
-            ),
-        ),
-        (
-            // Schemes whose credentials are several parameters
-            // (`Digest username="bob", response="…"`): the rest of the line.
-            "bearer_token",
-            Header,
-            s(
-                r#"\b(?i-u:(?:proxy-)?authorization)["']?[ \t]*[:=][ \t]*["']?(?i-u:digest|aws4-hmac-sha256|hoba|mac)[ \t]+(?P<v>[^ \t\r\n\[][^\r\n]*)"#,
-            ),
-        ),
-        (
-            "bearer_token",
-            Header,
-            s(
-                r#"\b(?i-u:(?:proxy-)?authorization)["']?[ \t]*[:=][ \t]*["']?(?i-u:(?:bearer|basic|token|digest|negotiate|dpop|hoba|mac|aws4-hmac-sha256)[ \t]+)?(?P<v>[^ \t\r\n\x0B\x0C"'\[,;{}()<>][^ \t\r\n\x0B\x0C"',;{}()<>]*)"#,
-            ),
-        ),
-        (
-            "bearer_token",
-            Token,
-            s(r"\b(?i-u:bearer)[ \t]+(?P<v>[A-Za-z0-9\-._~+/]{8,}=*)"),
-        ),
-        (
-            "cookie",
-            Cookie,
-            s(
-                r#"\b(?i-u:(?:set-)?cookie)["']?[ \t]*:[ \t]*["']?(?P<v>[^ \t\r\n\x0B\x0C"\[][^\r\n"]*)"#,
-            ),
-        ),
-        (
-            "api_key",
-            Plain,
-            s(
-                r"\b(?P<v>AIza[0-9A-Za-z_-]{35}|[spr]k_(?:live|test)_[0-9A-Za-z]{16,}|xox[abposr]-[0-9A-Za-z-]{10,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16})\b",
-            ),
-        ),
-        (
-            "api_key",
-            KeyValue,
-            format!(r#"\b(?i-u:(?:x-(?:goog-)?)?api[_-]?key)["']?[ \t]*[:=][ \t]*{KV_VALUE}"#),
-        ),
-        (
-            "push_token",
-            Plain,
-            s(r"\b(?P<v>[A-Za-z0-9_-]{11,}:APA91b[A-Za-z0-9_-]{20,})"),
-        ),
-        (
-            "push_token",
-            Plain,
-            s(
-                r#"\b(?i-u:(?:apns|fcm|firebase|gcm|device|push|registration|voip|pushkit)[_ -]?(?:token|id))["']?[^0-9A-Za-z_]{0,3}(?P<v>[A-Za-z0-9_:-]{32,})"#,
-            ),
-        ),
-        (
-            "push_token",
-            Plain,
-            s(r"(?P<v><[0-9a-fA-F]{8}(?: [0-9a-fA-F]{8}){7}>)"),
-        ),
-        (
-            // How iOS 13+ prints a 32-byte `Data` (an APNs token): cut in the
-            // middle, but half a token is still too much.
-            "push_token",
-            Plain,
-            s(
-                r"(?i-u:\{length = 32, bytes = )(?P<v>0x[0-9a-fA-F]{8}(?: (?:[0-9a-fA-F]{8}|\.\.\.))+)",
-            ),
-        ),
-        (
-            "url_secret",
-            UserInfo,
-            s(r"://(?P<v>[^/ \t\r\n\x0B\x0C:@\[]+:[^/ \t\r\n\x0B\x0C@]+)@"),
-        ),
-        (
-            "url_secret",
-            Plain,
-            s(r#"(?i-u:[?&#;]code=)(?P<v>[^\[& \t\r\n\x0B\x0C"'#;,][^& \t\r\n\x0B\x0C"'#;,]*)"#),
-        ),
-        (
-            "url_secret",
-            KeyValue,
-            format!(
-                r#"\b[A-Za-z0-9_.-]*?(?i-u:{SECRET_KEY_SUFFIXES})["']?[ \t]*[=:][ \t]*{KV_VALUE}"#
-            ),
-        ),
-        (
-            "url_secret",
-            KeyValue,
-            format!(
-                r"\b[A-Za-z0-9_.-]*?(?i-u:password|passwd|passphrase|secret)[ \t]+{QUOTED_VALUE}"
-            ),
-        ),
-        (
-            "url_secret",
-            KeyValue,
-            format!(r#"\b(?i-u:{SECRET_KEYS_EQ})["']?[ \t]*=[ \t]*{KV_VALUE}"#),
-        ),
-        (
-            "totp_secret",
-            Base32,
-            s(
-                r"\b(?i-u:(?:(?:totp|hotp|otp|mfa|2fa|authenticator|shared)[_ -]?)?(?:secret|seed|key)|totp|hotp)(?i-u:[ \t]+(?:secret|seed|key))?[^0-9A-Za-z_]{0,3}(?P<v>[A-Z2-7]{16,}|[a-z2-7]{16,}|[A-Za-z2-7]{4}(?:[ -][A-Za-z2-7]{4}){3,})\b",
-            ),
-        ),
-        (
-            "otp",
-            Plain,
-            format!(
-                r"\b(?i-u:{OTP_WORDS})(?i-u:[_-]?(?:code|value|number))?{OTP_SEP}(?P<v>(?:G-)?(?:[0-9]{{3}}[ -][0-9]{{3}}|[0-9]{{4,12}}))\b"
-            ),
-        ),
-        (
-            "otp",
-            Plain,
-            format!(r"\b(?i-u:{APPROVAL_WORDS}){OTP_SEP}(?P<v>[0-9]{{2,8}})\b"),
-        ),
-        (
-            "otp",
-            BareCode,
-            s(
-                r#"\b(?i-u:code)["']?[ \t]*(?:[=:#]|(?i-u:is|was):?)[ \t]*["']?(?P<v>(?:G-)?(?:[0-9]{3}[ -][0-9]{3}|[0-9]{4,10}))\b"#,
-            ),
-        ),
-        (
-            "otp",
-            Plain,
-            s(
-                r"\b(?P<v>(?:G-)?[0-9]{4,8})[ \t]+(?i-u:is[ \t]+your[ \t]+(?:[A-Za-z-]+[ \t]+){0,3}(?:code|passcode|otp|pin|password))\b",
-            ),
-        ),
-        (
-            "phone",
-            Phone,
-            s(
-                r#"\b(?i-u:phone(?:[_-]?number)?|tel|telephone|mobile|cell|msisdn)["']?[ \t]*[:=][ \t]*["']?(?P<v>\+?[0-9][0-9 ().-]{5,18}[0-9])"#,
-            ),
-        ),
-        (
-            "email",
-            Email,
-            s(
-                r"\b(?P<v>[A-Za-z0-9._+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b",
-            ),
-        ),
-        (
-            "ipv6",
-            Ipv6,
-            s(
-                r"\b(?P<v>(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|(?:[0-9a-fA-F]{1,4}:){1,7}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5}\b)?)",
-            ),
-        ),
-        (
-            "ipv6",
-            Ipv6,
-            s(r"(?:^|[^0-9A-Za-z_:])(?P<v>::(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4})\b"),
-        ),
-        (
-            "ipv4",
-            Ipv4,
-            format!(r"\b(?P<v>{OCTET}(?:\.{OCTET}){{3}})\b"),
-        ),
-        (
-            "phone",
-            Phone,
-            s(r"(?P<v>\+[1-9][0-9]{0,2}[ .-]?\(?[0-9]{1,4}\)?(?:[ .-]?[0-9]{2,4}){2,4})\b"),
-        ),
-        (
-            "phone",
-            Phone,
-            s(r"(?P<v>\([0-9]{3}\) ?[0-9]{3}[ .-][0-9]{4})\b"),
-        ),
-        (
-            "phone",
-            Phone,
-            s(r"\b(?P<v>[0-9]{3}-[0-9]{3}-[0-9]{4}|[0-9]{3}\.[0-9]{3}\.[0-9]{4})\b"),
-        ),
-        (
-            // National numbers with a trunk 0: `020 7946 0958`, `07700 900123`,
-            // `0151 23456789`, `06 12 34 56 78`.
-            "phone",
-            Phone,
-            s(
-                r"\b(?P<v>0[1-9][0-9]{1,4}[ -][0-9]{3,4}[ -]?[0-9]{3,4}|0[1-9](?:[ .-][0-9]{2}){4})\b",
-            ),
-        ),
-    ]
-}
-
-/// Addresses with nothing personal in them: loopback, unspecified,
-/// broadcast, and the best-known public resolvers.
-const PUBLIC_ADDRESSES: &[&str] = &[
-    "127.0.0.1",
-    "0.0.0.0",
-    "255.255.255.255",
-    "8.8.8.8",
-    "8.8.4.4",
-    "1.1.1.1",
-    "1.0.0.1",
-    "9.9.9.9",
-];
-
-/// Words that stand where a secret would and say there is none.
-const PLACEHOLDERS: &[&str] = &[
-    "null",
-    "nil",
-    "none",
-    "undefined",
-    "true",
-    "false",
-    "empty",
-    "missing",
-    "redacted",
-    "hidden",
-    "private",
-    "n/a",
-    "-",
-    "(null)",
-    "<null>",
-    "<nil>",
-    "<none>",
-    "<empty>",
-    "<private>",
-    "<redacted>",
-    "<hidden>",
-    "{}",
-    "\"\"",
-    "''",
-];
-
-const AUTH_SCHEMES: &[&str] = &[
-    "bearer",
-    "basic",
-    "token",
-    "digest",
-    "negotiate",
-    "dpop",
-    "hoba",
-    "mac",
-    "aws4-hmac-sha256",
-];
-
-/// Words before `code: 1234` that make it an error or status code.
-const NOT_OTP_CONTEXT: &[&str] = &[
-    "error", "domain", "status", "http", "exit", "response", "result", "return", "reason", "fault",
-    "signal", "errno", "country", "area", "zip", "postal",
-];
 
 /// One built-in rule once compiled: its category and its check.
 #[derive(Debug, Clone, Copy)]
@@ -618,8 +313,20 @@ impl Redactor {
     /// Scrubs one line (or any text: no newline is added or removed),
     /// adding what it replaced to `counts`.
     pub fn redact<'a>(&self, text: &'a str, counts: &mut RedactionCounts) -> Cow<'a, str> {
-        let mut out = self.pass_builtin(text, counts, true);
+        self.redact_measured(text, counts, &mut SearchWork::default())
+    }
+
+    /// [`Redactor::redact`], adding the searching it did to `work`.
+    pub fn redact_measured<'a>(
+        &self,
+        text: &'a str,
+        counts: &mut RedactionCounts,
+        work: &mut SearchWork,
+    ) -> Cow<'a, str> {
+        let mut out = self.pass_builtin(text, counts, true, work);
         for (name, token, regex) in &self.custom {
+            work.searches += 1;
+            work.bytes += out.len() as u64;
             if let Cow::Owned(replaced) = self.pass_custom(&out, name, token, regex, counts, true) {
                 out = Cow::Owned(replaced);
             }
@@ -630,11 +337,60 @@ impl Redactor {
     /// The secrets still present in `text`, by category (for `bundle verify`).
     pub fn scan(&self, text: &str) -> RedactionCounts {
         let mut counts = RedactionCounts::default();
-        let _ = self.pass_builtin(text, &mut counts, false);
+        let _ = self.pass_builtin(text, &mut counts, false, &mut SearchWork::default());
         for (name, token, regex) in &self.custom {
             let _ = self.pass_custom(text, name, token, regex, &mut counts, false);
         }
         counts
+    }
+
+    /// Scrubs one field of a record (`key=value`): when the key names a
+    /// secret (`password`, `access_token`, `otp`, `private_key`, `cookie`,
+    /// `Authorization`, `contraseña`, …: see `fields.rs`), the whole value
+    /// is replaced by the token of what it is, whatever it looks like;
+    /// otherwise the value is scrubbed as text. A value that is empty, a
+    /// placeholder (`null`, `<private>`) or a token already is left as it
+    /// is, so a scrubbed record scrubs to itself. A replaced value comes
+    /// back owned: borrowed means untouched.
+    pub fn redact_field<'a>(
+        &self,
+        key: &str,
+        value: &'a str,
+        counts: &mut RedactionCounts,
+    ) -> Cow<'a, str> {
+        match self.secret_field(key, value) {
+            Some(category) => {
+                counts.bump(category);
+                Cow::Owned(token_of(category).to_string())
+            }
+            None => self.redact(value, counts),
+        }
+    }
+
+    /// The secrets still present in one field (for `bundle verify`): the
+    /// field's own value when its key names a secret, or what
+    /// [`Redactor::scan`] finds in the value.
+    pub fn scan_field(&self, key: &str, value: &str) -> RedactionCounts {
+        match self.secret_field(key, value) {
+            Some(category) => {
+                let mut counts = RedactionCounts::default();
+                counts.bump(category);
+                counts
+            }
+            None => self.scan(value),
+        }
+    }
+
+    /// The category of a field's value when its key names a secret and the
+    /// value holds one.
+    fn secret_field(&self, key: &str, value: &str) -> Option<&'static str> {
+        let category = fields::secret_key_category(key)?;
+        let trimmed = value.trim();
+        let holds_nothing = trimmed.is_empty()
+            || is_placeholder(trimmed)
+            || token_spans(trimmed) == [(0, trimmed.len())]
+            || self.exempt(value);
+        (!holds_nothing).then_some(category)
     }
 
     fn exempt(&self, secret: &str) -> bool {
@@ -647,6 +403,7 @@ impl Redactor {
         text: &'a str,
         counts: &mut RedactionCounts,
         rewrite: bool,
+        work: &mut SearchWork,
     ) -> Cow<'a, str> {
         // The DFA of the alternation finds where a match is (on most lines:
         // that there is none) without resolving groups.
@@ -654,10 +411,13 @@ impl Redactor {
         let mut copied = 0;
         let mut at = 0;
         while at <= text.len() {
+            work.searches += 1;
             let Some(whole) = self.combined.find_at(text, at) else {
+                work.bytes += (text.len() - at) as u64;
                 break;
             };
-            let verdict = match self.matched(text, whole) {
+            work.bytes += (whole.end() - at + whole.len()) as u64;
+            let verdict = match self.matched(text, whole, work) {
                 Some(_) if inside_token(text, whole.start()) || glued_to_token(text, whole) => {
                     Verdict::Reject
                 }
@@ -703,9 +463,17 @@ impl Redactor {
     /// there in the cut text is one in the whole text, and no earlier rule
     /// matches where the alternation's match starts). If none does (a rule
     /// that would run on past the cut), the alternation's groups decide.
-    fn matched<'t>(&self, text: &'t str, whole: Match<'t>) -> Option<(Rule, Match<'t>)> {
+    fn matched<'t>(
+        &self,
+        text: &'t str,
+        whole: Match<'t>,
+        work: &mut SearchWork,
+    ) -> Option<(Rule, Match<'t>)> {
         let bound = whole.end() + next_char(text, whole.end()).map_or(0, char::len_utf8);
         let span = &text[..bound];
+        let looked_at = (bound - whole.start()) as u64;
+        work.searches += 1;
+        work.bytes += looked_at;
         let set = self
             .set
             .get_or_init(|| RegexSet::new(&self.sources).expect("the built-in patterns are valid"));
@@ -713,6 +481,8 @@ impl Redactor {
             let (rule, pattern, regex) = &self.singles[i];
             let regex =
                 regex.get_or_init(|| Regex::new(pattern).expect("the built-in patterns are valid"));
+            work.searches += 1;
+            work.bytes += looked_at;
             if let Some(caps) = regex.captures_at(span, whole.start()) {
                 let m = caps.get(0).expect("group 0 always matches");
                 if (m.start(), m.end()) == (whole.start(), whole.end()) {
@@ -720,6 +490,8 @@ impl Redactor {
                 }
             }
         }
+        work.searches += 1;
+        work.bytes += (text.len() - whole.start()) as u64;
         self.matched_by_alternation(text, whole.start())
     }
 
@@ -785,6 +557,19 @@ impl Redactor {
             _ => None,
         };
         match (ip, self.ip_mode) {
+            (None, _) if value.contains(['\n', '\r']) => {
+                // A PEM body: a token a line, the line breaks kept.
+                for (i, line) in value.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    let content = line.trim_end_matches('\r');
+                    if !content.is_empty() {
+                        out.push_str(token_of(category));
+                    }
+                    out.push_str(&line[content.len()..]);
+                }
+            }
             (None, _) | (Some(_), IpMode::Mask) => out.push_str(token_of(category)),
             (Some((version, canonical)), IpMode::Hash) => {
                 let _ = write!(
@@ -809,385 +594,6 @@ impl Redactor {
             },
         }
     }
-}
-
-/// Where `[name]`-like tokens stand in a line.
-fn token_spans(line: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while let Some(open) = bytes[i..].iter().position(|&b| b == b'[').map(|p| p + i) {
-        let close = bytes[open + 1..]
-            .iter()
-            .position(|&b| !is_token_byte(b))
-            .map(|p| p + open + 1);
-        match close {
-            Some(close) if bytes[close] == b']' && looks_like_token(&line[open + 1..close]) => {
-                spans.push((open, close + 1));
-                i = close + 1;
-            }
-            _ => i = open + 1,
-        }
-    }
-    spans
-}
-
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"_.:-".contains(&b)
-}
-
-/// `otp`, `api-key`, `ipv4:1a2b3c4d`, `x`, a custom pattern's name: what
-/// stands between the brackets of a replacement.
-fn looks_like_token(inner: &str) -> bool {
-    let (name, hash) = inner.split_once(':').unwrap_or((inner, "00000000"));
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-        && hash.len() == 8
-        && hash.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// Whether `at` falls inside a replacement such as `[api-key]`: the words
-/// of a redacted text's tokens are not keywords (`key` in `[api-key]`).
-fn inside_token(text: &str, at: usize) -> bool {
-    let bytes = text.as_bytes();
-    let mut open = at;
-    while open > 0 && is_token_byte(bytes[open - 1]) {
-        open -= 1;
-    }
-    if open == 0 || bytes[open - 1] != b'[' {
-        return false;
-    }
-    let mut close = at;
-    while close < bytes.len() && is_token_byte(bytes[close]) {
-        close += 1;
-    }
-    close < bytes.len() && bytes[close] == b']' && looks_like_token(&text[open..close])
-}
-
-/// A match that touches a replacement (begins right after one, or ends
-/// right before one): the text there ran on into something that was
-/// replaced, so the match was not this one the first time, and a redacted
-/// text must redact to itself.
-fn glued_to_token(text: &str, whole: Match<'_>) -> bool {
-    token_ends_at(text, whole.start()) || token_starts_at(text, whole.end())
-}
-
-fn token_ends_at(text: &str, at: usize) -> bool {
-    at > 1 && text.as_bytes()[at - 1] == b']' && inside_token(text, at - 2)
-}
-
-fn token_starts_at(text: &str, at: usize) -> bool {
-    text.as_bytes().get(at) == Some(&b'[') && inside_token(text, at + 1)
-}
-
-/// Whether a match is glued to what stands before or after it: a letter,
-/// a digit, or a replacement (`]` before, `[` after: the text there was a
-/// word that was replaced, so the match was not taken the first time
-/// either, and a redacted text must redact to itself).
-fn glued_before(text: &str, at: usize) -> bool {
-    is_word_char(prev_char(text, at)) || prev_char(text, at) == Some(']')
-}
-
-fn glued_after(text: &str, at: usize) -> bool {
-    is_word_char(next_char(text, at)) || next_char(text, at) == Some('[')
-}
-
-fn prev_char(text: &str, at: usize) -> Option<char> {
-    text[..at].chars().next_back()
-}
-
-fn next_char(text: &str, at: usize) -> Option<char> {
-    text[at..].chars().next()
-}
-
-/// The last `n` bytes (or a little fewer, at a character boundary) before `at`.
-fn before(text: &str, at: usize, n: usize) -> &str {
-    let mut from = at.saturating_sub(n);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    &text[from..at]
-}
-
-fn is_word_char(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_alphanumeric() || c == '_')
-}
-
-/// `.5`, `-5`, `:5` after a number: it goes on, so it was not what it seemed.
-fn continues_with_digit(text: &str, at: usize) -> bool {
-    let mut rest = text[at..].chars();
-    matches!(rest.next(), Some('.' | '-' | ':'))
-        && (rest.next().is_some_and(|c| c.is_ascii_digit()) || token_starts_at(text, at + 1))
-}
-
-/// An ordinary word (`Authentication`, `required`): no token looks like one.
-fn is_word(value: &str) -> bool {
-    let mut chars = value.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_lowercase())
-}
-
-fn is_placeholder(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    PLACEHOLDERS.contains(&lower.as_str())
-        || value.chars().all(|c| matches!(c, '*' | '•' | '·'))
-        || (value.len() >= 3 && value.chars().all(|c| c == 'x' || c == 'X'))
-        || is_java_object(value)
-}
-
-/// `Token{a64f992`, `AppWindowToken{9f4ef63}`, `android.os.BinderProxy@2bd79ce`:
-/// Android prints objects as their class and identity hash; no secret looks
-/// like that.
-fn is_java_object(value: &str) -> bool {
-    let (class, hash) = match (value.split_once('{'), value.rsplit_once('@')) {
-        (Some((class, rest)), _) => (class, rest.strip_suffix('}').unwrap_or(rest)),
-        (None, Some((class, hash))) => (class.rsplit('.').next().unwrap_or(class), hash),
-        (None, None) => return false,
-    };
-    let package_ok = value.split(['{', '@']).next().is_some_and(|path| {
-        path.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_$.".contains(c))
-    });
-    package_ok
-        && class.starts_with(|c: char| c.is_ascii_uppercase())
-        && class
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-        && (1..=16).contains(&hash.len())
-        && hash.chars().all(|c| c.is_ascii_hexdigit())
-}
-
-fn is_base32(value: &str, min: usize) -> bool {
-    let upper = value.trim_end_matches('=');
-    upper.len() >= min
-        && upper
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
-}
-
-fn is_jwt(value: &str) -> bool {
-    value.starts_with("eyJ") && value.matches('.').count() >= 2
-}
-
-/// Trailing punctuation that closes what the value stood in: `(token=abc)`.
-fn trim_closing(text: &str, start: usize, end: usize) -> usize {
-    start
-        + text[start..end]
-            .trim_end_matches([',', ';', ')', '}', ']', '>'])
-            .len()
-}
-
-/// Whether a match is what its pattern suggests, and what to replace.
-fn check(rule: Rule, text: &str, whole: Match<'_>, v: Match<'_>) -> Verdict {
-    let value = v.as_str();
-    if rule.check == Check::KeyValue && value.starts_with('[') {
-        // The value alternative that is a replacement already.
-        return Verdict::Done;
-    }
-    match find(rule, text, whole, v) {
-        Some(found) => Verdict::Replace(found),
-        None => Verdict::Reject,
-    }
-}
-
-fn find(rule: Rule, text: &str, whole: Match<'_>, v: Match<'_>) -> Option<Found> {
-    let found = |category: &'static str, start: usize, end: usize| {
-        (end > start).then_some(Found {
-            category,
-            start,
-            end,
-            resume: whole.end().max(end),
-        })
-    };
-    let value = v.as_str();
-    // A value that holds a replacement was cut out of a longer one the
-    // first time: it is not a secret of its own now.
-    let holds_token = matches!(
-        rule.check,
-        Check::Header | Check::Token | Check::Cookie | Check::KeyValue | Check::UserInfo
-    ) && value.contains('[')
-        && !token_spans(value).is_empty();
-    if holds_token {
-        return None;
-    }
-    match rule.check {
-        Check::Plain | Check::UserInfo => found(rule.category, v.start(), v.end()),
-        Check::Header => {
-            let end = trim_closing(text, v.start(), v.end());
-            let value = &text[v.start()..end];
-            let prefix = text[whole.start()..v.start()]
-                .trim_end()
-                .to_ascii_lowercase();
-            let has_scheme = AUTH_SCHEMES.iter().any(|s| prefix.ends_with(s));
-            let scheme_alone = AUTH_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(value));
-            if scheme_alone || is_placeholder(value) || (!has_scheme && is_word(value)) {
-                return None;
-            }
-            found(rule.category, v.start(), end)
-        }
-        Check::Token => (!is_word(value) && !is_placeholder(value))
-            .then(|| found(rule.category, v.start(), v.end()))
-            .flatten(),
-        Check::Cookie => {
-            let trimmed = value.trim_end();
-            (trimmed.contains('=') && !is_placeholder(trimmed))
-                .then(|| found(rule.category, v.start(), v.start() + trimmed.len()))
-                .flatten()
-        }
-        Check::KeyValue => {
-            // `stream/token: com.apple…` is a path, not a key.
-            if prev_char(text, whole.start()) == Some('/') {
-                return None;
-            }
-            let (start, end) = match value.as_bytes()[0] {
-                quote @ (b'"' | b'\'') => {
-                    let inner_end = if value.len() > 1 && value.as_bytes()[value.len() - 1] == quote
-                    {
-                        v.end() - 1
-                    } else {
-                        v.end()
-                    };
-                    (v.start() + 1, inner_end)
-                }
-                _ => (v.start(), trim_closing(text, v.start(), v.end())),
-            };
-            let secret = &text[start..end.max(start)];
-            let quoted = start > v.start();
-            let bare_punctuation = !quoted && !secret.chars().any(char::is_alphanumeric);
-            if secret.is_empty() || bare_punctuation || is_placeholder(secret) {
-                return None;
-            }
-            let key = text[whole.start()..v.start()].to_ascii_lowercase();
-            let category = if rule.category != "url_secret" {
-                rule.category
-            } else if is_jwt(secret) {
-                "jwt"
-            } else if secret.contains(":APA91b") {
-                "push_token"
-            } else if (key.contains("secret") || key.contains("seed")) && is_base32(secret, 16) {
-                "totp_secret"
-            } else if key.starts_with("cookie") {
-                "cookie"
-            } else {
-                rule.category
-            };
-            found(category, start, end)
-        }
-        Check::Base32 => {
-            let letters_only = !value.bytes().any(|b| (b'2'..=b'7').contains(&b));
-            let has_lower = value.bytes().any(|b| b.is_ascii_lowercase());
-            (!(letters_only && has_lower))
-                .then(|| found(rule.category, v.start(), v.end()))
-                .flatten()
-        }
-        Check::BareCode => {
-            let context = before(text, whole.start(), 48).to_ascii_lowercase();
-            // A replacement in the context may have been one of those words
-            // the first time; a redacted text must redact to itself.
-            let replaced = context.contains('[') && !token_spans(&context).is_empty();
-            (!replaced && !NOT_OTP_CONTEXT.iter().any(|w| context.contains(w)))
-                .then(|| found(rule.category, v.start(), v.end()))
-                .flatten()
-        }
-        Check::Email => {
-            let domain = value
-                .split_once('@')
-                .or_else(|| value.split_once("%40"))
-                .map_or("", |(_, d)| d);
-            // `icon@2x.png` is an image, not an address.
-            let b = domain.as_bytes();
-            let scale = b.len() > 2 && b[0].is_ascii_digit() && b[1] == b'x' && b[2] == b'.';
-            (!scale && !glued_before(text, v.start()) && !glued_after(text, v.end()))
-                .then(|| found(rule.category, v.start(), v.end()))
-                .flatten()
-        }
-        Check::Ipv4 => ipv4_is_address(text, v)
-            .then(|| found(rule.category, v.start(), v.end()))
-            .flatten(),
-        Check::Ipv6 => {
-            let prev = prev_char(text, v.start());
-            let addr = value.parse::<Ipv6Addr>().ok()?;
-            let looks_right = !glued_before(text, v.start())
-                && !matches!(prev, Some('-' | '.'))
-                && !glued_after(text, v.end())
-                && next_char(text, v.end()) != Some(':')
-                && !continues_with_digit(text, v.end())
-                && value.bytes().any(|b| b.is_ascii_digit())
-                && !addr.is_loopback()
-                && !addr.is_unspecified();
-            looks_right
-                .then(|| found(rule.category, v.start(), v.end()))
-                .flatten()
-        }
-        Check::Phone => {
-            let prev = prev_char(text, whole.start());
-            if glued_before(text, whole.start()) || matches!(prev, Some('.' | '-' | '/')) {
-                return None;
-            }
-            // Too many digits, or running on into something else (`… 10.1.2.3`):
-            // a number written right after it was taken in too; give groups
-            // back from the end until it fits, and search them again.
-            let digits = |end: usize| {
-                text[v.start()..end]
-                    .bytes()
-                    .filter(u8::is_ascii_digit)
-                    .count()
-            };
-            let mut end = v.end();
-            while digits(end) > 15 || glued_after(text, end) || continues_with_digit(text, end) {
-                let cut = text[v.start()..end].rfind([' ', '.', '-'])?;
-                end = v.start() + cut;
-            }
-            (digits(end) >= 7).then_some(Found {
-                category: rule.category,
-                start: v.start(),
-                end,
-                resume: end,
-            })
-        }
-    }
-}
-
-/// An IPv4 address, not a version number (`version 1.2.8.57`), part of a
-/// longer dotted run (`1.2.840.113635.100.6.2.6`), a netmask or a public
-/// address.
-fn ipv4_is_address(text: &str, v: Match<'_>) -> bool {
-    let value = v.as_str();
-    if PUBLIC_ADDRESSES.contains(&value)
-        || glued_before(text, v.start())
-        || glued_after(text, v.end())
-    {
-        return false;
-    }
-    let bits = value
-        .split('.')
-        .fold(0u32, |acc, o| (acc << 8) | o.parse::<u32>().unwrap_or(0));
-    if bits.leading_ones() >= 8 && bits.leading_ones() + bits.trailing_zeros() == 32 {
-        return false;
-    }
-    let head = &text[..v.start()];
-    if head.ends_with('.') && glued_before(text, v.start() - 1) {
-        return false;
-    }
-    if continues_with_digit(text, v.end()) && next_char(text, v.end()) == Some('.') {
-        return false;
-    }
-    let head = head.trim_end_matches([' ', '\t', '=', ':', '"', '\'', '(']);
-    if token_ends_at(head, head.len()) {
-        // What stood before it was replaced: it may have been a version
-        // word, and a redacted text must redact to itself.
-        return false;
-    }
-    let word_start = head
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !c.is_ascii_alphanumeric())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let word = head[word_start..].to_ascii_lowercase();
-    let versioned = word.ends_with("version")
-        || ["v", "ver", "build", "release", "firmware", "fw", "sdk"].contains(&word.as_str());
-    !versioned
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -1295,7 +701,9 @@ mod tests {
         for line in lines {
             let mut at = 0;
             while let Some(whole) = redactor.combined.find_at(line, at) {
-                let fast = redactor.matched(line, whole).unwrap();
+                let fast = redactor
+                    .matched(line, whole, &mut SearchWork::default())
+                    .unwrap();
                 let slow = redactor
                     .matched_by_alternation(line, whole.start())
                     .unwrap();
