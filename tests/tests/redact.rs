@@ -547,6 +547,25 @@ const PIECES: &[&str] = &[
     "日本",
     "\\",
     "G-",
+    "验证码",
+    "为",
+    "код",
+    "：",
+    "１２３４５６",
+    "código",
+    " es ",
+    "-----BEGIN PRIVATE KEY-----",
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
+    "Set-Cookie: ",
+    "sid=",
+    "; Path=/",
+    "%2B44",
+    "%20",
+    "1234-5678-9012",
+    "recovery",
+    "AKIAIOSFODNN7EXAMPLE",
+    "https://hooks.slack.com/services/",
+    "AccountKey=",
 ];
 
 fn assert_properties(r: &Redactor, text: &str) -> Result<(), TestCaseError> {
@@ -690,10 +709,18 @@ fn the_corpus() {
         }
         if redactor().scan(&line.expected).total() != 0 || redact(&line.expected).0 != line.expected
         {
-            wrong.push(format!("{}: {} is not a fixed point", line.at, line.expected));
+            wrong.push(format!(
+                "{}: {} is not a fixed point",
+                line.at, line.expected
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{}\n{} wrong", wrong.join("\n"), wrong.len());
+    assert!(
+        wrong.is_empty(),
+        "{}\n{} wrong",
+        wrong.join("\n"),
+        wrong.len()
+    );
     assert!(lines.len() >= 200, "{} lines", lines.len());
 }
 
@@ -714,11 +741,16 @@ fn the_corpus_covers_the_languages_and_the_formats() {
             .iter()
             .filter(|l| l.at.starts_with(&file) && l.categories.is_empty())
             .count();
-        assert!(otp >= 4 && kept >= 2, "{lang}: {otp} codes, {kept} look-alikes");
+        assert!(
+            otp >= 4 && kept >= 2,
+            "{lang}: {otp} codes, {kept} look-alikes"
+        );
     }
     for category in ["recovery_code", "api_key", "private_key", "phone", "cookie"] {
         assert!(
-            lines.iter().any(|l| l.categories.iter().any(|c| c == category)),
+            lines
+                .iter()
+                .any(|l| l.categories.iter().any(|c| c == category)),
             "{category}"
         );
     }
@@ -730,7 +762,10 @@ fn the_corpus_covers_the_languages_and_the_formats() {
 fn every_documented_key_format_is_caught_alone() {
     let formats = [
         ("Google", "AIzaSyA1234567890abcdefghijklmnopqrstuv"),
-        ("Google OAuth client secret", "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"),
+        (
+            "Google OAuth client secret",
+            "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",
+        ),
         ("Stripe secret", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
         ("Stripe publishable", "pk_test_TYooMQauvdEDq54NiTphI7jx"),
         ("Stripe restricted", "rk_live_51H8abcdefghijklmnop"),
@@ -740,7 +775,10 @@ fn every_documented_key_format_is_caught_alone() {
         ("Slack app", "xapp-1-A0123456789-1234567890123-abcdef0123"),
         ("GitHub classic", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
         ("GitHub OAuth", "gho_16C7e42F292c6912E7710c838347Ae178B4a"),
-        ("GitHub fine-grained", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz"),
+        (
+            "GitHub fine-grained",
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+        ),
         ("GitLab personal", "glpat-xxxxxxxxxxxxxxxxxxxx"),
         ("GitLab deploy", "gldt-AbCdEfGhIjKlMnOpQrSt"),
         ("GitLab runner", "glrt-AbCdEfGhIjKlMnOpQrSt"),
@@ -796,7 +834,15 @@ fn every_secret_key_name_is_caught_in_text() {
             );
         }
     }
-    for key in ["pass", "sid", "sig", "session", "jsessionid", "credential", "code_verifier"] {
+    for key in [
+        "pass",
+        "sid",
+        "sig",
+        "session",
+        "jsessionid",
+        "credential",
+        "code_verifier",
+    ] {
         let (out, _) = redact(&format!("{key}=Zx81kq0v"));
         assert_eq!(out, format!("{key}=[secret]"), "{key}");
     }
@@ -936,10 +982,15 @@ fn secret_fields_do_not_survive_a_bundle() {
     let ndjson = pushdoctor_tests::bundle_entry(&path, "logs.ndjson");
     for secret in ["hunter2", "771204", "tok-ABC", "MIIEvQIBADAN"] {
         assert!(!text.contains(secret), "{secret} in logs.txt: {text}");
-        assert!(!ndjson.contains(secret), "{secret} in logs.ndjson: {ndjson}");
+        assert!(
+            !ndjson.contains(secret),
+            "{secret} in logs.ndjson: {ndjson}"
+        );
     }
     assert!(
-        text.contains("password=[secret] otp=[otp] access_token=[secret] private_key=[private-key] attempt=2"),
+        text.contains(
+            "password=[secret] otp=[otp] access_token=[secret] private_key=[private-key] attempt=2"
+        ),
         "{text}"
     );
     assert!(ndjson.contains(r#""password":"[secret]""#), "{ndjson}");
@@ -948,4 +999,148 @@ fn secret_fields_do_not_survive_a_bundle() {
         .verify();
     assert!(report.is_ok(), "{:?}", report.problems);
     assert_eq!(report.secrets.total(), 0, "{:?}", report.secrets);
+}
+
+/// Texts built to make a scrubber backtrack or restart: many near-matches
+/// of every rule's start, rejected one after another.
+const HOSTILE_UNITS: &[&str] = &[
+    "code ",
+    "code: ",
+    "1111-",
+    "1111-1111-1111 ",
+    "recovery 1111-",
+    "cookie: a ",
+    "Set-Cookie: a ",
+    "Set-Cookie: a=; ",
+    "password=",
+    "token: null ",
+    "Authorization: ",
+    "Bearer x ",
+    "+44 ",
+    "%2B4",
+    "0",
+    "07700 ",
+    "1.2.3.4.",
+    "a@",
+    "a@b.",
+    "::",
+    "fe80:",
+    "验证码",
+    "код ",
+    "-----BEGIN PRIVATE KEY-----\n",
+    "-----BEGIN PRIVATE KEY-----",
+    "eyJ",
+    "eyJhbGciOi.",
+    "otpauth:",
+    "secret ",
+    "AAAA",
+    "x",
+    "é",
+];
+
+fn work_per_byte(text: &str) -> (f64, f64) {
+    let mut work = pushdoctor_core::redact::SearchWork::default();
+    let _ = redactor().redact_measured(text, &mut RedactionCounts::default(), &mut work);
+    let n = text.len().max(1) as f64;
+    (work.searches as f64 / n, work.bytes as f64 / n)
+}
+
+/// The scrubber's work is linear in its input: on hostile texts, the
+/// searches and the bytes they look at, per byte of input, stay under a
+/// bound that does not grow with the input (counted, not timed); and what
+/// it returns is at most a small multiple of what it was given.
+#[test]
+fn the_work_is_linear_in_the_input() {
+    let mut report = Vec::new();
+    for unit in HOSTILE_UNITS {
+        let small = unit.repeat(2_000 / unit.len() + 1);
+        let large = unit.repeat(16_000 / unit.len() + 1);
+        let (s_small, b_small) = work_per_byte(&small);
+        let (s_large, b_large) = work_per_byte(&large);
+        report.push(format!(
+            "{unit:?}: searches/byte {s_small:.2} → {s_large:.2}, bytes/byte {b_small:.1} → {b_large:.1}"
+        ));
+        assert!(s_large <= 2.0, "{}", report.join("\n"));
+        assert!(b_large <= MAX_BYTES_PER_BYTE, "{}", report.join("\n"));
+        // Eight times the input, the same work per byte (give or take the
+        // ends).
+        assert!(b_large <= b_small * 1.1 + 1.0, "{}", report.join("\n"));
+        assert!(s_large <= s_small * 1.1 + 0.01, "{}", report.join("\n"));
+    }
+    eprintln!("{}", report.join("\n"));
+}
+
+/// Bytes looked at per byte of input, at most: the longest short match
+/// (a recovery code of eight groups, looked at again from each of its
+/// groups) bounds it.
+const MAX_BYTES_PER_BYTE: f64 = 64.0;
+
+/// The output is at most this many times the input (plus a little): the
+/// shortest secret with the longest token is a three-character IPv6
+/// address (`1::`) hashed into `[ipv6:1a2b3c4d]`.
+const MAX_GROWTH: usize = 5;
+
+fn hostile_text() -> impl Strategy<Value = String> {
+    let unit = prop::sample::select(HOSTILE_UNITS);
+    let piece = prop::sample::select(PIECES);
+    (
+        prop::collection::vec((prop_oneof![unit, piece], 1..40usize), 1..12),
+        prop::bool::ANY,
+    )
+        .prop_map(|(parts, one_line)| {
+            let text: String = parts.iter().map(|(p, n)| p.repeat(*n)).collect();
+            if one_line {
+                text.replace(['\n', '\r'], " ")
+            } else {
+                text
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Hostile texts: the work per byte stays under the bound, the output
+    /// under its multiple, and the usual properties hold.
+    #[test]
+    fn hostile_texts_cost_linear_work_and_bounded_memory(
+        text in hostile_text(),
+        ip_mode in mode(),
+    ) {
+        let r = with_mode(ip_mode);
+        let mut work = pushdoctor_core::redact::SearchWork::default();
+        let mut counts = RedactionCounts::default();
+        let out = r.redact_measured(&text, &mut counts, &mut work);
+        let n = text.len() as u64 + 1;
+        prop_assert!(work.searches <= 2 * n, "{} searches for {} bytes", work.searches, n);
+        prop_assert!(
+            work.bytes as f64 <= MAX_BYTES_PER_BYTE * n as f64 + 256.0,
+            "{} bytes looked at for {} bytes", work.bytes, n
+        );
+        prop_assert!(out.len() <= MAX_GROWTH * text.len() + 64, "{} → {}", text.len(), out.len());
+        assert_properties(r, &text)?;
+    }
+}
+
+/// A recovery word counts anywhere before the codes on its line, however
+/// many codes the list holds (a distance would change when what stands
+/// between is replaced), and not inside a token; the next line starts
+/// afresh.
+#[test]
+fn recovery_codes_of_a_long_list_are_all_replaced() {
+    let codes: Vec<String> = (0..40).map(|i| format!("{i:04}-ab{i:02}-9x8y")).collect();
+    let line = format!("recovery codes: {}\nnext 1234-5678-9012", codes.join(" "));
+    let (out, counts) = redact(&line);
+    assert_eq!(counts.summary(), "recovery_code 40");
+    assert_eq!(
+        out,
+        format!(
+            "recovery codes: {}\nnext 1234-5678-9012",
+            vec!["[recovery-code]"; 40].join(" ")
+        )
+    );
+    assert_eq!(redact(&out).0, out);
+    // The token's own words are no context.
+    let (out, _) = redact("[recovery-code] 1234-5678-9012");
+    assert_eq!(out, "[recovery-code] 1234-5678-9012");
 }

@@ -177,19 +177,31 @@ pub(super) fn trim_closing(text: &str, start: usize, end: usize) -> usize {
 }
 
 /// Whether a match is what its pattern suggests, and what to replace.
-pub(super) fn check(rule: Rule, text: &str, whole: Match<'_>, v: Match<'_>) -> Verdict {
+pub(super) fn check(
+    rule: Rule,
+    text: &str,
+    whole: Match<'_>,
+    v: Match<'_>,
+    line: &mut LineContext,
+) -> Verdict {
     let value = v.as_str();
     if rule.check == Check::KeyValue && value.starts_with('[') {
         // The value alternative that is a replacement already.
         return Verdict::Done;
     }
-    match find(rule, text, whole, v) {
+    match find(rule, text, whole, v, line) {
         Some(found) => Verdict::Replace(found),
         None => Verdict::Reject,
     }
 }
 
-pub(super) fn find(rule: Rule, text: &str, whole: Match<'_>, v: Match<'_>) -> Option<Found> {
+pub(super) fn find(
+    rule: Rule,
+    text: &str,
+    whole: Match<'_>,
+    v: Match<'_>,
+    line: &mut LineContext,
+) -> Option<Found> {
     let found = |category: &'static str, start: usize, end: usize| {
         (end > start).then_some(Found {
             category,
@@ -240,7 +252,13 @@ pub(super) fn find(rule: Rule, text: &str, whole: Match<'_>, v: Match<'_>) -> Op
             let cookie_end = rest.find(';').unwrap_or(rest.len());
             let cookie = rest[..cookie_end].trim_end();
             let attributes = &rest[cookie_end..];
-            if name.trim().is_empty() || cookie.is_empty() || is_placeholder(cookie) {
+            // A cookie's name is an HTTP token (RFC 6265): `otpauth://…?a=`
+            // is something else, for the other rules.
+            let name_ok = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            if !name_ok || cookie.is_empty() || is_placeholder(cookie) {
                 return None;
             }
             // One cookie a header (RFC 6265): what follows are attributes.
@@ -266,8 +284,10 @@ pub(super) fn find(rule: Rule, text: &str, whole: Match<'_>, v: Match<'_>) -> Op
             })
         }
         Check::Cookie => {
+            // The `Cookie` of a `Set-Cookie` its own rule let go (no value).
+            let set = before(text, whole.start(), 4).eq_ignore_ascii_case("set-");
             let trimmed = value.trim_end();
-            (trimmed.contains('=') && !is_placeholder(trimmed))
+            (!set && trimmed.contains('=') && !is_placeholder(trimmed))
                 .then(|| found(rule.category, v.start(), v.start() + trimmed.len()))
                 .flatten()
         }
@@ -337,13 +357,11 @@ pub(super) fn find(rule: Rule, text: &str, whole: Match<'_>, v: Match<'_>) -> Op
                         .chars()
                         .nth(1)
                         .is_some_and(|c| c.is_ascii_alphanumeric()));
-            // Only this line, and only so far back: the look is bounded.
-            let line = before(text, v.start(), RECOVERY_LOOKBACK);
-            let line = line.rsplit(['\n', '\r']).next().unwrap_or(line);
-            let said = mentions(line, RECOVERY_WORDS) || mentions(line, CODE_WORDS);
-            (!longer_run && said && value.bytes().any(|b| b.is_ascii_digit()))
-                .then(|| found(rule.category, v.start(), v.end()))
-                .flatten()
+            (!longer_run
+                && value.bytes().any(|b| b.is_ascii_digit())
+                && line.said_before(text, v.start()))
+            .then(|| found(rule.category, v.start(), v.end()))
+            .flatten()
         }
         Check::PemBody => {
             // Every line a token already: replaced the first time.
@@ -467,8 +485,73 @@ pub(super) fn ipv4_is_address(text: &str, v: Match<'_>) -> bool {
     !versioned
 }
 
-/// How far back a recovery code's word may stand on its line.
-const RECOVERY_LOOKBACK: usize = 160;
+/// What a pass has learnt of the line it is in: whether a recovery word
+/// (or "code" in any language) stands anywhere before the current match on
+/// its line, outside a token. Learnt as the pass goes (its matches come in
+/// order), so each byte is looked at about once however many codes a line
+/// lists; and anywhere on the line, not within some distance, because a
+/// distance changes when what stands between is replaced, and a redacted
+/// text must redact to itself.
+#[derive(Debug, Default)]
+pub(super) struct LineContext {
+    line_start: usize,
+    searched_to: usize,
+    said: bool,
+}
+
+impl LineContext {
+    fn said_before(&mut self, text: &str, at: usize) -> bool {
+        if at < self.searched_to {
+            *self = LineContext::default();
+        }
+        if let Some(nl) = text[self.searched_to..at].rfind(['\n', '\r']) {
+            *self = LineContext {
+                line_start: self.searched_to + nl + 1,
+                searched_to: self.searched_to + nl + 1,
+                said: false,
+            };
+        }
+        if !self.said {
+            // Back over a word cut where the last look stopped.
+            let mut from = self
+                .searched_to
+                .saturating_sub(LONGEST_WORD_BYTES)
+                .max(self.line_start);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            self.said = mentions_outside_tokens(text, from, at, RECOVERY_WORDS)
+                || mentions_outside_tokens(text, from, at, CODE_WORDS);
+        }
+        self.searched_to = at;
+        self.said
+    }
+}
+
+/// Longer than any word of the recovery and code lists, in bytes.
+const LONGEST_WORD_BYTES: usize = 48;
+
+/// Whether one of `words` (lowercase) stands in `text[from..to]`, in any
+/// case, outside a token (`[recovery-code]` is no recovery word).
+fn mentions_outside_tokens(text: &str, from: usize, to: usize, words: &[&str]) -> bool {
+    // Lowercased letter by letter where that keeps the byte length, so an
+    // offset in it is one in `text`.
+    let lower: String = text[from..to]
+        .chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                _ => c,
+            }
+        })
+        .collect();
+    words.iter().any(|w| {
+        lower
+            .match_indices(w)
+            .any(|(i, _)| !inside_token(text, from + i))
+    })
+}
 
 /// Set-Cookie attributes (RFC 6265 and later drafts): kept, they say how
 /// the cookie is used, not what it is.

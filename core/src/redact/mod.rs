@@ -174,6 +174,24 @@ pub struct SearchWork {
 struct Rule {
     category: &'static str,
     check: Check,
+    /// Whether its value runs on to the end of the line (`Cookie:`, a
+    /// `Digest` header): see [`LINE_END_REJECTIONS`].
+    to_line_end: bool,
+}
+
+/// How many matches running on to the end of their line may be rejected in
+/// one text before the span they covered is searched without such rules.
+/// Each rejection is followed by a search from one character further,
+/// which finds the next such match and reads to the line's end again:
+/// `cookie: a cookie: a …` would cost the square of the line's length.
+/// After this many, the rest of a rejected span is searched by the
+/// alternation of the other rules (whose matches are short), so the work
+/// stays linear; a real line rejects one or two.
+const LINE_END_REJECTIONS: u32 = 4;
+
+/// A rule whose value may take the rest of the line.
+fn runs_to_line_end(pattern: &str) -> bool {
+    pattern.contains(r"[^\r\n]*") || pattern.contains(r#"[^\r\n"]*"#)
 }
 
 /// The scrubber. Built once, shared across threads.
@@ -190,6 +208,10 @@ pub struct Redactor {
     /// them; building all of them would cost four times the alternation).
     sources: Vec<String>,
     set: OnceLock<RegexSet>,
+    /// The rules whose matches are short, in one alternation: compiled
+    /// when first needed (see [`LINE_END_REJECTIONS`]).
+    short_source: String,
+    short: OnceLock<Regex>,
     singles: Vec<(Rule, String, OnceLock<Regex>)>,
     custom: Vec<(String, String, Regex)>,
     exemptions: Vec<String>,
@@ -233,6 +255,12 @@ impl Redactor {
             })
             .collect();
         let combined = Regex::new(&source.join("|")).expect("the built-in patterns are valid");
+        let short: Vec<&str> = source
+            .iter()
+            .filter(|p| !runs_to_line_end(p))
+            .map(String::as_str)
+            .collect();
+        let short = short.join("|");
         let singles = rules
             .iter()
             .zip(&source)
@@ -242,6 +270,7 @@ impl Redactor {
                 let rule = Rule {
                     category,
                     check: *check,
+                    to_line_end: runs_to_line_end(&pattern),
                 };
                 (rule, pattern, OnceLock::new())
             })
@@ -250,10 +279,11 @@ impl Redactor {
             .capture_names()
             .map(|name| {
                 let i: usize = name?.strip_prefix('r')?.parse().ok()?;
-                let (category, check, _) = &rules[i];
+                let (category, check, pattern) = &rules[i];
                 Some(Rule {
                     category,
                     check: *check,
+                    to_line_end: runs_to_line_end(pattern),
                 })
             })
             .collect();
@@ -301,6 +331,8 @@ impl Redactor {
             groups,
             sources: source,
             set: OnceLock::new(),
+            short_source: short,
+            short: OnceLock::new(),
             singles,
             custom,
             exemptions: config.exemptions,
@@ -410,20 +442,43 @@ impl Redactor {
         let mut out = String::new();
         let mut copied = 0;
         let mut at = 0;
+        let mut line_end_rejections = 0;
+        let mut line = LineContext::default();
+        // Up to where only the short rules are searched.
+        let mut short_until = 0;
         while at <= text.len() {
             work.searches += 1;
-            let Some(whole) = self.combined.find_at(text, at) else {
+            let short = at < short_until;
+            let regex = if short {
+                self.short.get_or_init(|| {
+                    Regex::new(&self.short_source).expect("the built-in patterns are valid")
+                })
+            } else {
+                &self.combined
+            };
+            let Some(whole) = regex.find_at(text, at) else {
                 work.bytes += (text.len() - at) as u64;
+                if short {
+                    at = short_until;
+                    continue;
+                }
                 break;
             };
             work.bytes += (whole.end() - at + whole.len()) as u64;
-            let verdict = match self.matched(text, whole, work) {
+            if short && whole.start() >= short_until {
+                // Past the span: everything is searched again from its end.
+                at = short_until;
+                continue;
+            }
+            let matched = self.matched(text, whole, work);
+            let verdict = match matched {
                 Some(_) if inside_token(text, whole.start()) || glued_to_token(text, whole) => {
                     Verdict::Reject
                 }
-                Some((rule, value)) => check(rule, text, whole, value),
+                Some((rule, value)) => check(rule, text, whole, value, &mut line),
                 None => Verdict::Reject,
             };
+            let to_line_end = matched.is_some_and(|(rule, _)| rule.to_line_end);
             let found = match verdict {
                 Verdict::Replace(found) if !self.exempt(&text[found.start..found.end]) => found,
                 Verdict::Done => {
@@ -438,6 +493,12 @@ impl Redactor {
                             .chars()
                             .next()
                             .map_or(1, char::len_utf8);
+                    if to_line_end {
+                        line_end_rejections += 1;
+                        if line_end_rejections > LINE_END_REJECTIONS {
+                            short_until = short_until.max(whole.end());
+                        }
+                    }
                     continue;
                 }
             };
@@ -682,6 +743,30 @@ mod tests {
                 "{category}"
             );
         }
+    }
+
+    #[test]
+    fn the_rules_that_run_to_the_line_end_are_known() {
+        // If a pattern's spelling changes, the guard against quadratic
+        // restarts must still know it.
+        let redactor = redactor(IpMode::Mask);
+        let to_line_end: Vec<_> = redactor
+            .singles
+            .iter()
+            .filter(|(rule, _, _)| rule.to_line_end)
+            .map(|(rule, _, _)| (rule.category, rule.check))
+            .collect();
+        assert_eq!(
+            to_line_end,
+            [
+                ("bearer_token", Check::Header),
+                ("cookie", Check::SetCookie),
+                ("cookie", Check::Cookie)
+            ]
+        );
+        assert!(!redactor.short_source.contains("set-cookie"));
+        assert!(!runs_to_line_end(&redactor.short_source));
+        Regex::new(&redactor.short_source).unwrap();
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub(super) fn rules() -> Vec<(&'static str, Check, String)> {
             "private_key",
             PemBody,
             s(
-                r"-----BEGIN[ A-Z0-9]*PRIVATE KEY-----(?P<v>(?:\r?\n(?:[A-Za-z0-9+/=][A-Za-z0-9+/=:, -]*)?)+)",
+                r"-----BEGIN[ A-Z0-9]*PRIVATE KEY-----(?P<v>(?:\r?\n(?:[A-Za-z0-9+/=][A-Za-z0-9+/=:, -]{3,})?)+)",
             ),
         ),
         (
