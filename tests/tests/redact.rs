@@ -1060,6 +1060,8 @@ fn the_work_is_linear_in_the_input() {
         report.push(format!(
             "{unit:?}: searches/byte {s_small:.2} → {s_large:.2}, bytes/byte {b_small:.1} → {b_large:.1}"
         ));
+        // Every byte is looked at, at least once.
+        assert!(s_large > 0.0 && b_large >= 1.0, "{}", report.join("\n"));
         assert!(s_large <= 2.0, "{}", report.join("\n"));
         assert!(b_large <= MAX_BYTES_PER_BYTE, "{}", report.join("\n"));
         // Eight times the input, the same work per byte (give or take the

@@ -292,10 +292,7 @@ pub(super) const NOT_OTP_CONTEXT: &[&str] = &[
 /// non-ASCII ones), a space as any run of ASCII blanks, punctuation
 /// escaped.
 pub(super) fn alternation(words: &[&str]) -> String {
-    let mut sorted: Vec<&str> = words.to_vec();
-    // Longer first: at one position the first alternative wins.
-    sorted.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    sorted
+    words
         .iter()
         .map(|w| caseless(w))
         .collect::<Vec<_>>()
