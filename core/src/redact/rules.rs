@@ -74,11 +74,15 @@ fn bounded(words: &[&str]) -> String {
     let (ascii, other): (Vec<&str>, Vec<&str>) = words
         .iter()
         .partition(|w| w.starts_with(|c: char| c.is_ascii()));
-    format!(
-        r"(?:\b(?:{})|(?:{}))",
-        alternation(&ascii),
-        alternation(&other)
-    )
+    // An empty group would match nothing before the code at all.
+    let mut parts = Vec::new();
+    if !ascii.is_empty() {
+        parts.push(format!(r"\b(?:{})", alternation(&ascii)));
+    }
+    if !other.is_empty() {
+        parts.push(format!("(?:{})", alternation(&other)));
+    }
+    format!("(?:{})", parts.join("|"))
 }
 
 /// Between a word and a code in any language: `:`, `=`, `#`, a full-width
