@@ -879,6 +879,7 @@ fn a_fields_key_decides() {
         ("token", "abc", "[secret]"),
         ("access_token", "abc", "[secret]"),
         ("accessToken", "abc", "[secret]"),
+        ("oauth2Token", "abc", "[secret]"),
         ("refresh_token", "abc", "[secret]"),
         ("id_token", "abc", "[secret]"),
         ("X-Auth-Token", "abc", "[secret]"),
@@ -945,6 +946,15 @@ fn a_fields_key_decides() {
         r.redact_field("note", "mail bob@example.com", &mut counts),
         "mail [email]"
     );
+    // An exempted value stays, whatever its key.
+    let exempting = Redactor::new(RedactionConfig {
+        exemptions: vec!["demo-password".into()],
+        ..RedactionConfig::default()
+    })
+    .unwrap();
+    let out = exempting.redact_field("password", "demo-password", &mut counts);
+    assert!(matches!(out, std::borrow::Cow::Borrowed("demo-password")));
+    assert_eq!(exempting.scan_field("password", "demo-password").total(), 0);
     // Nothing there: a placeholder or empty value stays, borrowed.
     for value in ["", "null", "<private>", "***"] {
         let out = r.redact_field("password", value, &mut counts);

@@ -246,9 +246,7 @@ pub(super) fn find(
             .flatten(),
         Check::SetCookie => {
             let trimmed = value.trim_end();
-            let Some((name, rest)) = trimmed.split_once('=') else {
-                return None;
-            };
+            let (name, rest) = trimmed.split_once('=')?;
             let cookie_end = rest.find(';').unwrap_or(rest.len());
             let cookie = rest[..cookie_end].trim_end();
             let attributes = &rest[cookie_end..];
@@ -265,8 +263,7 @@ pub(super) fn find(
             // A folded header with another cookie in it is replaced whole.
             let another_cookie = attributes.split([';', ',']).any(|part| {
                 part.split_once('=').is_some_and(|(n, _)| {
-                    let n = n.trim().to_ascii_lowercase();
-                    !COOKIE_ATTRIBUTES.contains(&n.as_str()) && !is_date_part(&n)
+                    !COOKIE_ATTRIBUTES.contains(&n.trim().to_ascii_lowercase().as_str())
                 })
             });
             if another_cookie {
@@ -511,15 +508,10 @@ impl LineContext {
                 said: false,
             };
         }
+        // A word cannot run across where the last look stopped: that was
+        // the start of a code, after a `\b`, and no word holds a space.
         if !self.said {
-            // Back over a word cut where the last look stopped.
-            let mut from = self
-                .searched_to
-                .saturating_sub(LONGEST_WORD_BYTES)
-                .max(self.line_start);
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
+            let from = self.searched_to;
             self.said = mentions_outside_tokens(text, from, at, RECOVERY_WORDS)
                 || mentions_outside_tokens(text, from, at, CODE_WORDS);
         }
@@ -527,9 +519,6 @@ impl LineContext {
         self.said
     }
 }
-
-/// Longer than any word of the recovery and code lists, in bytes.
-const LONGEST_WORD_BYTES: usize = 48;
 
 /// Whether one of `words` (lowercase) stands in `text[from..to]`, in any
 /// case, outside a token (`[recovery-code]` is no recovery word).
@@ -568,12 +557,6 @@ const COOKIE_ATTRIBUTES: &[&str] = &[
     "version",
     "comment",
 ];
-
-/// `Expires=Wed, 21 Oct 2026 07:28:00 GMT` is cut at its comma: the part
-/// after it is no cookie's name.
-fn is_date_part(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_digit())
-}
 
 /// No digit (ASCII or not) or ASCII letter right after a code: it did not
 /// go on. A Japanese or Chinese word may follow (`123456です`).

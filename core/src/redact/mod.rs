@@ -418,8 +418,8 @@ impl Redactor {
     fn secret_field(&self, key: &str, value: &str) -> Option<&'static str> {
         let category = fields::secret_key_category(key)?;
         let trimmed = value.trim();
-        let holds_nothing = trimmed.is_empty()
-            || is_placeholder(trimmed)
+        // (An empty value is a placeholder too.)
+        let holds_nothing = is_placeholder(trimmed)
             || token_spans(trimmed) == [(0, trimmed.len())]
             || self.exempt(value);
         (!holds_nothing).then_some(category)
