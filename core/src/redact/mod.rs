@@ -1,14 +1,18 @@
 //! Redaction: scrubbing secrets out of log text before it leaves the device.
 //!
 //! Nothing that lets someone into an account may leave the phone: one-time
-//! codes, `otpauth://` URIs and TOTP secrets, bearer and API tokens, JWTs,
-//! session cookies, passwords and tokens in URLs, push tokens, and the
-//! personal data around them (e-mail addresses, phone numbers, IP
-//! addresses). Each is replaced by a readable token (`[email]`, `[otp]`, …)
-//! and counted. What a developer needs stays: timestamps, tags, process
-//! ids, HTTP statuses, durations, versions and retry counts are never
-//! touched, which is why short numbers are only taken as codes when a word
-//! such as "passcode" or "otp" stands right before them.
+//! and recovery codes, `otpauth://` URIs and TOTP secrets, bearer and API
+//! tokens, cloud credentials and private keys, JWTs, session cookies,
+//! passwords and tokens in URLs, push tokens, and the personal data around
+//! them (e-mail addresses, phone numbers, IP addresses). Each is replaced by
+//! a readable token (`[email]`, `[otp]`, …) and counted. What a developer
+//! needs stays: timestamps, tags, process ids, HTTP statuses, durations,
+//! versions and retry counts are never touched, which is why short numbers
+//! are only taken as codes when a word such as "passcode", "otp" or
+//! "验证码" stands next to them (the words of twelve languages are in
+//! `words.rs`). A record's fields are scrubbed with their keys
+//! ([`Redactor::redact_field`]): a key such as `password` replaces the
+//! whole value (`fields.rs`).
 //!
 //! All built-in patterns are one alternation compiled once, so a line with
 //! nothing suspicious costs one pass of a DFA and comes back borrowed. Where
@@ -19,8 +23,9 @@
 //! enough (an address inside a version number, a placeholder such as
 //! `token=null`, a phone number that is really a timestamp); a match that
 //! fails its check is not replaced and the search resumes one character
-//! further, so a secret inside it is still found. Replacing never adds or
-//! removes a newline, and a redacted text redacts to itself. See
+//! further, so a secret inside it is still found (and the work stays
+//! linear: see [`LINE_END_REJECTIONS`]). Replacing never adds or removes a
+//! newline, and a redacted text redacts to itself. See
 //! `docs/redaction.md`.
 
 use std::borrow::Cow;
