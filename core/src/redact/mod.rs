@@ -24,7 +24,7 @@
 //! `token=null`, a phone number that is really a timestamp); a match that
 //! fails its check is not replaced and the search resumes one character
 //! further, so a secret inside it is still found (and the work stays
-//! linear: see [`LINE_END_REJECTIONS`]). Replacing never adds or removes a
+//! linear: see `LINE_END_REJECTIONS`). Replacing never adds or removes a
 //! newline, and a redacted text redacts to itself. See
 //! `docs/redaction.md`.
 
