@@ -597,6 +597,10 @@ fn found_by_the_property_tests() {
         "验证码1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 1111-1111-1111 ",
         // A cookie's "name" that was a URI.
         "Set-Cookie: otpauth://totp/x?secret=A",
+        // `Set-` glued to a word before it is no `Set-Cookie` header.
+        "bob@example.comSet-Cookie: sid=",
+        // Every word start of a long key could begin a rejected match.
+        "x-api-keyx-api-keyx-api-keyx-api-keyx-api-keyx-api-keyx-api-keytoken: null ",
     ] {
         for ip_mode in [IpMode::Mask, IpMode::Hash, IpMode::KeepNetwork] {
             assert_properties(with_mode(ip_mode), text).unwrap();
@@ -1099,6 +1103,25 @@ fn the_work_is_linear_in_the_input() {
         // ends).
         assert!(b_large <= b_small * 1.1 + 1.0, "{}", report.join("\n"));
         assert!(s_large <= s_small * 1.1 + 0.01, "{}", report.join("\n"));
+    }
+    // A long run before one rejected match: every word start in it could
+    // begin the match (a key's prefix), each reading to its end.
+    for (unit, tail) in [
+        ("x-api-key", "token: null"),
+        ("a-", "password=***"),
+        ("a.", "secret \"null\""),
+        ("a-", "Set-Cookie: =x"),
+    ] {
+        let ratio = |n: usize| {
+            let text = format!("{}{tail}", unit.repeat(n));
+            work_per_byte(&text).1
+        };
+        let (small, large) = (ratio(200), ratio(1_600));
+        report.push(format!(
+            "{unit:?}…{tail:?}: bytes/byte {small:.1} → {large:.1}"
+        ));
+        assert!(large <= MAX_BYTES_PER_BYTE, "{}", report.join("\n"));
+        assert!(large <= small * 1.1 + 1.0, "{}", report.join("\n"));
     }
     eprintln!("{}", report.join("\n"));
 }

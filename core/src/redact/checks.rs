@@ -281,8 +281,10 @@ pub(super) fn find(
             })
         }
         Check::Cookie => {
-            // The `Cookie` of a `Set-Cookie` its own rule let go (no value).
-            let set = before(text, whole.start(), 4).eq_ignore_ascii_case("set-");
+            // The `Cookie` of a `Set-Cookie` its own rule let go (no value);
+            // not of `…xSet-Cookie`, which is no header (no `\b` before it).
+            let set = before(text, whole.start(), 4).eq_ignore_ascii_case("set-")
+                && !glued_before(text, whole.start() - 4);
             let trimmed = value.trim_end();
             (!set && trimmed.contains('=') && !is_placeholder(trimmed))
                 .then(|| found(rule.category, v.start(), v.start() + trimmed.len()))
@@ -491,7 +493,6 @@ pub(super) fn ipv4_is_address(text: &str, v: Match<'_>) -> bool {
 /// text must redact to itself.
 #[derive(Debug, Default)]
 pub(super) struct LineContext {
-    line_start: usize,
     searched_to: usize,
     said: bool,
 }
@@ -503,7 +504,6 @@ impl LineContext {
         }
         if let Some(nl) = text[self.searched_to..at].rfind(['\n', '\r']) {
             *self = LineContext {
-                line_start: self.searched_to + nl + 1,
                 searched_to: self.searched_to + nl + 1,
                 said: false,
             };

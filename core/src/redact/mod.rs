@@ -24,7 +24,7 @@
 //! `token=null`, a phone number that is really a timestamp); a match that
 //! fails its check is not replaced and the search resumes one character
 //! further, so a secret inside it is still found (and the work stays
-//! linear: see `LINE_END_REJECTIONS`). Replacing never adds or removes a
+//! linear: see `LONG_REJECTIONS`). Replacing never adds or removes a
 //! newline, and a redacted text redacts to itself. See
 //! `docs/redaction.md`.
 
@@ -179,24 +179,40 @@ pub struct SearchWork {
 struct Rule {
     category: &'static str,
     check: Check,
-    /// Whether its value runs on to the end of the line (`Cookie:`, a
-    /// `Digest` header): see [`LINE_END_REJECTIONS`].
-    to_line_end: bool,
+    /// Whether a match of it can be of any length (`Cookie:` to the end of
+    /// the line, a bare `key=value`): see [`LONG_REJECTIONS`].
+    unbounded: bool,
 }
 
-/// How many matches running on to the end of their line may be rejected in
-/// one text before the span they covered is searched without such rules.
-/// Each rejection is followed by a search from one character further,
-/// which finds the next such match and reads to the line's end again:
-/// `cookie: a cookie: a …` would cost the square of the line's length.
-/// After this many, the rest of a rejected span is searched by the
-/// alternation of the other rules (whose matches are short), so the work
-/// stays linear; a real line rejects one or two.
-const LINE_END_REJECTIONS: u32 = 4;
+/// How many long matches (of [`LONG_MATCH`] bytes or more) may be rejected
+/// on one line before the rest of a rejected one is searched only by the
+/// rules whose matches are short. Each rejection is followed by a search
+/// from one character further, which can find the next long match and read
+/// to its end again: `cookie: a cookie: a …` or `k=k=k=…[x]` (each value
+/// holding a token) would cost the square of the line's length. After this
+/// many on a line, the work stays linear; the price is that inside such a
+/// span a secret of an unbounded kind (a `key=value`, a code after a word)
+/// is no longer looked for. Real lines reject one or two, if any.
+const LONG_REJECTIONS: u32 = 4;
 
-/// A rule whose value may take the rest of the line.
-fn runs_to_line_end(pattern: &str) -> bool {
-    pattern.contains(r"[^\r\n]*") || pattern.contains(r#"[^\r\n"]*"#)
+/// A match this long or longer is a long one.
+const LONG_MATCH: usize = 64;
+
+/// Whether a pattern can match text of any length: a `*`, a `+` or an
+/// open `{n,}` that is not escaped.
+fn unbounded(pattern: &str) -> bool {
+    let mut escaped = false;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '*' | '+' => return true,
+            ',' if chars.peek() == Some(&'}') => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The scrubber. Built once, shared across threads.
@@ -214,7 +230,7 @@ pub struct Redactor {
     sources: Vec<String>,
     set: OnceLock<RegexSet>,
     /// The rules whose matches are short, in one alternation: compiled
-    /// when first needed (see [`LINE_END_REJECTIONS`]).
+    /// when first needed (see [`LONG_REJECTIONS`]).
     short_source: String,
     short: OnceLock<Regex>,
     singles: Vec<(Rule, String, OnceLock<Regex>)>,
@@ -262,7 +278,7 @@ impl Redactor {
         let combined = Regex::new(&source.join("|")).expect("the built-in patterns are valid");
         let short: Vec<&str> = source
             .iter()
-            .filter(|p| !runs_to_line_end(p))
+            .filter(|p| !unbounded(p))
             .map(String::as_str)
             .collect();
         let short = short.join("|");
@@ -275,7 +291,7 @@ impl Redactor {
                 let rule = Rule {
                     category,
                     check: *check,
-                    to_line_end: runs_to_line_end(&pattern),
+                    unbounded: unbounded(&pattern),
                 };
                 (rule, pattern, OnceLock::new())
             })
@@ -288,7 +304,7 @@ impl Redactor {
                 Some(Rule {
                     category,
                     check: *check,
-                    to_line_end: runs_to_line_end(pattern),
+                    unbounded: unbounded(pattern),
                 })
             })
             .collect();
@@ -447,7 +463,9 @@ impl Redactor {
         let mut out = String::new();
         let mut copied = 0;
         let mut at = 0;
-        let mut line_end_rejections = 0;
+        let mut long_rejections = 0;
+        // Where the line of the last rejection starts was looked for up to.
+        let mut newline_searched_to = 0;
         let mut line = LineContext::default();
         // Up to where only the short rules are searched.
         let mut short_until = 0;
@@ -483,7 +501,7 @@ impl Redactor {
                 Some((rule, value)) => check(rule, text, whole, value, &mut line),
                 None => Verdict::Reject,
             };
-            let to_line_end = matched.is_some_and(|(rule, _)| rule.to_line_end);
+            let long = matched.is_some_and(|(rule, _)| rule.unbounded) && whole.len() >= LONG_MATCH;
             let found = match verdict {
                 Verdict::Replace(found) if !self.exempt(&text[found.start..found.end]) => found,
                 Verdict::Done => {
@@ -498,9 +516,14 @@ impl Redactor {
                             .chars()
                             .next()
                             .map_or(1, char::len_utf8);
-                    if to_line_end {
-                        line_end_rejections += 1;
-                        if line_end_rejections > LINE_END_REJECTIONS {
+                    if long {
+                        let from = newline_searched_to.min(whole.start());
+                        if text[from..whole.start()].contains('\n') {
+                            long_rejections = 0;
+                        }
+                        newline_searched_to = whole.start();
+                        long_rejections += 1;
+                        if long_rejections > LONG_REJECTIONS {
                             short_until = short_until.max(whole.end());
                         }
                     }
@@ -751,26 +774,24 @@ mod tests {
     }
 
     #[test]
-    fn the_rules_that_run_to_the_line_end_are_known() {
-        // If a pattern's spelling changes, the guard against quadratic
-        // restarts must still know it.
+    fn the_short_rules_are_told_from_the_unbounded_ones() {
+        assert!(unbounded(r"a[^\r\n]*") && unbounded("a+") && unbounded("a{3,}"));
+        assert!(!unbounded(r"a\+b\*c{3,8}") && !unbounded("a{3}"));
         let redactor = redactor(IpMode::Mask);
-        let to_line_end: Vec<_> = redactor
+        let short: Vec<_> = redactor
             .singles
             .iter()
-            .filter(|(rule, _, _)| rule.to_line_end)
-            .map(|(rule, _, _)| (rule.category, rule.check))
+            .filter(|(rule, _, _)| !rule.unbounded)
+            .map(|(rule, _, _)| rule.category)
             .collect();
-        assert_eq!(
-            to_line_end,
-            [
-                ("bearer_token", Check::Header),
-                ("cookie", Check::SetCookie),
-                ("cookie", Check::Cookie)
-            ]
-        );
-        assert!(!redactor.short_source.contains("set-cookie"));
-        assert!(!runs_to_line_end(&redactor.short_source));
+        // Addresses, phone numbers and recovery codes are short; what runs
+        // on (cookies, `key=value`, headers) is not among them.
+        for category in ["ipv4", "ipv6", "phone", "recovery_code"] {
+            assert!(short.contains(&category), "{category}: {short:?}");
+        }
+        for category in ["cookie", "url_secret", "bearer_token"] {
+            assert!(!short.contains(&category), "{category}: {short:?}");
+        }
         Regex::new(&redactor.short_source).unwrap();
     }
 
