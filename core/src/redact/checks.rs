@@ -281,12 +281,8 @@ pub(super) fn find(
             })
         }
         Check::Cookie => {
-            // The `Cookie` of a `Set-Cookie` its own rule let go (no value);
-            // not of `…xSet-Cookie`, which is no header (no `\b` before it).
-            let set = before(text, whole.start(), 4).eq_ignore_ascii_case("set-")
-                && !glued_before(text, whole.start() - 4);
             let trimmed = value.trim_end();
-            (!set && trimmed.contains('=') && !is_placeholder(trimmed))
+            (trimmed.contains('=') && !is_placeholder(trimmed))
                 .then(|| found(rule.category, v.start(), v.start() + trimmed.len()))
                 .flatten()
         }

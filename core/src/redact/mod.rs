@@ -510,12 +510,19 @@ impl Redactor {
                 }
                 _ => {
                     // Not a secret after all: look again one character
-                    // further, so that what it covered is still searched.
-                    at = whole.start()
-                        + text[whole.start()..]
-                            .chars()
-                            .next()
-                            .map_or(1, char::len_utf8);
+                    // further, so that what it covered is still searched;
+                    // after a `Set-Cookie:` that holds no cookie, from its
+                    // value (its `Cookie:` is not another header).
+                    at = match matched {
+                        Some((rule, v)) if rule.check == Check::SetCookie => v.start(),
+                        _ => {
+                            whole.start()
+                                + text[whole.start()..]
+                                    .chars()
+                                    .next()
+                                    .map_or(1, char::len_utf8)
+                        }
+                    };
                     if long {
                         let from = newline_searched_to.min(whole.start());
                         if text[from..whole.start()].contains('\n') {
