@@ -246,14 +246,14 @@ pub(super) fn rules() -> Vec<(&'static str, Check, String)> {
             "url_secret",
             KeyValue,
             format!(
-                r#"\b(?:[A-Za-z0-9_][A-Za-z0-9_.-]{{0,40}}?)?(?i-u:{SECRET_KEY_SUFFIXES})["']?[ \t]*[=:][ \t]*{KV_VALUE}"#
+                r#"\b(?:[A-Za-z0-9_][A-Za-z0-9_.-]*?)?(?i-u:{SECRET_KEY_SUFFIXES})["']?[ \t]*[=:][ \t]*{KV_VALUE}"#
             ),
         ),
         (
             "url_secret",
             KeyValue,
             format!(
-                r"\b(?:[A-Za-z0-9_][A-Za-z0-9_.-]{{0,40}}?)?(?i-u:password|passwd|passphrase|secret)[ \t]+{QUOTED_VALUE}"
+                r"\b(?:[A-Za-z0-9_][A-Za-z0-9_.-]*?)?(?i-u:password|passwd|passphrase|secret)[ \t]+{QUOTED_VALUE}"
             ),
         ),
         (
