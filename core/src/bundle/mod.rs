@@ -556,7 +556,12 @@ impl BundleWriter {
         let fields: Vec<(&str, std::borrow::Cow<'_, str>)> = record
             .fields
             .iter()
-            .map(|(k, v)| (k.as_str(), self.redactor.redact(v, &mut chunk.counts)))
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    self.redactor.redact_field(k, v, &mut chunk.counts),
+                )
+            })
             .collect();
         let ts = rfc3339(record.timestamp_ms);
         let view = NdjsonRecord {

@@ -572,8 +572,10 @@ fn redact_frames(frames: &[u8], redactor: &Redactor) -> Vec<u8> {
         if let std::borrow::Cow::Owned(message) = redactor.redact(&record.message, &mut counts) {
             record.message = message;
         }
-        for (_, value) in &mut record.fields {
-            if let std::borrow::Cow::Owned(scrubbed) = redactor.redact(value, &mut counts) {
+        for (key, value) in &mut record.fields {
+            if let std::borrow::Cow::Owned(scrubbed) =
+                redactor.redact_field(key, value, &mut counts)
+            {
                 *value = scrubbed;
             }
         }
