@@ -992,6 +992,37 @@ fn a_fields_key_decides() {
 /// fields survive in neither logs.txt nor logs.ndjson, and the bundle
 /// verifies clean.
 #[test]
+fn every_string_of_a_record_is_scrubbed_in_a_bundle_not_only_the_message() {
+    use pushdoctor_core::bundle::{BundleOptions, BundleWriter};
+    use pushdoctor_core::logs::{Level, LogRecord, Origin};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.zip");
+    let mut writer = BundleWriter::create(&path, BundleOptions::default()).unwrap();
+    let mut record = LogRecord::new(
+        1_790_000_000_000,
+        Level::Info,
+        "Login/alice@example.com",
+        "nothing here",
+        Origin::App,
+    );
+    record.thread = Some("sync-bob@example.com".into());
+    record.fields = vec![("carol@example.com".into(), "ok".into())];
+    writer.add(&record).unwrap();
+    writer.finish().unwrap();
+    for entry in ["logs.txt", "logs.ndjson"] {
+        let text = pushdoctor_tests::bundle_entry(&path, entry);
+        for address in ["alice@", "bob@", "carol@"] {
+            assert!(!text.contains(address), "{address} in {entry}: {text}");
+        }
+        assert_eq!(text.matches("[email]").count(), 3, "{entry}: {text}");
+    }
+    let report = pushdoctor_core::bundle::inspect::Bundle::open(&path)
+        .unwrap()
+        .verify();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
 fn secret_fields_do_not_survive_a_bundle() {
     use pushdoctor_core::bundle::{BundleOptions, BundleWriter};
     use pushdoctor_core::logs::{Level, LogRecord, Origin};

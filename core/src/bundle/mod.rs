@@ -549,50 +549,31 @@ impl BundleWriter {
         scrub_strings(&self.redactor, value, &mut self.small_counts);
     }
 
-    /// Adds one record (redacted on the way in).
+    /// Adds one record (redacted on the way in: [`LogRecord::redacted`]).
     pub fn add(&mut self, record: &LogRecord) -> Result<(), BundleError> {
         let chunk = &mut self.chunk;
-        let message = self.redactor.redact(&record.message, &mut chunk.counts);
-        let fields: Vec<(&str, std::borrow::Cow<'_, str>)> = record
-            .fields
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str(),
-                    self.redactor.redact_field(k, v, &mut chunk.counts),
-                )
-            })
-            .collect();
-        let ts = rfc3339(record.timestamp_ms);
+        let redacted = record.redacted(&self.redactor, &mut chunk.counts);
+        let r = redacted.as_ref().unwrap_or(record);
+        let ts = rfc3339(r.timestamp_ms);
         let view = NdjsonRecord {
             ts: &ts,
-            ts_ms: record.timestamp_ms,
-            level: record.level.as_str(),
-            tag: &record.tag,
-            origin: record.origin,
-            pid: record.pid,
-            tid: record.tid,
-            thread: record.thread.as_deref(),
-            msg: &message,
-            fields: fields.iter().map(|(k, v)| (*k, v.as_ref())).collect(),
+            ts_ms: r.timestamp_ms,
+            level: r.level.as_str(),
+            tag: &r.tag,
+            origin: r.origin,
+            pid: r.pid,
+            tid: r.tid,
+            thread: r.thread.as_deref(),
+            msg: &r.message,
+            fields: r
+                .fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
         };
         serde_json::to_writer(&mut chunk.ndjson, &view).expect("writing to memory cannot fail");
         chunk.ndjson.push(b'\n');
-        let unchanged = matches!(message, std::borrow::Cow::Borrowed(_))
-            && fields
-                .iter()
-                .all(|(_, v)| matches!(v, std::borrow::Cow::Borrowed(_)));
-        if unchanged {
-            record.write_text_at(&mut chunk.text, &ts);
-        } else {
-            let mut redacted = record.clone();
-            redacted.message = message.into_owned();
-            redacted.fields = fields
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.into_owned()))
-                .collect();
-            redacted.write_text_at(&mut chunk.text, &ts);
-        }
+        r.write_text_at(&mut chunk.text, &ts);
         chunk.records += 1;
         chunk.first_ms.get_or_insert(record.timestamp_ms);
         chunk.last_ms = record.timestamp_ms;

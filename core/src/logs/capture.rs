@@ -561,24 +561,15 @@ fn take_frames(shared: &Shared) -> (Vec<u8>, u32) {
     (sort_by_time(taken), records)
 }
 
-/// Re-encodes frames with their messages and field values scrubbed.
+/// Re-encodes frames with every string of their records scrubbed.
 fn redact_frames(frames: &[u8], redactor: &Redactor) -> Vec<u8> {
     let mut records = Vec::new();
     let mut stats = segment::ReadStats::default();
     segment::decode_frames(frames, &mut records, &mut stats);
     let mut out = Vec::with_capacity(frames.len());
     let mut counts = RedactionCounts::default();
-    for mut record in records {
-        if let std::borrow::Cow::Owned(message) = redactor.redact(&record.message, &mut counts) {
-            record.message = message;
-        }
-        for (key, value) in &mut record.fields {
-            if let std::borrow::Cow::Owned(scrubbed) =
-                redactor.redact_field(key, value, &mut counts)
-            {
-                *value = scrubbed;
-            }
-        }
+    for record in records {
+        let record = record.redacted(redactor, &mut counts).unwrap_or(record);
         segment::encode_frame(&mut out, &record);
     }
     out

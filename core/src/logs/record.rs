@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::printable::push_printable;
+use crate::redact::{RedactionCounts, Redactor};
 
 /// Severity, as the `log` crate has it. Android's Verbose maps to `Trace`,
 /// its Fatal and Assert to `Error`.
@@ -132,6 +133,50 @@ impl LogRecord {
             fields: Vec::new(),
             origin,
         }
+    }
+
+    /// The record scrubbed of secrets: every string of it, the tag, thread
+    /// and field names too (an app may put a person's address in any of
+    /// them), a field's value by its key as well as by its text
+    /// ([`Redactor::redact_field`]). `None` when nothing was replaced, so
+    /// the common record is not copied.
+    pub fn redacted(&self, redactor: &Redactor, counts: &mut RedactionCounts) -> Option<LogRecord> {
+        use std::borrow::Cow;
+        let tag = redactor.redact(&self.tag, counts);
+        let thread = self
+            .thread
+            .as_deref()
+            .map(|thread| redactor.redact(thread, counts));
+        let message = redactor.redact(&self.message, counts);
+        let fields: Vec<(Cow<'_, str>, Cow<'_, str>)> = self
+            .fields
+            .iter()
+            .map(|(k, v)| {
+                (
+                    redactor.redact(k, counts),
+                    redactor.redact_field(k, v, counts),
+                )
+            })
+            .collect();
+        let borrowed = |text: &Cow<'_, str>| matches!(text, Cow::Borrowed(_));
+        let unchanged = borrowed(&tag)
+            && thread.as_ref().is_none_or(borrowed)
+            && borrowed(&message)
+            && fields.iter().all(|(k, v)| borrowed(k) && borrowed(v));
+        (!unchanged).then(|| LogRecord {
+            timestamp_ms: self.timestamp_ms,
+            level: self.level,
+            tag: tag.into_owned(),
+            message: message.into_owned(),
+            thread: thread.map(Cow::into_owned),
+            pid: self.pid,
+            tid: self.tid,
+            fields: fields
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            origin: self.origin,
+        })
     }
 
     /// The record as one line of plain text, logcat-like:

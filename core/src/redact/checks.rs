@@ -348,10 +348,12 @@ pub(super) fn find(
             let prev = prev_char(text, v.start());
             let longer_run = matches!(prev, Some('-' | '.' | ':' | '/'))
                 || (matches!(next_char(text, v.end()), Some('-' | '.' | ':'))
-                    && text[v.end()..]
+                    && (text[v.end()..]
                         .chars()
                         .nth(1)
-                        .is_some_and(|c| c.is_ascii_alphanumeric()));
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
+                        // What ran on was replaced the first time (`-[jwt]`).
+                        || token_starts_at(text, v.end() + 1)));
             (!longer_run
                 && value.bytes().any(|b| b.is_ascii_digit())
                 && line.said_before(text, v.start()))

@@ -195,8 +195,21 @@ struct Rule {
 /// is no longer looked for. Real lines reject one or two, if any.
 const LONG_REJECTIONS: u32 = 4;
 
+/// How far a short secret is looked for where a rejected match started.
+const SHORT_WINDOW: usize = 96;
+
 /// A match this long or longer is a long one.
 const LONG_MATCH: usize = 64;
+
+/// Whether a rule's matches can run long and be rejected by its check, so
+/// that searching again one character further can meet them again and
+/// again. A rule without a check (a JWT, a key format, an `otpauth://`
+/// URI: each starts at a word boundary with a fixed prefix) is never
+/// rejected for what it matched, so it is searched inside a rejected span
+/// too: a secret of those kinds is never let through by the budget.
+fn long_and_rejectable(pattern: &str, check: Check) -> bool {
+    unbounded(pattern) && check != Check::Plain
+}
 
 /// Whether a pattern can match text of any length: a `*`, a `+` or an
 /// open `{n,}` that is not escaped.
@@ -278,8 +291,9 @@ impl Redactor {
         let combined = Regex::new(&source.join("|")).expect("the built-in patterns are valid");
         let short: Vec<&str> = source
             .iter()
-            .filter(|p| !unbounded(p))
-            .map(String::as_str)
+            .zip(&rules)
+            .filter(|(p, (_, check, _))| !long_and_rejectable(p, *check))
+            .map(|(p, _)| p.as_str())
             .collect();
         let short = short.join("|");
         let singles = rules
@@ -291,7 +305,7 @@ impl Redactor {
                 let rule = Rule {
                     category,
                     check: *check,
-                    unbounded: unbounded(&pattern),
+                    unbounded: long_and_rejectable(&pattern, *check),
                 };
                 (rule, pattern, OnceLock::new())
             })
@@ -304,7 +318,7 @@ impl Redactor {
                 Some(Rule {
                     category,
                     check: *check,
-                    unbounded: unbounded(pattern),
+                    unbounded: long_and_rejectable(pattern, *check),
                 })
             })
             .collect();
@@ -498,8 +512,39 @@ impl Redactor {
                 Some(_) if inside_token(text, whole.start()) || glued_to_token(text, whole) => {
                     Verdict::Reject
                 }
-                Some((rule, value)) => check(rule, text, whole, value, &mut line),
+                Some((rule, value)) => match check(rule, text, whole, value, &mut line) {
+                    // A `Set-Cookie` keeps its cookie's name, which is
+                    // passed over with the value; a name that is itself a
+                    // secret (a JWT, a key) goes with the value, or the
+                    // second pass would find it and the text not redact
+                    // to itself.
+                    Verdict::Replace(found)
+                        if rule.check == Check::SetCookie
+                            && found.start > value.start()
+                            && self.scan(&text[value.start()..found.start - 1]).total() > 0 =>
+                    {
+                        Verdict::Replace(Found {
+                            start: value.start(),
+                            ..found
+                        })
+                    }
+                    verdict => verdict,
+                },
                 None => Verdict::Reject,
+            };
+            // The alternation takes the first rule that matches where a match
+            // starts; when that one is rejected (a would-be e-mail address
+            // `10.1.2.3@host…` glued to a word), a short secret starting at
+            // the same place (the address) is not lost: the short rules are
+            // tried there too, within a small window.
+            let verdict = match verdict {
+                Verdict::Reject if matched.is_some_and(|(rule, _)| rule.unbounded) => self
+                    .short_match_at(text, whole.start(), work)
+                    .and_then(|short| Some((short, self.matched(text, short, work)?)))
+                    .map_or(Verdict::Reject, |(short, (rule, v))| {
+                        check(rule, text, short, v, &mut line)
+                    }),
+                verdict => verdict,
             };
             let long = matched.is_some_and(|(rule, _)| rule.unbounded) && whole.len() >= LONG_MATCH;
             let found = match verdict {
@@ -589,6 +634,26 @@ impl Redactor {
         work.searches += 1;
         work.bytes += (text.len() - whole.start()) as u64;
         self.matched_by_alternation(text, whole.start())
+    }
+
+    /// A match of the short rules that starts exactly at `at`, looked for
+    /// within [`SHORT_WINDOW`] bytes so that the work stays bounded.
+    fn short_match_at<'t>(
+        &self,
+        text: &'t str,
+        at: usize,
+        work: &mut SearchWork,
+    ) -> Option<Match<'t>> {
+        let mut end = (at + SHORT_WINDOW).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let short = self.short.get_or_init(|| {
+            Regex::new(&self.short_source).expect("the built-in patterns are valid")
+        });
+        work.searches += 1;
+        work.bytes += (end - at) as u64;
+        short.find_at(&text[..end], at).filter(|m| m.start() == at)
     }
 
     /// The slow way: the alternation's own groups.
@@ -791,14 +856,28 @@ mod tests {
             .filter(|(rule, _, _)| !rule.unbounded)
             .map(|(rule, _, _)| rule.category)
             .collect();
-        // Addresses, phone numbers and recovery codes are short; what runs
-        // on (cookies, `key=value`, headers) is not among them.
-        for category in ["ipv4", "ipv6", "phone", "recovery_code"] {
+        // Addresses, phone numbers and recovery codes are short, and so are
+        // the prefixed formats no check rejects; what runs on (cookies,
+        // `key=value`, headers) is not among them.
+        for category in [
+            "ipv4",
+            "ipv6",
+            "phone",
+            "recovery_code",
+            "jwt",
+            "otpauth_uri",
+        ] {
             assert!(short.contains(&category), "{category}: {short:?}");
         }
-        for category in ["cookie", "url_secret", "bearer_token"] {
+        for category in ["cookie", "bearer_token"] {
             assert!(!short.contains(&category), "{category}: {short:?}");
         }
+        // No rule a check can reject at length is among them.
+        assert!(redactor
+            .singles
+            .iter()
+            .filter(|(rule, _, _)| !rule.unbounded)
+            .all(|(rule, pattern, _)| rule.check == Check::Plain || !unbounded(pattern)));
         Regex::new(&redactor.short_source).unwrap();
     }
 
