@@ -14,7 +14,7 @@ use pushdoctor_core::logs::{Level, LogRecord, Origin};
 use pushdoctor_tests::{diagnose_fixture, load_snapshot};
 
 fn record(i: u64) -> LogRecord {
-    let level = if i % 10 == 0 {
+    let level = if i.is_multiple_of(10) {
         Level::Warn
     } else {
         Level::Info

@@ -17,7 +17,7 @@ const MIB: u64 = 1024 * 1024;
 fn record(i: u64) -> LogRecord {
     LogRecord::new(
         1_790_000_000_000 + i as i64 * 1000,
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             Level::Error
         } else {
             Level::Info
