@@ -1,26 +1,12 @@
 //! `pushdoctor bundle` as a process.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn pushdoctor(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pushdoctor"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{pushdoctor, s, text};
 
 fn work_dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("bundle-cli")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::work_dir("bundle-cli", name)
 }
 
 fn write_logcat(dir: &Path) -> PathBuf {
@@ -36,10 +22,6 @@ fn write_logcat(dir: &Path) -> PathBuf {
     }
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 #[test]

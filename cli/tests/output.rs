@@ -7,16 +7,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{pushdoctor, s, text};
+
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_pushdoctor")
-}
-
-fn pushdoctor(args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
 }
 
 /// Runs `pushdoctor ARGS` through the shell with `redirect` appended
@@ -31,21 +26,8 @@ fn pushdoctor_redirected(args: &[&str], redirect: &str) -> Output {
         .unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 fn work_dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli-output")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
+    common::work_dir("cli-output", name)
 }
 
 fn logcat(dir: &Path, lines: usize) -> PathBuf {
