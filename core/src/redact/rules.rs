@@ -394,6 +394,18 @@ pub(super) fn rules() -> Vec<(&'static str, Check, String)> {
                 r"\b(?P<v>0[1-9][0-9]{0,4}[ -][0-9]{3,4}[ -]?[0-9]{3,4}|0[1-9](?:[ .-][0-9]{2}){4})\b",
             ),
         ),
+        (
+            // The same address with its parts bounded as the standards bound
+            // them: never chosen over the e-mail rule above (nor over an address or a
+            // phone number starting at the same place: it comes last), but one of the short
+            // rules, so an address is still found inside a span that long
+            // rejected matches left to the short rules alone.
+            "email",
+            Email,
+            s(
+                r"\b(?P<v>[A-Za-z0-9._\+-]{1,64}(?:@|%40)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,4}\.[A-Za-z]{2,24})\b",
+            ),
+        ),
     ]
 }
 
