@@ -724,6 +724,29 @@ mod tests {
     }
 
     #[test]
+    fn an_offline_phone_is_answered_at_once_with_what_the_run_would_have_had() {
+        let config = ProbeConfig {
+            backend_url: Some("https://mfa.example.com/health".into()),
+            deadline: Duration::from_millis(4321),
+            ..ProbeConfig::default()
+        };
+        let prober = Prober::new(config).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let report = runtime.block_on(prober.run(Some(false)));
+        assert!(report
+            .skipped
+            .as_deref()
+            .is_some_and(|r| r.contains("no network")));
+        assert_eq!(report.deadline_ms, 4321);
+        let started = report.started_at.expect("when the run started");
+        assert!(started.ends_with('Z') && started.len() == "2026-11-29T21:00:00.000Z".len());
+        assert!(report.backend.is_none(), "nothing was probed");
+    }
+
+    #[test]
     fn socket_errors_are_named_by_kind() {
         use io::ErrorKind as K;
         for (kind, expected) in [
