@@ -80,6 +80,22 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
+    /// What kind of failure a socket error is.
+    pub(crate) fn of_io(kind: std::io::ErrorKind) -> FailureKind {
+        use std::io::ErrorKind as K;
+        match kind {
+            K::ConnectionRefused => FailureKind::Refused,
+            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+                FailureKind::Reset
+            }
+            K::TimedOut => FailureKind::TimedOut,
+            K::NetworkUnreachable | K::HostUnreachable | K::AddrNotAvailable | K::NetworkDown => {
+                FailureKind::Unreachable
+            }
+            _ => FailureKind::Other,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             FailureKind::TimedOut => "timed_out",

@@ -221,7 +221,7 @@ impl Prober {
             Ok(Err((address, error))) => {
                 return Err(Failure {
                     stage: Stage::Connect,
-                    kind: classify_io(error.kind()),
+                    kind: FailureKind::of_io(error.kind()),
                     message: format!("{address}: {error}"),
                 })
             }
@@ -553,21 +553,6 @@ fn timed_out(stage: Stage, deadline: Instant, begun: Instant) -> Failure {
     }
 }
 
-pub(crate) fn classify_io(kind: io::ErrorKind) -> FailureKind {
-    use io::ErrorKind as K;
-    match kind {
-        K::ConnectionRefused => FailureKind::Refused,
-        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
-            FailureKind::Reset
-        }
-        K::TimedOut => FailureKind::TimedOut,
-        K::NetworkUnreachable | K::HostUnreachable | K::AddrNotAvailable | K::NetworkDown => {
-            FailureKind::Unreachable
-        }
-        _ => FailureKind::Other,
-    }
-}
-
 /// The most specific cause in a reqwest error's chain.
 fn classify_reqwest(error: &reqwest::Error) -> FailureKind {
     if error.is_timeout() {
@@ -763,7 +748,7 @@ mod tests {
             (K::PermissionDenied, FailureKind::Other),
             (K::Other, FailureKind::Other),
         ] {
-            assert_eq!(classify_io(kind), expected, "{kind:?}");
+            assert_eq!(FailureKind::of_io(kind), expected, "{kind:?}");
         }
     }
 

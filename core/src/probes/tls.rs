@@ -64,7 +64,7 @@ pub(crate) fn classify_handshake_error(error: &io::Error) -> FailureKind {
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
     else {
-        return super::run::classify_io(error.kind());
+        return FailureKind::of_io(error.kind());
     };
     classify_tls(tls)
 }
