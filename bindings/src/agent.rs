@@ -19,24 +19,12 @@ use pushdoctor_core::{
 };
 
 use pushdoctor_core::probes::{ProbeSummary, Prober};
-use pushdoctor_core::Action;
 
+use crate::items::action_item;
+pub use crate::items::{ActionItem, AgentError};
 use crate::network::{FindingItem, NetworkCheckConfig, NetworkCheckReport};
 use crate::platform::{bounded_line, gather, PlatformProbe, ProbeIssue};
 use crate::task::Task;
-
-/// Why a call failed.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum AgentError {
-    #[error("invalid argument: {reason}")]
-    InvalidArgument { reason: String },
-    #[error("the agent is closed")]
-    Closed,
-    #[error("I/O: {reason}")]
-    Io { reason: String },
-    #[error("internal error: {reason}")]
-    Internal { reason: String },
-}
 
 /// How the agent is set up.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -91,18 +79,6 @@ pub struct AppObservations {
     /// `Success`, `Denied`, `Delivered` or `Received`.
     #[uniffi(default = None)]
     pub mfa_report_status: Option<String>,
-}
-
-/// One action, for a button.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct ActionItem {
-    pub id: String,
-    pub title: String,
-    pub guidance: String,
-    pub steps: Vec<String>,
-    /// A settings screen [`PlatformProbe::open_settings`] can open.
-    #[uniffi(default = None)]
-    pub settings_target: Option<String>,
 }
 
 /// A question for the person, with its choices (`yes`, `no`, or a status).
@@ -288,16 +264,6 @@ fn report(diagnosis: &Diagnosis, probe_issues: Vec<ProbeIssue>) -> DiagnosisRepo
         probe_issues,
         findings: diagnosis.findings.iter().map(FindingItem::from).collect(),
         json: serde_json::to_string(diagnosis).expect("a diagnosis always serializes"),
-    }
-}
-
-pub(crate) fn action_item(a: &Action) -> ActionItem {
-    ActionItem {
-        id: a.id.as_str().to_string(),
-        title: a.title.clone(),
-        guidance: a.guidance.clone(),
-        steps: a.steps.clone(),
-        settings_target: a.settings_target.map(|t| t.as_str().to_string()),
     }
 }
 

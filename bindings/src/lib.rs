@@ -6,11 +6,13 @@
 //!   only the phone knows, gathered in parallel under deadlines;
 //! - [`agent`]: the object an app keeps for its lifetime;
 //! - [`network`]: the active network probes' settings and results;
+//! - `items`: the calls' error and the action item both of them return;
 //! - `task`: the agent's tasks, which end when nobody awaits them.
 
 uniffi::setup_scaffolding!();
 
 pub mod agent;
+mod items;
 pub mod network;
 pub mod platform;
 mod task;

@@ -9,7 +9,7 @@ use pushdoctor_core::probes::{
 };
 use pushdoctor_core::{Finding, Platform};
 
-use crate::agent::{action_item, ActionItem, AgentError};
+use crate::items::{action_item, ActionItem, AgentError};
 
 /// What the network probes reach, and how long they may take. Every field
 /// has a default: an empty record probes the platform's push service and
