@@ -18,7 +18,8 @@ use pushdoctor_core::{
     AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform, RowId,
 };
 
-use pushdoctor_core::probes::{ProbeSummary, Prober};
+use pushdoctor_core::engine::probe_summary::ProbeSummary;
+use pushdoctor_core::probes::Prober;
 
 use crate::items::action_item;
 pub use crate::items::{ActionItem, AgentError};
@@ -446,7 +447,7 @@ impl PushDoctorAgent {
             let asking = async {
                 match tokio::time::timeout(deadline, probe.network()).await {
                     Ok(Ok(facts)) => crate::platform::network_section(&facts),
-                    _ => pushdoctor_core::snapshot::Network::default(),
+                    _ => pushdoctor_core::model::snapshot::Network::default(),
                 }
             };
             let (network, report) = alongside(asking, |n| n.connected, &prober).await;

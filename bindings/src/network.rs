@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
+use pushdoctor_core::engine::probe_summary::ProbeSummary;
 use pushdoctor_core::probes::{
-    CaptivePortalCheck, ProbeConfig, ProbeSummary, PushEndpoint, PushService, TrustRoots,
-    DEFAULT_DEADLINE, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
+    CaptivePortalCheck, ProbeConfig, PushEndpoint, PushService, TrustRoots, DEFAULT_DEADLINE,
+    DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
 };
 use pushdoctor_core::{Finding, Platform};
 

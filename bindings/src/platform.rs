@@ -274,8 +274,8 @@ pub fn snapshot_from(
 }
 
 /// The snapshot's `network` section from the platform's answer.
-pub(crate) fn network_section(n: &NetworkFacts) -> pushdoctor_core::snapshot::Network {
-    pushdoctor_core::snapshot::Network {
+pub(crate) fn network_section(n: &NetworkFacts) -> pushdoctor_core::model::snapshot::Network {
+    pushdoctor_core::model::snapshot::Network {
         connected: n.connected,
         airplane_mode: n.airplane_mode,
         vpn_active: n.vpn,

@@ -14,11 +14,11 @@ mod probe;
 mod redact;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use pushdoctor_core::model::snapshot::MAX_SNAPSHOT_BYTES;
 use pushdoctor_core::printable::printable;
-use pushdoctor_core::snapshot::MAX_SNAPSHOT_BYTES;
 use pushdoctor_core::{
-    report, AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform,
-    Walk,
+    engine::report, AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options,
+    Platform, Walk,
 };
 
 /// Exit codes, the same for every command (`docs/cli.md`).
@@ -429,10 +429,10 @@ fn ask<T>(
 fn mfa_status(text: &str, format: StatusFormat, stdout: &mut dyn Write) -> Result<u8, Failure> {
     let status: MfaReportStatus = text
         .parse()
-        .map_err(|e: pushdoctor_core::admin::UnknownStatus| Failure::bad_input(e.to_string()))?;
-    let explanation = pushdoctor_core::admin::Explanation::of(status);
+        .map_err(|e: pushdoctor_core::model::UnknownStatus| Failure::bad_input(e.to_string()))?;
+    let explanation = pushdoctor_core::engine::admin::Explanation::of(status);
     let rendered = match format {
-        StatusFormat::Text => pushdoctor_core::admin::explain_text(status),
+        StatusFormat::Text => pushdoctor_core::engine::admin::explain_text(status),
         StatusFormat::Json => {
             let mut json = serde_json::to_string_pretty(&explanation)
                 .expect("an explanation always serializes");

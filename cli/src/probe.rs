@@ -5,11 +5,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
+use pushdoctor_core::engine::probe_summary::ProbeSummary;
+use pushdoctor_core::model::snapshot::Network;
 use pushdoctor_core::probes::{
-    CaptivePortalCheck, ProbeConfig, ProbeSummary, Prober, PushService, TrustRoots,
-    DEFAULT_DEADLINE, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
+    CaptivePortalCheck, ProbeConfig, Prober, PushService, TrustRoots, DEFAULT_DEADLINE,
+    DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
 };
-use pushdoctor_core::snapshot::Network;
 use pushdoctor_core::Platform;
 
 use crate::{exit, write_out, Failure, PlatformArg};

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use clap::ValueEnum;
-use pushdoctor_core::redact::{IpMode, RedactionConfig, RedactionCounts, Redactor};
+use pushdoctor_core::logs::redact::{IpMode, RedactionConfig, RedactionCounts, Redactor};
 
 use crate::{exit, Failure};
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use divan::black_box;
-use pushdoctor_core::{diagnose, report, Answers, DeviceSnapshot, Options};
+use pushdoctor_core::{diagnose, engine::report, Answers, DeviceSnapshot, Options};
 
 fn main() {
     // Many short samples: this runs on shared virtual machines, where a

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use divan::counter::{BytesCount, BytesFormat};
 use divan::{black_box, Bencher};
-use pushdoctor_core::redact::{RedactionConfig, RedactionCounts, Redactor};
+use pushdoctor_core::logs::redact::{RedactionConfig, RedactionCounts, Redactor};
 
 fn main() {
     let _ = text(Text::Logs);

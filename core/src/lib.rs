@@ -21,47 +21,35 @@
 //! assert_eq!(diagnosis.actions[0].id.as_str(), "enable_notifications");
 //! ```
 //!
-//! Modules, in the order data flows through them:
-//! - [`probes`]: the active network checks, run concurrently under one
-//!   deadline, written into the snapshot's `probes` section;
-//! - [`snapshot`]: the versioned device snapshot and its strict parser;
-//! - [`checks`]: each fact turned into a finding (`pass`, `fail`, `unknown`,
-//!   `not_applicable`) with the evidence that decided it;
-//! - [`flow`]: the seed's tables as data (scenarios, rows, outcomes);
-//! - [`actions`]: what a person can be told to do, per platform;
-//! - [`admin`]: what an MFA Report status means;
-//! - [`diagnosis`]: walking the flow over the findings;
-//! - [`walk`]: the guided conversation, one question at a time;
-//! - [`seed`]: the seed's own words, each defined once;
-//! - [`report`]: the diagnosis as text for a person and JUnit XML for device farms;
-//! - [`logs`], [`redact`], [`bundle`]: the app's logs captured, scrubbed and
-//!   packaged for developers;
+//! The crate is four subsystems over one vocabulary (`ARCHITECTURE.md`):
+//! - [`model`]: the vocabulary at the bottom: ids, shared enums, the device
+//!   snapshot and the probe report it carries, the seed's words, time;
+//! - [`engine`]: the seed's flow run over a snapshot (checks, flow,
+//!   diagnosis, guided walk, reports); pure, no I/O;
+//! - [`logs`]: the app's logs captured, scrubbed ([`logs::redact`]) and
+//!   stored;
+//! - [`bundle`]: logs, snapshot and diagnosis packaged for developers, and
+//!   bundles read back and verified;
+//! - [`probes`] (feature `probes`, on by default): the active network
+//!   checks, the only code that opens sockets;
 //! - [`printable`]: outside text escaped before it is printed or written
 //!   as a line.
 
-pub mod actions;
-pub mod admin;
 pub mod bundle;
-pub mod checks;
-pub mod diagnosis;
-pub mod flow;
+pub mod engine;
 pub mod logs;
+pub mod model;
 pub mod printable;
+#[cfg(feature = "probes")]
 pub mod probes;
-pub mod redact;
-pub mod report;
-pub mod seed;
-pub mod snapshot;
-pub mod walk;
 
-pub use actions::{Action, ActionId, Escalation, SettingsTarget};
-pub use admin::MfaReportStatus;
-pub use checks::{CheckId, CheckStatus, Evidence, EvidenceSource, Finding};
-pub use diagnosis::{
+pub use engine::checks::{Evidence, Finding};
+pub use engine::diagnosis::{
     diagnose, Diagnosis, Options, OutcomeSummary, Step, StepAnswer, DIAGNOSIS_FORMAT_VERSION,
 };
-pub use flow::{OutcomeId, RowId, ScenarioId};
-pub use snapshot::{
-    DeviceSnapshot, ParsedSnapshot, Platform, SnapshotError, SNAPSHOT_SCHEMA_VERSION,
+pub use engine::walk::{AnswerValue, Answers, Choice, Question, Walk, WalkError};
+pub use model::{
+    Action, ActionId, CheckId, CheckStatus, DeviceSnapshot, Escalation, EvidenceSource,
+    MfaReportStatus, OutcomeId, ParsedSnapshot, Platform, RowId, ScenarioId, SettingsTarget,
+    SnapshotError, SNAPSHOT_SCHEMA_VERSION,
 };
-pub use walk::{AnswerValue, Answers, Choice, Question, Walk, WalkError};

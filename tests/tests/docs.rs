@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use pushdoctor_core::flow::{OUTCOMES, ROWS};
+use pushdoctor_core::engine::flow::{OUTCOMES, ROWS};
 use pushdoctor_core::{ActionId, CheckId, ScenarioId};
 
 fn doc(name: &str) -> String {

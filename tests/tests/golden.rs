@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use pushdoctor_core::{report, Diagnosis};
+use pushdoctor_core::{engine::report, Diagnosis};
 use pushdoctor_tests::diagnose_fixture;
 
 const FIXTURES: [&str; 5] = [

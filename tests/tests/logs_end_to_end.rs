@@ -3,9 +3,9 @@
 
 use pushdoctor_core::bundle::inspect::Bundle;
 use pushdoctor_core::bundle::{BundleOptions, BundleReason, BundleWriter};
+use pushdoctor_core::logs::redact::RedactionConfig;
 use pushdoctor_core::logs::store::segment_paths;
 use pushdoctor_core::logs::{Capture, CaptureConfig, Level, LogRecord, Origin};
-use pushdoctor_core::redact::RedactionConfig;
 use pushdoctor_tests::{diagnose_fixture, load_snapshot};
 
 const SECRET_LINE: &str = "login for alice@example.com with passcode 482913 failed";

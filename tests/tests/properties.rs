@@ -6,13 +6,13 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use pushdoctor_core::flow::{RowKind, OUTCOMES, ROWS};
+use pushdoctor_core::engine::flow::{RowKind, OUTCOMES, ROWS};
 use pushdoctor_core::probes::{
     CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
     ProbeReport, PushServiceResult, Stage, Timings,
 };
 use pushdoctor_core::{
-    diagnose, report, ActionId, AnswerValue, Answers, CheckId, CheckStatus, DeviceSnapshot,
+    diagnose, engine::report, ActionId, AnswerValue, Answers, CheckId, CheckStatus, DeviceSnapshot,
     MfaReportStatus, Options, Platform, Walk,
 };
 

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use pushdoctor_core::redact::{
+use pushdoctor_core::logs::redact::{
     CustomPattern, IpMode, RedactionConfig, RedactionCounts, RedactionError, Redactor,
 };
 
@@ -650,7 +650,7 @@ struct CorpusLine {
 /// the expected output.
 fn corpus_line(at: String, line: &str) -> CorpusLine {
     let token = |category: &str| {
-        pushdoctor_core::redact::CATEGORIES
+        pushdoctor_core::logs::redact::CATEGORIES
             .iter()
             .find(|(name, _)| *name == category)
             .map(|(_, token)| token.to_string())
@@ -1099,7 +1099,7 @@ const HOSTILE_UNITS: &[&str] = &[
 ];
 
 fn work_per_byte(text: &str) -> (f64, f64) {
-    let mut work = pushdoctor_core::redact::SearchWork::default();
+    let mut work = pushdoctor_core::logs::redact::SearchWork::default();
     let _ = redactor().redact_measured(text, &mut RedactionCounts::default(), &mut work);
     let n = text.len().max(1) as f64;
     (work.searches as f64 / n, work.bytes as f64 / n)
@@ -1189,7 +1189,7 @@ proptest! {
         ip_mode in mode(),
     ) {
         let r = with_mode(ip_mode);
-        let mut work = pushdoctor_core::redact::SearchWork::default();
+        let mut work = pushdoctor_core::logs::redact::SearchWork::default();
         let mut counts = RedactionCounts::default();
         let out = r.redact_measured(&text, &mut counts, &mut work);
         let n = text.len() as u64 + 1;

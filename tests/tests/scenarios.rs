@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use pushdoctor_cli::{exit, exit_code};
-use pushdoctor_core::flow::{When, OUTCOMES, ROWS};
+use pushdoctor_core::engine::flow::{When, OUTCOMES, ROWS};
 use pushdoctor_core::{
     ActionId as A, Diagnosis, Escalation as E, OutcomeId as O, RowId as R, ScenarioId as S,
     StepAnswer,

@@ -18,9 +18,9 @@ use super::lines::BoundedLines;
 use super::manifest::{EntrySummary, Manifest, BUNDLE_FORMAT_VERSION};
 use super::zip::{ZipArchive, ZipEntry, ZipError};
 use super::{hex, DIAGNOSIS, LOGS_NDJSON, LOGS_TEXT, MANIFEST};
-use crate::diagnosis::Diagnosis;
+use crate::engine::diagnosis::Diagnosis;
+use crate::logs::redact::{RedactionConfig, RedactionCounts, Redactor};
 use crate::printable::{printable, push_printable};
-use crate::redact::{RedactionConfig, RedactionCounts, Redactor};
 
 /// Why a file is not a readable bundle at all.
 #[derive(Debug, thiserror::Error)]
@@ -413,7 +413,7 @@ impl Bundle {
             match parsed {
                 Ok(diagnosis) => {
                     let _ = writeln!(out, "\nDiagnosis");
-                    for line in crate::report::text(&diagnosis)
+                    for line in crate::engine::report::text(&diagnosis)
                         .lines()
                         .skip(1)
                         .take_while(|l| !l.is_empty())

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::redact::RedactionCounts;
+use crate::logs::redact::RedactionCounts;
 
 /// The bundle format version this build writes and reads.
 pub const BUNDLE_FORMAT_VERSION: u32 = 1;
@@ -111,7 +111,7 @@ mod counts_as_list {
 
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use crate::redact::RedactionCounts;
+    use crate::logs::redact::RedactionCounts;
 
     #[derive(Serialize, Deserialize)]
     struct Count {

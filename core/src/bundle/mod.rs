@@ -32,10 +32,11 @@ use flate2::Compression;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::diagnosis::Diagnosis;
-use crate::logs::record::{now_ms, rfc3339, LogRecord};
-use crate::redact::{RedactionConfig, RedactionCounts, RedactionError, Redactor};
-use crate::snapshot::DeviceSnapshot;
+use crate::engine::diagnosis::Diagnosis;
+use crate::logs::record::LogRecord;
+use crate::logs::redact::{RedactionConfig, RedactionCounts, RedactionError, Redactor};
+use crate::model::snapshot::DeviceSnapshot;
+use crate::model::time::{now_ms, rfc3339};
 pub use manifest::{BundleReason, Manifest, SourceSummary, BUNDLE_FORMAT_VERSION};
 use manifest::{DeviceSummary, EntrySummary, RecordSummary, RedactionSummary, TimeRange};
 

@@ -176,7 +176,7 @@ fn put32(out: &mut Vec<u8>, v: u32) {
 
 /// MS-DOS date and time fields (local time is not known here: UTC).
 fn dos_datetime(ms: i64) -> (u16, u16) {
-    let text = crate::logs::record::rfc3339(ms);
+    let text = crate::model::time::rfc3339(ms);
     let n = |range: std::ops::Range<usize>| text[range].parse::<u16>().unwrap_or(0);
     let year = n(0..4).clamp(1980, 2107);
     let date = ((year - 1980) << 9) | (n(5..7) << 5) | n(8..10);

@@ -18,12 +18,13 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::record::{now_ms, Level, LogRecord, Origin};
+use super::record::{Level, LogRecord, Origin};
 use super::segment::{self, ReadStats};
 use super::sink::PlatformSink;
 use super::store::{DirReader, DiskStore, MemoryStore, Store, StoreLimits};
 use super::LogError;
-use crate::redact::{RedactionCounts, Redactor};
+use crate::logs::redact::{RedactionCounts, Redactor};
+use crate::model::time::now_ms;
 
 /// How the logger captures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +47,7 @@ pub struct CaptureConfig {
     pub platform_sink: bool,
     /// Scrub records before they are written to disk, not only when they
     /// leave in a bundle. The writer thread does it, off the caller's thread.
-    pub redact_on_disk: Option<crate::redact::RedactionConfig>,
+    pub redact_on_disk: Option<crate::logs::redact::RedactionConfig>,
 }
 
 impl CaptureConfig {

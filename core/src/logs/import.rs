@@ -15,8 +15,9 @@
 
 use std::io::{self, BufRead, Read};
 
-use super::record::{days_from_civil, Level, LogRecord, Origin};
+use super::record::{Level, LogRecord, Origin};
 use super::segment::cut;
+use crate::model::time::{days_from_civil, now_ms, rfc3339};
 
 /// The text formats the importer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +45,7 @@ pub struct ImportOptions {
 impl Default for ImportOptions {
     /// This year, UTC.
     fn default() -> Self {
-        let year = super::record::rfc3339(super::record::now_ms())[..4]
-            .parse()
-            .unwrap_or(1970);
+        let year = rfc3339(now_ms())[..4].parse().unwrap_or(1970);
         ImportOptions {
             year,
             utc_offset_minutes: 0,
@@ -397,7 +396,7 @@ fn apple_level(message: &str) -> (Level, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logs::record::rfc3339;
+    use crate::model::time::rfc3339;
 
     fn import(format: ImportFormat, text: &[u8]) -> (Vec<LogRecord>, ImportStats) {
         let options = ImportOptions {

@@ -9,13 +9,14 @@
 //! - [`import`]: logcat and Apple log text read into records;
 //! - `sink`: the platform's own log.
 //!
-//! What leaves the device goes through [`crate::redact`] and
+//! What leaves the device goes through [`redact`] and
 //! [`crate::bundle`].
 
 pub mod capture;
 pub mod import;
 mod merge;
 pub mod record;
+pub mod redact;
 pub mod segment;
 mod sink;
 pub mod store;

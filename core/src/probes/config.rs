@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::snapshot::Platform;
+use crate::model::Platform;
 
 /// The whole run ends within this, whatever the probes do.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(5);

@@ -11,18 +11,15 @@
 //! part of the core that touches the network.
 
 pub mod config;
-pub mod report;
 mod run;
-pub mod summary;
 mod tls;
 
+pub use crate::model::probe_report::{
+    CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
+    ProbeReport, PushServiceResult, Stage, Timings,
+};
 pub use config::{
     CaptivePortalCheck, ProbeConfig, ProbeConfigError, PushEndpoint, PushService, TrustRoots,
     DEFAULT_DEADLINE, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_PROBE_TIMEOUT,
 };
-pub use report::{
-    CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
-    ProbeReport, PushServiceResult, Stage, Timings,
-};
 pub use run::Prober;
-pub use summary::{ProbeSummary, PROBE_SUMMARY_FORMAT_VERSION};

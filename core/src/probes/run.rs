@@ -22,12 +22,12 @@ use tokio_rustls::TlsConnector;
 use url::Url;
 
 use super::config::{CaptivePortalCheck, ProbeConfig, ProbeConfigError, PushEndpoint};
-use super::report::{
+use super::tls;
+use crate::model::probe_report::{
     CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
     ProbeReport, PushServiceResult, Stage, Timings,
 };
-use super::tls;
-use crate::logs::record::{now_ms, rfc3339};
+use crate::model::time::{now_ms, rfc3339};
 
 /// How much of a captive-portal answer is read: enough for any login page's
 /// opening, never a download.
@@ -546,7 +546,7 @@ fn timed_out(stage: Stage, deadline: Instant, begun: Instant) -> Failure {
         kind: FailureKind::TimedOut,
         message: format!(
             "no answer within {} (the probe's time ran out)",
-            super::report::format_ms(
+            crate::model::probe_report::format_ms(
                 deadline.saturating_duration_since(begun).as_secs_f64() * 1000.0
             )
         ),

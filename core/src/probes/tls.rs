@@ -12,7 +12,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::{CertificateError, ClientConfig, RootCertStore};
 
 use super::config::{ProbeConfigError, TrustRoots};
-use super::report::FailureKind;
+use crate::model::probe_report::FailureKind;
 
 /// The rustls configuration for `trust`: ring as the crypto provider, the
 /// safe default protocol versions, HTTP/1.1 only (the probes need nothing

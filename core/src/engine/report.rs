@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::checks::{CheckId, CheckStatus, EvidenceSource, Finding};
-use crate::diagnosis::{Diagnosis, StepAnswer};
+use crate::engine::checks::Finding;
+use crate::engine::diagnosis::{Diagnosis, StepAnswer};
+use crate::model::{CheckId, CheckStatus, EvidenceSource};
 use crate::printable::printable;
 
 /// The diagnosis for a person: what to do first, then the question left

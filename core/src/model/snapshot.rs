@@ -7,13 +7,12 @@
 //! (or a missing key) means "not known", and the engine then reports the
 //! check as `unknown` instead of guessing.
 
-use std::fmt;
-
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::admin::MfaReportStatus;
-use crate::probes::ProbeReport;
+use crate::model::MfaReportStatus;
+use crate::model::Platform;
+use crate::model::ProbeReport;
 
 /// The snapshot schema version this build reads and writes.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
@@ -21,40 +20,6 @@ pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
 /// Snapshots are a few kilobytes; anything past this is not a snapshot, and
 /// refusing it early keeps a stray 100 MB file from being parsed at all.
 pub const MAX_SNAPSHOT_BYTES: usize = 1024 * 1024;
-
-/// The phone's operating system. The flow's steps differ per platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Platform {
-    Android,
-    Ios,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 2] = [Platform::Android, Platform::Ios];
-
-    /// The id used in JSON and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Android => "android",
-            Platform::Ios => "ios",
-        }
-    }
-
-    /// How a person writes it.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            Platform::Android => "Android",
-            Platform::Ios => "iOS",
-        }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Every fact the troubleshooting flow can use, as known at one moment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -81,7 +81,7 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// What kind of failure a socket error is.
-    pub(crate) fn of_io(kind: std::io::ErrorKind) -> FailureKind {
+    pub fn of_io(kind: std::io::ErrorKind) -> FailureKind {
         use std::io::ErrorKind as K;
         match kind {
             K::ConnectionRefused => FailureKind::Refused,

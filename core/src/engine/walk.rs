@@ -22,10 +22,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::admin::MfaReportStatus;
-use crate::diagnosis::{diagnose, Diagnosis, Options};
-use crate::flow::{RowId, RowKind, ScenarioId};
-use crate::snapshot::DeviceSnapshot;
+use crate::engine::diagnosis::{diagnose, Diagnosis, Options};
+use crate::engine::flow::RowKind;
+use crate::model::snapshot::DeviceSnapshot;
+use crate::model::MfaReportStatus;
+use crate::model::{RowId, ScenarioId};
 
 /// An answer to one question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -239,7 +240,7 @@ impl Walk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::Platform;
+    use crate::model::Platform;
 
     #[test]
     fn answers_parse_leniently() {

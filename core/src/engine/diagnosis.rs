@@ -13,11 +13,12 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::actions::{Action, ActionId, Escalation};
-use crate::checks::{self, CheckId, CheckStatus, EvidenceSource, Finding};
-use crate::flow::{Next, OutcomeId, RowId, RowKind, ScenarioId, When, FIRST_ROW, LAST_RESORT};
-use crate::snapshot::{DeviceInfo, DeviceSnapshot, Platform};
-use crate::walk::{Answers, Question};
+use crate::engine::checks::{self, Finding};
+use crate::engine::flow::{Next, RowKind, When, FIRST_ROW, LAST_RESORT};
+use crate::engine::walk::{Answers, Question};
+use crate::model::action::{Action, ActionId, Escalation};
+use crate::model::snapshot::{DeviceInfo, DeviceSnapshot};
+use crate::model::{CheckId, CheckStatus, EvidenceSource, OutcomeId, Platform, RowId, ScenarioId};
 
 /// The diagnosis format version (`docs/diagnosis.md`).
 pub const DIAGNOSIS_FORMAT_VERSION: u32 = 1;
@@ -256,7 +257,7 @@ struct Resolved {
 struct Walker<'a> {
     findings: &'a [Finding],
     answers: &'a Answers,
-    report: Option<crate::admin::MfaReportStatus>,
+    report: Option<crate::model::MfaReportStatus>,
     visited: Vec<RowId>,
     path: Vec<Step>,
     actions: Vec<ActionId>,

@@ -5,9 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::CheckId;
-use crate::seed;
-use crate::snapshot::Platform;
+use crate::model::seed;
+use crate::model::CheckId;
+use crate::model::Platform;
 
 /// Every action the flow can call for, with its stable id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

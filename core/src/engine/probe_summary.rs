@@ -5,10 +5,11 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::report::{format_ms, EndpointResult, ProbeReport};
-use crate::actions::{Action, ActionId};
-use crate::checks::{self, CheckStatus, Finding};
-use crate::snapshot::{DeviceSnapshot, Network, Platform};
+use crate::engine::checks::{self, Finding};
+use crate::model::action::{Action, ActionId};
+use crate::model::probe_report::{format_ms, EndpointResult, ProbeReport};
+use crate::model::snapshot::{DeviceSnapshot, Network};
+use crate::model::{CheckStatus, Platform};
 
 /// The format version of [`ProbeSummary`] as JSON (`docs/network.md`).
 pub const PROBE_SUMMARY_FORMAT_VERSION: u32 = 1;
@@ -100,7 +101,7 @@ impl ProbeSummary {
             let _ = writeln!(
                 out,
                 "  {:<7} {:<31} {}",
-                crate::report::status_label(f.status),
+                crate::engine::report::status_label(f.status),
                 f.check.as_str(),
                 f.evidence.detail
             );

@@ -1,0 +1,236 @@
+//! Check ids and what a check can conclude: the words findings are made of.
+//! How each check is decided is the engine's (`engine::checks`).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Every check the engine knows, with its stable dotted id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CheckId {
+    #[serde(rename = "push.received")]
+    PushReceived,
+    #[serde(rename = "accept.tapped")]
+    AcceptTapped,
+    #[serde(rename = "accept.responded")]
+    AcceptResponded,
+    #[serde(rename = "mfa.completed")]
+    MfaCompleted,
+    #[serde(rename = "accept.retried")]
+    AcceptRetried,
+    #[serde(rename = "accept.retry_succeeded")]
+    AcceptRetrySucceeded,
+    #[serde(rename = "accept.retries_under_limit")]
+    AcceptRetriesUnderLimit,
+    #[serde(rename = "request.visible_in_app")]
+    RequestVisibleInApp,
+    #[serde(rename = "pending.listed")]
+    PendingListed,
+    #[serde(rename = "pending.visible_after_refresh")]
+    PendingVisibleAfterRefresh,
+    #[serde(rename = "network.connected")]
+    NetworkConnected,
+    #[serde(rename = "network.airplane_mode")]
+    NetworkAirplaneMode,
+    #[serde(rename = "network.captive_portal")]
+    CaptivePortal,
+    #[serde(rename = "network.backend_reachable")]
+    BackendReachable,
+    #[serde(rename = "service.available")]
+    ServiceAvailable,
+    #[serde(rename = "network.push_service_reachable")]
+    PushServiceReachable,
+    #[serde(rename = "network.proxy_or_vpn")]
+    ProxyOrVpn,
+    #[serde(rename = "clock.skew")]
+    ClockSkew,
+    #[serde(rename = "notifications.enabled")]
+    NotificationsEnabled,
+    #[serde(rename = "focus.off")]
+    FocusOff,
+    #[serde(rename = "battery_saver.off")]
+    BatterySaverOff,
+    #[serde(rename = "background_refresh.enabled")]
+    BackgroundRefreshEnabled,
+    #[serde(rename = "push.received_after_fixes")]
+    PushReceivedAfterFixes,
+    #[serde(rename = "account.reconfigure_untried")]
+    AccountReconfigureUntried,
+    #[serde(rename = "admin.mfa_report")]
+    AdminMfaReport,
+}
+
+impl CheckId {
+    /// In the order a report lists them: the request's story first, then
+    /// the device's settings, then the admin side.
+    pub const ALL: [CheckId; 25] = [
+        CheckId::PushReceived,
+        CheckId::AcceptTapped,
+        CheckId::AcceptResponded,
+        CheckId::MfaCompleted,
+        CheckId::AcceptRetried,
+        CheckId::AcceptRetrySucceeded,
+        CheckId::AcceptRetriesUnderLimit,
+        CheckId::RequestVisibleInApp,
+        CheckId::PendingListed,
+        CheckId::PendingVisibleAfterRefresh,
+        CheckId::NetworkConnected,
+        CheckId::NetworkAirplaneMode,
+        CheckId::CaptivePortal,
+        CheckId::BackendReachable,
+        CheckId::ServiceAvailable,
+        CheckId::PushServiceReachable,
+        CheckId::ProxyOrVpn,
+        CheckId::ClockSkew,
+        CheckId::NotificationsEnabled,
+        CheckId::FocusOff,
+        CheckId::BatterySaverOff,
+        CheckId::BackgroundRefreshEnabled,
+        CheckId::PushReceivedAfterFixes,
+        CheckId::AccountReconfigureUntried,
+        CheckId::AdminMfaReport,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::PushReceived => "push.received",
+            CheckId::AcceptTapped => "accept.tapped",
+            CheckId::AcceptResponded => "accept.responded",
+            CheckId::MfaCompleted => "mfa.completed",
+            CheckId::AcceptRetried => "accept.retried",
+            CheckId::AcceptRetrySucceeded => "accept.retry_succeeded",
+            CheckId::AcceptRetriesUnderLimit => "accept.retries_under_limit",
+            CheckId::RequestVisibleInApp => "request.visible_in_app",
+            CheckId::PendingListed => "pending.listed",
+            CheckId::PendingVisibleAfterRefresh => "pending.visible_after_refresh",
+            CheckId::NetworkConnected => "network.connected",
+            CheckId::NetworkAirplaneMode => "network.airplane_mode",
+            CheckId::CaptivePortal => "network.captive_portal",
+            CheckId::BackendReachable => "network.backend_reachable",
+            CheckId::ServiceAvailable => "service.available",
+            CheckId::PushServiceReachable => "network.push_service_reachable",
+            CheckId::ProxyOrVpn => "network.proxy_or_vpn",
+            CheckId::ClockSkew => "clock.skew",
+            CheckId::NotificationsEnabled => "notifications.enabled",
+            CheckId::FocusOff => "focus.off",
+            CheckId::BatterySaverOff => "battery_saver.off",
+            CheckId::BackgroundRefreshEnabled => "background_refresh.enabled",
+            CheckId::PushReceivedAfterFixes => "push.received_after_fixes",
+            CheckId::AccountReconfigureUntried => "account.reconfigure_untried",
+            CheckId::AdminMfaReport => "admin.mfa_report",
+        }
+    }
+
+    /// What a pass means, for a person.
+    pub fn title(self) -> &'static str {
+        match self {
+            CheckId::PushReceived => "The push notification arrived",
+            CheckId::AcceptTapped => "Accept or Deny was tapped",
+            CheckId::AcceptResponded => "Accept responded",
+            CheckId::MfaCompleted => "The MFA step completed",
+            CheckId::AcceptRetried => "The push was resent and tried again",
+            CheckId::AcceptRetrySucceeded => "A later attempt worked",
+            CheckId::AcceptRetriesUnderLimit => "Not still failing after multiple retries",
+            CheckId::RequestVisibleInApp => "The request is visible inside the app",
+            CheckId::PendingListed => "The request is listed under Pending",
+            CheckId::PendingVisibleAfterRefresh => "The request showed up after refreshing",
+            CheckId::NetworkConnected => "Wi-Fi or mobile data is connected",
+            CheckId::NetworkAirplaneMode => "Airplane Mode is not cutting the device off",
+            CheckId::CaptivePortal => "No captive portal is holding the connection",
+            CheckId::BackendReachable => "The MFA service can be reached",
+            CheckId::ServiceAvailable => "The MFA service answers normally",
+            CheckId::PushServiceReachable => "The push service (FCM / APNs) can be reached",
+            CheckId::ProxyOrVpn => "No VPN or proxy is in the way",
+            CheckId::ClockSkew => "The device clock is right",
+            CheckId::NotificationsEnabled => "Notifications are allowed for the app",
+            CheckId::FocusOff => "Focus / Do Not Disturb is off",
+            CheckId::BatterySaverOff => "Battery Saver / Low Power Mode is off",
+            CheckId::BackgroundRefreshEnabled => "Background App Refresh is on (iOS)",
+            CheckId::PushReceivedAfterFixes => "The push arrived after the fixes",
+            CheckId::AccountReconfigureUntried => "The account has not been reconfigured yet",
+            CheckId::AdminMfaReport => "The MFA Report shows a healthy status",
+        }
+    }
+
+    /// The part before the dot: what a JUnit report groups the check under.
+    pub fn group(self) -> &'static str {
+        let id = self.as_str();
+        &id[..id.find('.').unwrap_or(id.len())]
+    }
+
+    /// A setting on the device that a person can change. A failing device
+    /// setting is a problem to fix whichever path the diagnosis took.
+    pub fn is_device_setting(self) -> bool {
+        matches!(
+            self,
+            CheckId::NetworkConnected
+                | CheckId::NetworkAirplaneMode
+                | CheckId::NotificationsEnabled
+                | CheckId::FocusOff
+                | CheckId::BatterySaverOff
+                | CheckId::BackgroundRefreshEnabled
+                | CheckId::ClockSkew
+        )
+    }
+
+    /// Measured by the active network probes (`docs/network.md`) rather
+    /// than reported by the platform. Their fixes, too, apply whichever
+    /// path the diagnosis took: a blocked push service stops the next
+    /// push as surely as a setting does.
+    pub fn is_network_probe(self) -> bool {
+        matches!(
+            self,
+            CheckId::CaptivePortal
+                | CheckId::BackendReachable
+                | CheckId::ServiceAvailable
+                | CheckId::PushServiceReachable
+                | CheckId::ProxyOrVpn
+                | CheckId::ClockSkew
+        )
+    }
+}
+
+impl fmt::Display for CheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Unknown,
+    NotApplicable,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Unknown => "unknown",
+            CheckStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// Where the fact that decided a finding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceSource {
+    /// A field of the device snapshot.
+    Snapshot,
+    /// The admin's MFA Report status.
+    MfaReport,
+    /// Another fact that logically implies this one.
+    Derived,
+    /// A measurement of the active network probes (the snapshot's `probes`).
+    Probe,
+    /// A person's answer during the guided walk.
+    Person,
+    /// Nothing: the fact is not known.
+    None,
+}
