@@ -47,7 +47,8 @@ pub use engine::checks::{Evidence, Finding};
 pub use engine::diagnosis::{
     diagnose, Diagnosis, Options, OutcomeSummary, Step, StepAnswer, DIAGNOSIS_FORMAT_VERSION,
 };
-pub use engine::walk::{AnswerValue, Answers, Choice, Question, Walk, WalkError};
+pub use engine::question::{AnswerValue, Answers, Choice, Question};
+pub use engine::walk::{Walk, WalkError};
 pub use model::{
     Action, ActionId, CheckId, CheckStatus, DeviceSnapshot, Escalation, EvidenceSource,
     MfaReportStatus, OutcomeId, ParsedSnapshot, Platform, RowId, ScenarioId, SettingsTarget,

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::checks::{self, Finding};
 use crate::engine::flow::{Next, RowKind, When, FIRST_ROW, LAST_RESORT};
-use crate::engine::walk::{Answers, Question};
+use crate::engine::question::{Answers, Question};
 use crate::model::action::{Action, ActionId, Escalation};
 use crate::model::snapshot::{DeviceInfo, DeviceSnapshot};
 use crate::model::{CheckId, CheckStatus, EvidenceSource, OutcomeId, Platform, RowId, ScenarioId};

@@ -6,6 +6,7 @@
 //!   `unknown`, `not_applicable`) with the evidence that decided it;
 //! - [`flow`]: the seed's tables as data (rows, links, outcomes);
 //! - [`diagnosis`]: the findings walked through the flow;
+//! - [`question`]: what a person is asked and what they answered;
 //! - [`walk`]: the guided conversation, one question at a time;
 //! - [`admin`]: an MFA Report status explained to an admin;
 //! - [`report`]: a diagnosis as text for a person and JUnit XML for device farms;
@@ -16,5 +17,6 @@ pub mod checks;
 pub mod diagnosis;
 pub mod flow;
 pub mod probe_summary;
+pub mod question;
 pub mod report;
 pub mod walk;
