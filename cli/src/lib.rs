@@ -251,10 +251,13 @@ fn emit(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<u8, Failure> {
-    for warning in &warnings {
+    // The input's warnings first, then what the engine noticed in it.
+    let mut all = warnings;
+    all.append(&mut diagnosis.warnings);
+    for warning in &all {
         let _ = writeln!(stderr, "pushdoctor: warning: {}", printable(warning));
     }
-    diagnosis.warnings = warnings;
+    diagnosis.warnings = all;
     let rendered = match format {
         Format::Text => report::text(diagnosis),
         Format::Json => {

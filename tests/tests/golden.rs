@@ -68,8 +68,14 @@ fn json_reports_match_and_read_back() {
 fn json_has_the_documented_fields() {
     let value: serde_json::Value =
         serde_json::from_str(&json(&diagnose_fixture("not-received-everything-off.json"))).unwrap();
-    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["format_version"], 2);
     assert_eq!(value["scenario"], "push_not_received");
+    assert_eq!(value["destination"], "push_not_received");
+    assert_eq!(value["candidates"][0]["scenario"], "push_not_received");
+    assert_eq!(value["candidates"][0]["for"][0]["check"], "push.received");
+    assert_eq!(value["reasons"][0]["check"], "network.connected");
+    assert_eq!(value["reasons"][0]["fix"], "enable_network");
+    assert_eq!(value["reasons"][0]["from_seed"], true);
     assert_eq!(value["escalation"], "retry");
     assert_eq!(value["actions"][0]["id"], "enable_network");
     assert_eq!(
@@ -145,4 +151,29 @@ fn junit_reports_match_and_parse_back() {
         assert_eq!(property("escalation"), Some(d.escalation.as_str()));
         assert_eq!(property("scenario"), d.scenario.map(|s| s.as_str()));
     }
+}
+
+/// A diagnosis stored by an earlier version (format 1: one `scenario`, no
+/// destination, candidates or reasons) still reads, as bundles keep them.
+#[test]
+fn format_version_1_still_reads() {
+    let mut value: serde_json::Value =
+        serde_json::from_str(&json(&diagnose_fixture("not-received-escalate.json"))).unwrap();
+    let object = value.as_object_mut().unwrap();
+    object.insert("format_version".into(), 1.into());
+    object.insert("scenario".into(), "admin_verify_status".into());
+    for key in ["destination", "candidates", "reasons"] {
+        object.remove(key);
+    }
+    let d = Diagnosis::from_json(value.to_string().as_bytes()).unwrap();
+    assert_eq!(d.format_version, 1);
+    assert_eq!(d.scenario, Some(pushdoctor_core::ScenarioId::AdminVerifyStatus));
+    assert_eq!(d.destination, d.scenario);
+    assert!(d.candidates.is_empty() && d.reasons.is_empty());
+
+    value["format_version"] = 3.into();
+    let err = Diagnosis::from_json(value.to_string().as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("`format_version` 3"), "{err}");
+    let err = Diagnosis::from_json(b"[1]").unwrap_err();
+    assert!(err.to_string().contains("format_version"), "{err}");
 }

@@ -18,7 +18,10 @@ const NA: StepAnswer = StepAnswer::NotApplicable;
 
 struct Case {
     fixture: &'static str,
+    /// The problem the evidence shows.
     scenario: Option<S>,
+    /// Where the flow leads.
+    destination: Option<S>,
     /// The conclusion, or else the question left open.
     end: End,
     actions: &'static [A],
@@ -44,6 +47,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "push-ok-all-done.json",
         scenario: Some(S::PushOk),
+        destination: Some(S::PushOk),
         end: End::Outcome(O::AllDone),
         actions: &[],
         escalation: E::None,
@@ -57,6 +61,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "push-ok-not-tapped.json",
         scenario: Some(S::PushOk),
+        destination: Some(S::PushOk),
         end: End::Outcome(O::TapToApprove),
         actions: &[A::ApproveRequest],
         escalation: E::None,
@@ -72,6 +77,7 @@ const CASES: &[Case] = &[
         // this login went through.
         fixture: "push-ok-notifications-off.json",
         scenario: Some(S::PushOk),
+        destination: Some(S::PushOk),
         end: End::Outcome(O::AllDone),
         actions: &[A::EnableNotifications],
         escalation: E::None,
@@ -85,6 +91,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "accept-first-failure.json",
         scenario: Some(S::AcceptNotResponding),
+        destination: Some(S::AcceptNotResponding),
         end: End::Outcome(O::RetryLogin),
         actions: &[A::ResendPush],
         escalation: E::Retry,
@@ -101,6 +108,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "accept-resolved-on-retry.json",
         scenario: Some(S::AcceptNotResponding),
+        destination: Some(S::AcceptNotResponding),
         end: End::Outcome(O::RetryResolved),
         actions: &[],
         escalation: E::None,
@@ -118,6 +126,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "accept-one-failed-retry.json",
         scenario: Some(S::AcceptNotResponding),
+        destination: Some(S::AcceptNotResponding),
         end: End::Outcome(O::RetryLogin),
         actions: &[A::ResendPush],
         escalation: E::Retry,
@@ -136,6 +145,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "accept-multiple-retries.json",
         scenario: Some(S::AcceptNotResponding),
+        destination: Some(S::AcceptNotResponding),
         end: End::Outcome(O::ShareLogs),
         actions: &[A::ShareLogs],
         escalation: E::ShareLogs,
@@ -156,6 +166,7 @@ const CASES: &[Case] = &[
         // shows they did.
         fixture: "not-visible-listed-in-pending.json",
         scenario: Some(S::PushNotVisible),
+        destination: Some(S::PushNotVisible),
         end: End::Outcome(O::ApproveFromPending),
         actions: &[A::ApproveRequest],
         escalation: E::None,
@@ -170,6 +181,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "not-visible-refresh-shows-it.json",
         scenario: Some(S::PushNotVisible),
+        destination: Some(S::PushNotVisible),
         end: End::Outcome(O::ApproveFromPending),
         actions: &[A::ApproveRequest],
         escalation: E::None,
@@ -185,7 +197,8 @@ const CASES: &[Case] = &[
     },
     Case {
         fixture: "not-visible-after-refresh-offline.json",
-        scenario: Some(S::PushNotReceived),
+        scenario: Some(S::PushNotVisible),
+        destination: Some(S::PushNotReceived),
         end: End::Question(R::NotReceivedStill),
         actions: &[A::EnableNetwork, A::ResendPush],
         escalation: E::Retry,
@@ -206,6 +219,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "not-received-everything-off.json",
         scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
         end: End::Question(R::NotReceivedStill),
         actions: &[
             A::EnableNetwork,
@@ -229,6 +243,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "not-received-android-notifications-off.json",
         scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
         end: End::Question(R::NotReceivedStill),
         actions: &[A::EnableNotifications, A::ResendPush],
         escalation: E::Retry,
@@ -245,6 +260,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "not-received-fixed.json",
         scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
         end: End::Outcome(O::FixedAfterChecks),
         actions: &[],
         escalation: E::None,
@@ -262,7 +278,8 @@ const CASES: &[Case] = &[
     Case {
         // Every setting is fine and still no push: escalate, and ask the admin.
         fixture: "not-received-escalate.json",
-        scenario: Some(S::AdminVerifyStatus),
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::AdminVerifyStatus),
         end: End::Question(R::AdminReport),
         actions: &[A::EscalateToAdmin],
         escalation: E::ContactAdmin,
@@ -279,7 +296,8 @@ const CASES: &[Case] = &[
     },
     Case {
         fixture: "admin-success.json",
-        scenario: Some(S::AdminVerifyStatus),
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::AdminVerifyStatus),
         end: End::Outcome(O::ReportApproved),
         actions: &[],
         escalation: E::None,
@@ -297,7 +315,8 @@ const CASES: &[Case] = &[
     },
     Case {
         fixture: "admin-denied.json",
-        scenario: Some(S::AdminVerifyStatus),
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::AdminVerifyStatus),
         end: End::Outcome(O::ReportDenied),
         actions: &[A::ResendPush],
         escalation: E::Retry,
@@ -316,7 +335,8 @@ const CASES: &[Case] = &[
     Case {
         // Delivered, never received, every device check done: the last resort.
         fixture: "admin-delivered.json",
-        scenario: Some(S::ReconfigureAccount),
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::ReconfigureAccount),
         end: End::Question(R::ReconfigureDone),
         actions: &[A::ReconfigureAccount],
         escalation: E::ReconfigureAccount,
@@ -336,7 +356,8 @@ const CASES: &[Case] = &[
         // The device says nothing about the push; the report's Delivered
         // puts it on the push_not_received path.
         fixture: "admin-delivered-device-silent.json",
-        scenario: Some(S::ReconfigureAccount),
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::ReconfigureAccount),
         end: End::Question(R::ReconfigureDone),
         actions: &[A::ReconfigureAccount],
         escalation: E::ReconfigureAccount,
@@ -356,7 +377,8 @@ const CASES: &[Case] = &[
         // No notification on the phone, but the report says the app got the
         // request: it is waiting inside the app.
         fixture: "report-received-device-silent.json",
-        scenario: Some(S::PushOk),
+        scenario: Some(S::PushNotVisible),
+        destination: Some(S::PushOk),
         end: End::Outcome(O::TapToApprove),
         actions: &[A::ApproveRequest],
         escalation: E::None,
@@ -368,7 +390,8 @@ const CASES: &[Case] = &[
         // refreshed and every setting is fine: back where the walk has been,
         // so all steps are done and the last resort follows.
         fixture: "admin-received-not-in-app.json",
-        scenario: Some(S::ReconfigureAccount),
+        scenario: Some(S::PushNotVisible),
+        destination: Some(S::ReconfigureAccount),
         end: End::Question(R::ReconfigureDone),
         actions: &[A::ReconfigureAccount],
         escalation: E::ReconfigureAccount,
@@ -389,7 +412,8 @@ const CASES: &[Case] = &[
     },
     Case {
         fixture: "reconfigure-not-yet.json",
-        scenario: Some(S::ReconfigureAccount),
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::ReconfigureAccount),
         end: End::Outcome(O::Reconfigure),
         actions: &[A::ReconfigureAccount],
         escalation: E::ReconfigureAccount,
@@ -408,7 +432,8 @@ const CASES: &[Case] = &[
     },
     Case {
         fixture: "reconfigured-still-failing.json",
-        scenario: Some(S::AdminResetMfa),
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::AdminResetMfa),
         end: End::Outcome(O::ResetMfa),
         actions: &[A::ReconfigureAccount, A::RequestMfaReset],
         escalation: E::AdminResetMfa,
@@ -428,6 +453,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "all-unknown.json",
         scenario: None,
+        destination: None,
         end: End::Question(R::PushOkReceived),
         actions: &[],
         escalation: E::None,
@@ -439,6 +465,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "not-received-captive-portal.json",
         scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
         end: End::Question(R::NotReceivedStill),
         actions: &[A::SignInToNetwork, A::SwitchNetwork, A::ResendPush],
         escalation: E::Retry,
@@ -457,6 +484,7 @@ const CASES: &[Case] = &[
     Case {
         fixture: "accept-service-down-clock-off.json",
         scenario: Some(S::AcceptNotResponding),
+        destination: Some(S::AcceptNotResponding),
         end: End::Outcome(O::RetryLogin),
         actions: &[A::EnableAutomaticTime, A::ResendPush, A::WaitForService],
         escalation: E::ContactAdmin,
@@ -475,6 +503,7 @@ const CASES: &[Case] = &[
 fn check(case: &Case, d: &Diagnosis) {
     let name = case.fixture;
     assert_eq!(d.scenario, case.scenario, "{name}: scenario");
+    assert_eq!(d.destination, case.destination, "{name}: destination");
     match case.end {
         End::Outcome(id) => {
             assert_eq!(
@@ -571,7 +600,9 @@ fn the_cases_cover_the_whole_seed() {
     }
     for scenario in S::ALL {
         assert!(
-            diagnoses.iter().any(|d| d.scenario == Some(scenario)),
+            diagnoses
+                .iter()
+                .any(|d| d.scenario == Some(scenario) || d.destination == Some(scenario)),
             "no case reaches {scenario}"
         );
     }

@@ -70,7 +70,9 @@ fn facts_the_device_answered_are_never_asked() {
         [R::PushOkReceived, R::AdminReport, R::ReconfigureDone]
     );
     let d = walk.diagnosis();
-    assert_eq!(d.scenario, Some(S::ReconfigureAccount));
+    // The problem is the push that never came; the flow led to the last resort.
+    assert_eq!(d.scenario, Some(S::PushNotReceived));
+    assert_eq!(d.destination, Some(S::ReconfigureAccount));
     assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(O::Reconfigure));
 }
 
@@ -78,17 +80,17 @@ fn facts_the_device_answered_are_never_asked() {
 fn an_admin_saying_received_sends_the_person_to_the_pending_tab() {
     let snapshot = load_snapshot("not-received-escalate.json");
     let mut walk = Walk::new(snapshot);
-    let asked = walk_through(
-        &mut walk,
-        &[AnswerValue::Status(MfaReportStatus::Received), No, Yes],
-    );
+    let asked = walk_through(&mut walk, &[AnswerValue::Status(MfaReportStatus::Received)]);
+    assert_eq!(asked, [R::AdminReport]);
     // Once the report says Received, the walk takes the "not visible" path
-    // from the start: the request reached the app.
-    assert_eq!(
-        asked,
-        [R::AdminReport, R::NotVisibleInApp, R::NotVisibleListed]
-    );
+    // from the start: the request reached the app, and waits in the Pending
+    // tab. Whether it shows on the app's main screen changes nothing, so
+    // it is not asked.
     let d = walk.diagnosis();
+    assert!(d.is_complete());
+    assert_eq!(d.scenario, Some(S::PushNotVisible));
+    let in_app = d.path.iter().find(|s| s.row == R::NotVisibleInApp).unwrap();
+    assert_eq!(in_app.answer, pushdoctor_core::StepAnswer::NotNeeded);
     assert_eq!(
         d.outcome.as_ref().map(|o| o.id),
         Some(O::ApproveFromPending)
@@ -138,5 +140,13 @@ fn answering_what_the_device_knows_changes_nothing() {
     let before = Walk::new(snapshot.clone()).diagnosis();
     let mut walk = Walk::new(snapshot);
     walk.answer(R::PushOkReceived, No).unwrap();
-    assert_eq!(walk.diagnosis(), before);
+    // The device's evidence stands; the disagreement is said, not hidden.
+    let mut after = walk.diagnosis();
+    let warning = after.warnings.pop().expect("a warning says what disagreed");
+    assert!(
+        warning.contains("answered no to \"Did you receive the push notification on your device?\"")
+            && warning.contains("observations.push_received is true"),
+        "{warning}"
+    );
+    assert_eq!(after, before);
 }

@@ -408,7 +408,7 @@ impl Bundle {
             let parsed = if text.len() as u64 > cap {
                 Err(format!("larger than {cap} bytes"))
             } else {
-                serde_json::from_slice::<Diagnosis>(&text).map_err(|e| e.to_string())
+                Diagnosis::from_json(&text).map_err(|e| e.to_string())
             };
             match parsed {
                 Ok(diagnosis) => {

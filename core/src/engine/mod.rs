@@ -5,6 +5,7 @@
 //! - [`checks`]: each fact turned into a finding (`pass`, `fail`,
 //!   `unknown`, `not_applicable`) with the evidence that decided it;
 //! - [`flow`]: the seed's tables as data (rows, links, outcomes);
+//! - [`evidence`]: which scenarios the findings point at, ranked;
 //! - [`diagnosis`]: the findings walked through the flow;
 //! - [`question`]: what a person is asked and what they answered;
 //! - [`walk`]: the guided conversation, one question at a time;
@@ -15,6 +16,7 @@
 pub mod admin;
 pub mod checks;
 pub mod diagnosis;
+pub mod evidence;
 pub mod flow;
 pub mod probe_summary;
 pub mod question;

@@ -27,6 +27,22 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
         Some(s) => writeln!(out, "Scenario:   {} ({})", s.title(), s.as_str())?,
         None => writeln!(out, "Scenario:   not determined yet")?,
     }
+    if let Some(destination) = d.destination.filter(|&dest| Some(dest) != d.scenario) {
+        writeln!(
+            out,
+            "Leads to:   {} ({})",
+            destination.title(),
+            destination.as_str()
+        )?;
+    }
+    for reason in &d.reasons {
+        writeln!(
+            out,
+            "Reason:     {}: {}",
+            reason.check.title(),
+            printable(&reason.detail)
+        )?;
+    }
     match (&d.outcome, &d.next_question) {
         (Some(o), _) if o.resolved => writeln!(out, "Result:     {} (resolved)", o.summary)?,
         (Some(o), _) => writeln!(out, "Result:     {}", o.summary)?,
@@ -89,6 +105,32 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
         }
     }
 
+    if !d.candidates.is_empty() {
+        writeln!(out, "\nWhat the evidence points at")?;
+        for (i, c) in d.candidates.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. {} ({}), weight {}",
+                i + 1,
+                c.scenario.title(),
+                c.scenario.as_str(),
+                c.score
+            )?;
+            for (sign, items) in [("+", &c.evidence_for), ("-", &c.against)] {
+                for item in items.iter() {
+                    writeln!(
+                        out,
+                        "     {sign} {} {}: {}{}",
+                        item.check,
+                        item.status.as_str(),
+                        printable(&item.detail),
+                        source_note(item.source)
+                    )?;
+                }
+            }
+        }
+    }
+
     if !d.path.is_empty() {
         writeln!(out, "\nHow the flow got here")?;
         for step in &d.path {
@@ -96,6 +138,7 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
                 StepAnswer::Yes => "yes",
                 StepAnswer::No => "no",
                 StepAnswer::NotApplicable => "not applicable",
+                StepAnswer::NotNeeded => "not asked (either answer leads to the same)",
             };
             writeln!(
                 out,
@@ -191,6 +234,25 @@ pub fn junit(d: &Diagnosis) -> String {
         ("device.os_version", d.device.os_version.clone()),
         ("device.app_version", d.device.app_version.clone()),
         ("scenario", d.scenario.map(|s| s.as_str().to_string())),
+        ("destination", d.destination.map(|s| s.as_str().to_string())),
+        (
+            "reasons",
+            (!d.reasons.is_empty()).then(|| {
+                let ids: Vec<&str> = d.reasons.iter().map(|r| r.check.as_str()).collect();
+                ids.join(",")
+            }),
+        ),
+        (
+            "candidates",
+            (!d.candidates.is_empty()).then(|| {
+                let ids: Vec<String> = d
+                    .candidates
+                    .iter()
+                    .map(|c| format!("{}:{}", c.scenario.as_str(), c.score))
+                    .collect();
+                ids.join(",")
+            }),
+        ),
         (
             "outcome",
             d.outcome.as_ref().map(|o| o.id.as_str().to_string()),

@@ -173,6 +173,13 @@ impl CheckId {
         )
     }
 
+    /// One of the seed's own questions asks about this check. The network
+    /// probes (and the phone's own reasons the platform reports) go beyond
+    /// the seed: their words are Push Doctor's.
+    pub fn is_from_seed(self) -> bool {
+        !self.is_network_probe()
+    }
+
     /// Measured by the active network probes (`docs/network.md`) rather
     /// than reported by the platform. Their fixes, too, apply whichever
     /// path the diagnosis took: a blocked push service stops the next

@@ -160,27 +160,78 @@ const ABOUT_ANSWERING: [CheckId; 6] = [
     CheckId::AcceptRetriesUnderLimit,
 ];
 
-/// Marks what the other findings make moot. Run after every fact is in
-/// (a person's answers included): when no push arrived there was nothing
-/// to accept, so a retry count of 0 is no failure.
+/// The checks about retrying a failed Accept.
+const ABOUT_RETRYING: [CheckId; 3] = [
+    CheckId::AcceptRetried,
+    CheckId::AcceptRetrySucceeded,
+    CheckId::AcceptRetriesUnderLimit,
+];
+
+/// Marks what the other findings make moot, so that a check that does not
+/// apply is `not_applicable` and never listed as a problem. Run after
+/// every fact is in (a person's answers included): when no push arrived
+/// there was nothing to accept, so a retry count of 0 is no failure; when
+/// Accept worked the first time nothing needed retrying.
 pub fn settle_dependencies(findings: &mut [Finding]) {
     settle_network(findings);
-    let no_push = findings
-        .iter()
-        .any(|f| f.check == CheckId::PushReceived && f.status == CheckStatus::Fail);
-    if !no_push {
+    let status = |findings: &[Finding], check: CheckId| {
+        findings
+            .iter()
+            .find(|f| f.check == check)
+            .map_or(CheckStatus::Unknown, |f| f.status)
+    };
+    let moot =
+        |findings: &mut [Finding], checks: &[CheckId], only_open: bool, field: &str, why: &str| {
+            for finding in findings.iter_mut().filter(|f| checks.contains(&f.check)) {
+                if only_open && finding.status == CheckStatus::Pass {
+                    continue;
+                }
+                *finding = Finding::new(
+                    finding.check,
+                    CheckStatus::NotApplicable,
+                    EvidenceSource::Derived,
+                    &[field],
+                    why,
+                );
+            }
+        };
+    if status(findings, CheckId::PushReceived) == CheckStatus::Fail {
+        moot(
+            findings,
+            &ABOUT_ANSWERING,
+            false,
+            "push.received",
+            "no push arrived, so there was nothing to accept",
+        );
         return;
     }
-    for finding in findings
-        .iter_mut()
-        .filter(|f| ABOUT_ANSWERING.contains(&f.check))
-    {
-        *finding = Finding::new(
-            finding.check,
-            CheckStatus::NotApplicable,
-            EvidenceSource::Derived,
-            &["push.received"],
-            "no push arrived, so there was nothing to accept",
+    if status(findings, CheckId::AcceptTapped) == CheckStatus::Fail {
+        moot(
+            findings,
+            &[CheckId::AcceptResponded],
+            true,
+            "accept.tapped",
+            "Accept was not tapped, so it could not respond",
+        );
+        moot(
+            findings,
+            &ABOUT_RETRYING,
+            true,
+            "accept.tapped",
+            "Accept was not tapped, so there was nothing to retry",
+        );
+        return;
+    }
+    let accept_worked = status(findings, CheckId::AcceptResponded) != CheckStatus::Fail
+        && (status(findings, CheckId::AcceptResponded) == CheckStatus::Pass
+            || status(findings, CheckId::MfaCompleted) == CheckStatus::Pass);
+    if accept_worked && status(findings, CheckId::AcceptRetried) != CheckStatus::Pass {
+        moot(
+            findings,
+            &ABOUT_RETRYING,
+            true,
+            "accept.responded",
+            "Accept worked, so nothing needed retrying",
         );
     }
 }

@@ -2,6 +2,7 @@
 //! work, was it retried, where is it in the app. Read from the snapshot's
 //! `observations`, with the MFA Report filling what the device left out.
 
+use crate::model::snapshot::Observations;
 use crate::model::{CheckId, CheckStatus::*, DeviceSnapshot, EvidenceSource, MfaReportStatus};
 
 use super::Finding;
@@ -10,15 +11,46 @@ pub(super) fn push_received(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::PushReceived;
     let obs = &s.observations;
     let report = s.mfa_report_status;
-    match (obs.push_received, report) {
-        (Some(_), _) | (None, None) => {
-            Finding::from_field(check, "observations.push_received", obs.push_received, true)
+    if obs.push_received.is_none() {
+        // A request someone answered reached the device, whether or not its
+        // notification showed: the device's own story before the report's.
+        if let Some((field, detail)) = answered_on_device(obs) {
+            return Finding::new(
+                check,
+                Pass,
+                EvidenceSource::Derived,
+                &[field],
+                format!("{detail}, so the request reached the device"),
+            );
         }
-        (None, Some(r)) => {
+        if let Some(r) = report {
             let status = if r.device_acknowledged() { Pass } else { Fail };
-            Finding::from_report(check, status, r)
+            return Finding::from_report(check, status, r);
         }
     }
+    Finding::from_field(check, "observations.push_received", obs.push_received, true)
+}
+
+/// The first fact that shows the person answered the request on the device.
+fn answered_on_device(obs: &Observations) -> Option<(&'static str, String)> {
+    if obs.accept_tapped == Some(true) {
+        return Some((
+            "observations.accept_tapped",
+            "Accept or Deny was tapped".into(),
+        ));
+    }
+    if let Some(responded) = obs.accept_responded {
+        return Some((
+            "observations.accept_responded",
+            format!("observations.accept_responded is {responded}"),
+        ));
+    }
+    (obs.mfa_completed == Some(true)).then(|| {
+        (
+            "observations.mfa_completed",
+            "the MFA step completed".to_string(),
+        )
+    })
 }
 
 pub(super) fn accept_tapped(s: &DeviceSnapshot) -> Finding {
@@ -36,7 +68,18 @@ pub(super) fn accept_tapped(s: &DeviceSnapshot) -> Finding {
             &["observations.accept_responded"],
             format!("observations.accept_responded is {responded}, so Accept was tapped"),
         ),
+        (None, None, _) if obs.mfa_completed == Some(true) => Finding::new(
+            check,
+            Pass,
+            EvidenceSource::Derived,
+            &["observations.mfa_completed"],
+            "the MFA step completed, so the request was answered",
+        ),
         (None, None, Some(r)) if r.person_answered() => Finding::from_report(check, Pass, r),
+        // Received: the request waits in the app for the person.
+        (None, None, Some(MfaReportStatus::Received)) => {
+            Finding::from_report(check, Fail, MfaReportStatus::Received)
+        }
         _ => Finding::unknown(check, &["observations.accept_tapped"]),
     }
 }
@@ -110,6 +153,20 @@ pub(super) fn accept_retry_succeeded(s: &DeviceSnapshot) -> Finding {
             &["observations.retry_count"],
             "no retry yet (observations.retry_count is 0)",
         ),
+        (None, Some(n)) => match latest_attempt(obs) {
+            Some((worked, field)) => Finding::new(
+                check,
+                if worked { Pass } else { Fail },
+                EvidenceSource::Derived,
+                &["observations.retry_count", field],
+                if worked {
+                    format!("{field} is true after {n} retries: a later attempt worked")
+                } else {
+                    format!("{field} is false after {n} retries: the latest attempt still failed")
+                },
+            ),
+            None => Finding::unknown(check, &["observations.retry_succeeded"]),
+        },
         _ => Finding::from_field(
             check,
             "observations.retry_succeeded",
@@ -119,11 +176,27 @@ pub(super) fn accept_retry_succeeded(s: &DeviceSnapshot) -> Finding {
     }
 }
 
+/// Whether the latest attempt worked, as far as the device saw it: the
+/// MFA step completing settles it, Accept's answer says it too. The
+/// observations describe the request as it stands, that is after the
+/// last retry.
+fn latest_attempt(obs: &Observations) -> Option<(bool, &'static str)> {
+    match (obs.mfa_completed, obs.accept_responded) {
+        (Some(completed), _) => Some((completed, "observations.mfa_completed")),
+        (None, Some(responded)) => Some((responded, "observations.accept_responded")),
+        (None, None) => None,
+    }
+}
+
 pub(super) fn accept_retries_under_limit(s: &DeviceSnapshot, multiple_retries: u32) -> Finding {
     let check = CheckId::AcceptRetriesUnderLimit;
     let obs = &s.observations;
     let fields = ["observations.retry_count", "observations.retry_succeeded"];
-    match (obs.retry_count, obs.retry_succeeded) {
+    let succeeded = match (obs.retry_succeeded, obs.retry_count) {
+        (None, Some(n)) if n >= 1 => latest_attempt(obs).map(|(worked, _)| worked),
+        (said, _) => said,
+    };
+    match (obs.retry_count, succeeded) {
         (None, _) => Finding::unknown(check, &fields),
         (Some(n), Some(true)) => Finding::new(
             check,
@@ -159,32 +232,41 @@ pub(super) fn accept_retries_under_limit(s: &DeviceSnapshot, multiple_retries: u
 pub(super) fn request_visible_in_app(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::RequestVisibleInApp;
     let obs = &s.observations;
-    match (obs.request_visible_in_app, obs.request_in_pending_tab) {
-        (None, Some(true)) => Finding::new(
-            check,
-            Pass,
-            EvidenceSource::Derived,
-            &["observations.request_in_pending_tab"],
-            "the request is listed under the app's Pending tab",
-        ),
-        _ => Finding::from_field(
-            check,
-            "observations.request_visible_in_app",
-            obs.request_visible_in_app,
-            true,
-        ),
-    }
+    // Listed under Pending says nothing of the app's main screen: the seed
+    // sends a person to the Pending tab exactly when the request is not
+    // visible there.
+    Finding::from_field(
+        check,
+        "observations.request_visible_in_app",
+        obs.request_visible_in_app,
+        true,
+    )
 }
 
 pub(super) fn pending_listed(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::PendingListed;
     let obs = &s.observations;
-    Finding::from_field(
-        check,
-        "observations.request_in_pending_tab",
-        obs.request_in_pending_tab,
-        true,
-    )
+    match (obs.request_in_pending_tab, obs.request_visible_after_refresh, s.mfa_report_status) {
+        // Refreshing is what the flow asks for when the request is not listed.
+        (None, Some(shown), _) => Finding::new(
+            check,
+            Fail,
+            EvidenceSource::Derived,
+            &["observations.request_visible_after_refresh"],
+            format!(
+                "the Pending tab was refreshed (observations.request_visible_after_refresh is {shown}), so the request was not listed before"
+            ),
+        ),
+        (None, None, Some(MfaReportStatus::Received)) => {
+            Finding::from_report(check, Pass, MfaReportStatus::Received)
+        }
+        _ => Finding::from_field(
+            check,
+            "observations.request_in_pending_tab",
+            obs.request_in_pending_tab,
+            true,
+        ),
+    }
 }
 
 pub(super) fn pending_visible_after_refresh(s: &DeviceSnapshot) -> Finding {

@@ -1,0 +1,455 @@
+//! Differential diagnosis: which of the seed's scenarios the evidence
+//! points at, ranked, each with the evidence for and against it.
+//!
+//! Each scenario is selected by its entry symptoms, as the seed's tables
+//! describe them: no push (`push_not_received`); a push, but the request
+//! not in the app, or looked for in the Pending tab (`push_not_visible`);
+//! Accept tapped without an answer, or retried (`accept_not_responding`);
+//! the MFA step done (`push_ok`); an MFA Report status
+//! (`admin_verify_status`); the account reconfigured with the problem still
+//! there (`admin_reset_mfa`). [`RULES`] holds them as data: one line per
+//! fact that speaks for or against a scenario. `docs/diagnosis.md`
+//! explains the ranking.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::checks::Finding;
+use crate::model::{CheckId, CheckStatus, EvidenceSource, MfaReportStatus, RowId, ScenarioId};
+
+/// Whether a fact speaks for or against a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stance {
+    /// The fact is one of the scenario's symptoms.
+    For,
+    /// The fact contradicts the scenario.
+    Against,
+}
+
+/// A fact a rule looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    /// A check with this result.
+    Check(CheckId, CheckStatus),
+    /// The MFA Report showing this status.
+    Report(MfaReportStatus),
+    /// The MFA Report showing this status while the device's own facts
+    /// (not the report's) give the check this result.
+    Contradicts(MfaReportStatus, CheckId, CheckStatus),
+}
+
+/// One line of the evidence table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub scenario: ScenarioId,
+    pub stance: Stance,
+    pub fact: Fact,
+}
+
+const fn rule(scenario: ScenarioId, stance: Stance, fact: Fact) -> Rule {
+    Rule {
+        scenario,
+        stance,
+        fact,
+    }
+}
+
+use CheckStatus::{Fail, Pass};
+use Fact::{Check, Contradicts, Report};
+use ScenarioId as S;
+use Stance::{Against, For};
+
+/// The entry symptoms of each scenario, and what contradicts them.
+pub static RULES: &[Rule] = &[
+    // Accept tapped, and nothing came of it.
+    rule(
+        S::AcceptNotResponding,
+        For,
+        Check(CheckId::AcceptResponded, Fail),
+    ),
+    rule(
+        S::AcceptNotResponding,
+        For,
+        Check(CheckId::MfaCompleted, Fail),
+    ),
+    rule(
+        S::AcceptNotResponding,
+        For,
+        Check(CheckId::AcceptRetried, Pass),
+    ),
+    rule(
+        S::AcceptNotResponding,
+        For,
+        Check(CheckId::AcceptRetrySucceeded, Fail),
+    ),
+    rule(
+        S::AcceptNotResponding,
+        For,
+        Check(CheckId::AcceptRetriesUnderLimit, Fail),
+    ),
+    rule(
+        S::AcceptNotResponding,
+        Against,
+        Check(CheckId::PushReceived, Fail),
+    ),
+    rule(
+        S::AcceptNotResponding,
+        Against,
+        Check(CheckId::AcceptTapped, Fail),
+    ),
+    rule(
+        S::AcceptNotResponding,
+        Against,
+        Check(CheckId::MfaCompleted, Pass),
+    ),
+    // A push, and the request not where the person looks for it.
+    rule(
+        S::PushNotVisible,
+        For,
+        Check(CheckId::RequestVisibleInApp, Fail),
+    ),
+    rule(S::PushNotVisible, For, Check(CheckId::PendingListed, Pass)),
+    rule(S::PushNotVisible, For, Check(CheckId::PendingListed, Fail)),
+    rule(
+        S::PushNotVisible,
+        For,
+        Check(CheckId::PendingVisibleAfterRefresh, Pass),
+    ),
+    rule(
+        S::PushNotVisible,
+        For,
+        Check(CheckId::PendingVisibleAfterRefresh, Fail),
+    ),
+    rule(S::PushNotVisible, For, Report(MfaReportStatus::Received)),
+    rule(
+        S::PushNotVisible,
+        Against,
+        Check(CheckId::AcceptTapped, Pass),
+    ),
+    rule(
+        S::PushNotVisible,
+        Against,
+        Check(CheckId::MfaCompleted, Pass),
+    ),
+    // No push.
+    rule(S::PushNotReceived, For, Check(CheckId::PushReceived, Fail)),
+    rule(
+        S::PushNotReceived,
+        For,
+        Check(CheckId::PushReceivedAfterFixes, Fail),
+    ),
+    rule(S::PushNotReceived, For, Report(MfaReportStatus::Delivered)),
+    rule(
+        S::PushNotReceived,
+        Against,
+        Check(CheckId::PushReceived, Pass),
+    ),
+    rule(
+        S::PushNotReceived,
+        Against,
+        Check(CheckId::PendingListed, Pass),
+    ),
+    rule(
+        S::PushNotReceived,
+        Against,
+        Report(MfaReportStatus::Received),
+    ),
+    rule(
+        S::PushNotReceived,
+        Against,
+        Report(MfaReportStatus::Success),
+    ),
+    rule(S::PushNotReceived, Against, Report(MfaReportStatus::Denied)),
+    // The account reconfigured, and the problem still there.
+    rule(
+        S::AdminResetMfa,
+        For,
+        Check(CheckId::AccountReconfigureUntried, Fail),
+    ),
+    // The admin read the MFA Report. The device's own facts that
+    // contradict the status count against it.
+    rule(S::AdminVerifyStatus, For, Report(MfaReportStatus::Success)),
+    rule(S::AdminVerifyStatus, For, Report(MfaReportStatus::Denied)),
+    rule(
+        S::AdminVerifyStatus,
+        For,
+        Report(MfaReportStatus::Delivered),
+    ),
+    rule(S::AdminVerifyStatus, For, Report(MfaReportStatus::Received)),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Success, CheckId::PushReceived, Fail),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Success, CheckId::AcceptTapped, Fail),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Success, CheckId::MfaCompleted, Fail),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Denied, CheckId::PushReceived, Fail),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Denied, CheckId::AcceptTapped, Fail),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Denied, CheckId::MfaCompleted, Pass),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Delivered, CheckId::PushReceived, Pass),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Delivered, CheckId::PendingListed, Pass),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Delivered, CheckId::MfaCompleted, Pass),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Received, CheckId::AcceptTapped, Pass),
+    ),
+    rule(
+        S::AdminVerifyStatus,
+        Against,
+        Contradicts(MfaReportStatus::Received, CheckId::MfaCompleted, Pass),
+    ),
+    // The MFA step done.
+    rule(S::PushOk, For, Check(CheckId::MfaCompleted, Pass)),
+    rule(S::PushOk, Against, Check(CheckId::PushReceived, Fail)),
+    rule(S::PushOk, Against, Check(CheckId::AcceptResponded, Fail)),
+    rule(S::PushOk, Against, Check(CheckId::MfaCompleted, Fail)),
+];
+
+/// Scenarios in the order a tie is broken: the one deeper in the request's
+/// story first (a failed Accept says more than "a push arrived"), the
+/// admin's table before the happy path, the last resorts last.
+pub const TIE_ORDER: [ScenarioId; 7] = [
+    S::AcceptNotResponding,
+    S::PushNotVisible,
+    S::PushNotReceived,
+    S::AdminResetMfa,
+    S::AdminVerifyStatus,
+    S::PushOk,
+    S::ReconfigureAccount,
+];
+
+/// Where the walk enters a scenario the evidence selects.
+pub fn entry_row(scenario: ScenarioId) -> RowId {
+    match scenario {
+        S::PushOk => RowId::PushOkReceived,
+        S::AcceptNotResponding => RowId::AcceptReceived,
+        S::PushNotVisible => RowId::NotVisibleInApp,
+        S::PushNotReceived => RowId::NotReceivedAny,
+        S::AdminVerifyStatus => RowId::AdminReport,
+        S::ReconfigureAccount | S::AdminResetMfa => RowId::ReconfigureDone,
+    }
+}
+
+/// One fact behind a candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    /// The check whose finding this is (`admin.mfa_report` for the report).
+    pub check: CheckId,
+    pub status: CheckStatus,
+    pub source: EvidenceSource,
+    /// The finding's own sentence.
+    pub detail: String,
+}
+
+impl EvidenceItem {
+    fn of(finding: &Finding) -> Self {
+        EvidenceItem {
+            check: finding.check,
+            status: finding.status,
+            source: finding.evidence.source,
+            detail: finding.evidence.detail.clone(),
+        }
+    }
+
+    /// What the item weighs: the device's own facts (and a person's
+    /// answers) 2, what only the MFA Report says 1, so that the device's
+    /// evidence outweighs the report's where they disagree.
+    pub fn weight(&self) -> i32 {
+        match self.source {
+            EvidenceSource::MfaReport => 1,
+            EvidenceSource::None => 0,
+            _ => 2,
+        }
+    }
+}
+
+/// A scenario the evidence fits, with the evidence for and against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub scenario: ScenarioId,
+    /// The weight of the evidence for it less the weight against it.
+    pub score: i32,
+    #[serde(rename = "for")]
+    pub evidence_for: Vec<EvidenceItem>,
+    pub against: Vec<EvidenceItem>,
+}
+
+/// Every scenario with at least one fact for it, best first; deterministic
+/// (score, then [`TIE_ORDER`]).
+pub fn candidates(findings: &[Finding], report: Option<MfaReportStatus>) -> Vec<Candidate> {
+    let finding = |check: CheckId| findings.iter().find(|f| f.check == check);
+    let report_finding = finding(CheckId::AdminMfaReport);
+    let mut out: Vec<Candidate> = Vec::new();
+    for scenario in TIE_ORDER {
+        let mut candidate = Candidate {
+            scenario,
+            score: 0,
+            evidence_for: Vec::new(),
+            against: Vec::new(),
+        };
+        for rule in RULES.iter().filter(|r| r.scenario == scenario) {
+            let item = match rule.fact {
+                Check(check, status) => finding(check)
+                    .filter(|f| f.status == status)
+                    .map(EvidenceItem::of),
+                Report(status) => (report == Some(status))
+                    .then_some(report_finding)
+                    .flatten()
+                    .map(EvidenceItem::of),
+                Contradicts(status, check, result) => finding(check)
+                    .filter(|f| {
+                        report == Some(status)
+                            && f.status == result
+                            && f.evidence.source != EvidenceSource::MfaReport
+                    })
+                    .map(EvidenceItem::of),
+            };
+            let Some(item) = item else { continue };
+            match rule.stance {
+                For => {
+                    candidate.score += item.weight();
+                    candidate.evidence_for.push(item);
+                }
+                Against => {
+                    candidate.score -= item.weight();
+                    candidate.against.push(item);
+                }
+            }
+        }
+        if !candidate.evidence_for.is_empty() {
+            out.push(candidate);
+        }
+    }
+    // Stable: equal scores keep TIE_ORDER.
+    out.sort_by_key(|c| std::cmp::Reverse(c.score));
+    out
+}
+
+/// The candidate the evidence selects: the best, when the evidence for it
+/// outweighs the evidence against it.
+pub fn selected(candidates: &[Candidate]) -> Option<&Candidate> {
+    candidates.first().filter(|c| c.score > 0)
+}
+
+/// The checks whose findings would move the ranking between the two best
+/// candidates when they tie: those the rules of either mention, by how
+/// many rules of the two mention them. Empty when there is no tie.
+pub fn separating_checks(candidates: &[Candidate]) -> Vec<CheckId> {
+    let [first, second, ..] = candidates else {
+        return Vec::new();
+    };
+    if first.score != second.score || first.score <= 0 {
+        return Vec::new();
+    }
+    let mut counts: Vec<(CheckId, usize)> = Vec::new();
+    for rule in RULES
+        .iter()
+        .filter(|r| r.scenario == first.scenario || r.scenario == second.scenario)
+    {
+        let check = match rule.fact {
+            Check(check, _) | Contradicts(_, check, _) => check,
+            Report(_) => CheckId::AdminMfaReport,
+        };
+        match counts.iter_mut().find(|(c, _)| *c == check) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((check, 1)),
+        }
+    }
+    counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    counts.into_iter().map(|(c, _)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scenario_but_the_last_resort_has_an_entry_symptom() {
+        for scenario in ScenarioId::ALL {
+            let has = RULES
+                .iter()
+                .any(|r| r.scenario == scenario && r.stance == For);
+            assert_eq!(has, scenario != S::ReconfigureAccount, "{scenario}");
+        }
+    }
+
+    #[test]
+    fn entry_rows_belong_to_their_scenarios() {
+        for scenario in ScenarioId::ALL {
+            let row = entry_row(scenario);
+            assert!(
+                row.as_str().starts_with(scenario.as_str()) || scenario == S::AdminResetMfa,
+                "{scenario}: {row}"
+            );
+        }
+    }
+
+    #[test]
+    fn tie_order_names_every_scenario_once() {
+        let mut seen = TIE_ORDER.to_vec();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), ScenarioId::ALL.len());
+    }
+}
+
+/// Where the device's own facts contradict the MFA Report: one sentence
+/// each, for the diagnosis's warnings.
+pub fn report_contradictions(findings: &[Finding], report: Option<MfaReportStatus>) -> Vec<String> {
+    let Some(status) = report else {
+        return Vec::new();
+    };
+    RULES
+        .iter()
+        .filter_map(|rule| match rule.fact {
+            Contradicts(s, check, result) if s == status => findings
+                .iter()
+                .find(|f| {
+                    f.check == check
+                        && f.status == result
+                        && f.evidence.source != EvidenceSource::MfaReport
+                }),
+            _ => None,
+        })
+        .map(|f| {
+            format!(
+                "the MFA Report shows {status} ({}), but the device disagrees: {} ({}); the device's evidence was kept",
+                status.meaning(),
+                f.evidence.detail,
+                f.check
+            )
+        })
+        .collect()
+}
