@@ -167,7 +167,10 @@ fn format_version_1_still_reads() {
     }
     let d = Diagnosis::from_json(value.to_string().as_bytes()).unwrap();
     assert_eq!(d.format_version, 1);
-    assert_eq!(d.scenario, Some(pushdoctor_core::ScenarioId::AdminVerifyStatus));
+    assert_eq!(
+        d.scenario,
+        Some(pushdoctor_core::ScenarioId::AdminVerifyStatus)
+    );
     assert_eq!(d.destination, d.scenario);
     assert!(d.candidates.is_empty() && d.reasons.is_empty());
 

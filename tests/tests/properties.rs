@@ -296,3 +296,288 @@ proptest! {
         prop_assert!(DeviceSnapshot::from_json(&bytes).is_err());
     }
 }
+
+/// A snapshot in which every fact the flow reads is known: `s` with each
+/// unknown filled from `fill`, and a report status.
+fn all_known(
+    mut s: DeviceSnapshot,
+    fill: [bool; 19],
+    report: usize,
+    retries: u32,
+) -> DeviceSnapshot {
+    let mut next = fill.into_iter();
+    let mut set = |fact: &mut Option<bool>| {
+        let value = next.next().unwrap();
+        fact.get_or_insert(value);
+    };
+    set(&mut s.network.connected);
+    set(&mut s.network.airplane_mode);
+    set(&mut s.network.vpn_active);
+    set(&mut s.network.proxy_active);
+    set(&mut s.notifications.enabled);
+    set(&mut s.focus.active);
+    set(&mut s.battery_saver.active);
+    set(&mut s.background_refresh.enabled);
+    let o = &mut s.observations;
+    for fact in [
+        &mut o.push_received,
+        &mut o.accept_tapped,
+        &mut o.accept_responded,
+        &mut o.retry_succeeded,
+        &mut o.mfa_completed,
+        &mut o.request_visible_in_app,
+        &mut o.request_in_pending_tab,
+        &mut o.request_visible_after_refresh,
+        &mut o.push_arrived_after_fixes,
+        &mut o.account_reconfigured,
+    ] {
+        set(fact);
+    }
+    o.retry_count.get_or_insert(retries);
+    s.mfa_report_status
+        .get_or_insert(MfaReportStatus::ALL[report % 4]);
+    s
+}
+
+/// What really happened to one login request, told consistently: each
+/// fact known where it applies (no Accept without a push, no retry without
+/// a failed Accept), and the MFA Report agreeing.
+fn story() -> impl Strategy<Value = DeviceSnapshot> {
+    let platform = prop_oneof![Just(Platform::Android), Just(Platform::Ios)];
+    (
+        platform,
+        any::<[bool; 8]>(),
+        any::<[bool; 9]>(),
+        0u32..4,
+    )
+        .prop_map(|(platform, settings, story, retries)| {
+            let [push, tapped, accept_ok, retry_ok, visible, listed, after_refresh, arrived, reconfigured] = story;
+            let mut s = DeviceSnapshot::new(platform);
+            let [connected, airplane, vpn, proxy, notifications, focus, battery, background] = settings;
+            s.network.connected = Some(connected);
+            s.network.airplane_mode = Some(airplane);
+            s.network.vpn_active = Some(vpn);
+            s.network.proxy_active = Some(proxy);
+            s.notifications.enabled = Some(notifications);
+            s.focus.active = Some(focus);
+            s.battery_saver.active = Some(battery);
+            s.background_refresh.enabled = Some(background);
+            let o = &mut s.observations;
+            o.push_received = Some(push);
+            let completed = push && tapped && (accept_ok || (retries > 0 && retry_ok));
+            o.mfa_completed = Some(completed);
+            if push {
+                o.accept_tapped = Some(tapped);
+            }
+            if push && tapped {
+                o.accept_responded = Some(accept_ok);
+                o.retry_count = Some(if accept_ok { 0 } else { retries });
+                if !accept_ok && retries > 0 {
+                    o.retry_succeeded = Some(retry_ok);
+                }
+            }
+            if push && !tapped {
+                o.request_visible_in_app = Some(visible);
+                if !visible {
+                    o.request_in_pending_tab = Some(listed);
+                    if !listed {
+                        o.request_visible_after_refresh = Some(after_refresh);
+                    }
+                }
+            }
+            if !push {
+                // Only fixing something can make it arrive.
+                let broken = !connected
+                    || !notifications
+                    || focus
+                    || battery
+                    || (platform == Platform::Ios && !background);
+                o.push_arrived_after_fixes = Some(arrived && broken);
+            }
+            // Reconfiguring is the last resort of a request that never
+            // showed up, whatever was fixed.
+            let arrived = o.push_arrived_after_fixes == Some(true);
+            let lost = (!push && !arrived) || (push && !tapped && !visible && !listed && !after_refresh);
+            if lost {
+                o.account_reconfigured = Some(reconfigured);
+            }
+            // What the admin would read (the walk forgets it as it forgets
+            // any other fact).
+            // Received: the app has the request (the seed: "in the app
+            // Pending tab"). One that shows only after a refresh was not there.
+            let in_app = tapped || visible || listed;
+            s.mfa_report_status = match (push, in_app, completed) {
+                (_, _, true) => Some(MfaReportStatus::Success),
+                // An Accept that failed: the seed's Received means "waiting
+                // for user action", which the person's tap contradicts.
+                (true, true, false) if tapped => None,
+                (true, true, false) => Some(MfaReportStatus::Received),
+                (false, _, _) => Some(MfaReportStatus::Delivered),
+                // A notification the app has no request for: no status of
+                // the report says that.
+                (true, false, false) => None,
+            };
+            s
+        })
+}
+
+/// `truth` with the facts `keep` does not keep forgotten.
+fn forget(truth: &DeviceSnapshot, keep: &[bool; 20]) -> DeviceSnapshot {
+    let mut s = truth.clone();
+    let mut keep = keep.iter().copied();
+    let mut drop = |fact: &mut Option<bool>| {
+        if !keep.next().unwrap() {
+            *fact = None;
+        }
+    };
+    drop(&mut s.network.connected);
+    drop(&mut s.network.airplane_mode);
+    drop(&mut s.network.vpn_active);
+    drop(&mut s.network.proxy_active);
+    drop(&mut s.notifications.enabled);
+    drop(&mut s.focus.active);
+    drop(&mut s.battery_saver.active);
+    drop(&mut s.background_refresh.enabled);
+    let o = &mut s.observations;
+    for fact in [
+        &mut o.push_received,
+        &mut o.accept_tapped,
+        &mut o.accept_responded,
+        &mut o.retry_succeeded,
+        &mut o.mfa_completed,
+        &mut o.request_visible_in_app,
+        &mut o.request_in_pending_tab,
+        &mut o.request_visible_after_refresh,
+        &mut o.push_arrived_after_fixes,
+        &mut o.account_reconfigured,
+    ] {
+        drop(fact);
+    }
+    if !keep.next().unwrap() {
+        o.retry_count = None;
+    }
+    if !keep.next().unwrap() {
+        s.mfa_report_status = None;
+    }
+    s
+}
+
+/// How many questions a person who knows `truth` answers before the walk
+/// over `known` concludes.
+fn questions_asked(known: DeviceSnapshot, truth: &DeviceSnapshot) -> usize {
+    let facts = diagnose(truth, &Answers::default(), &Options::default()).findings;
+    let status = |c: &CheckId| facts.iter().find(|f| f.check == *c).unwrap().status;
+    let mut walk = Walk::new(known);
+    let mut asked = 0;
+    while let Some(q) = walk.diagnosis().next_question {
+        asked += 1;
+        assert!(asked <= ROWS.len() * 2, "the walk did not end");
+        let answer = match q.row.row().kind {
+            RowKind::ReportChoice => AnswerValue::Status(
+                truth
+                    .mfa_report_status
+                    .unwrap_or(MfaReportStatus::Delivered),
+            ),
+            RowKind::YesNo {
+                checks,
+                failing_also,
+                yes_means,
+                ..
+            } => {
+                let combined = if checks
+                    .iter()
+                    .chain(failing_also)
+                    .any(|c| status(c) == CheckStatus::Fail)
+                {
+                    CheckStatus::Fail
+                } else {
+                    CheckStatus::Pass
+                };
+                if combined == yes_means {
+                    AnswerValue::Yes
+                } else {
+                    AnswerValue::No
+                }
+            }
+            RowKind::ReportStatus { .. } => unreachable!("never asked"),
+        };
+        walk.answer(q.row, answer).unwrap();
+    }
+    asked
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 1000, ..Config::default() })]
+
+    /// More of the device's evidence never means more questions for a
+    /// person who knows the rest.
+    #[test]
+    fn more_evidence_never_asks_more(
+        truth in story(),
+        keep in any::<[bool; 20]>(),
+        more in any::<[bool; 20]>(),
+    ) {
+        let less = forget(&truth, &keep);
+        let both: [bool; 20] = std::array::from_fn(|i| keep[i] || more[i]);
+        let richer = forget(&truth, &both);
+        let (few, many) = (questions_asked(richer.clone(), &truth), questions_asked(less.clone(), &truth));
+        prop_assert!(
+            few <= many,
+            "{few} questions with more evidence, {many} with less\ntruth {}\nless {}\nricher {}",
+            serde_json::to_string(&truth).unwrap(),
+            serde_json::to_string(&less).unwrap(),
+            serde_json::to_string(&richer).unwrap()
+        );
+    }
+
+    /// A snapshot whose facts all decide needs nobody: it never ends
+    /// incomplete.
+    #[test]
+    fn a_snapshot_that_knows_everything_never_asks(
+        s in snapshot(),
+        fill in any::<[bool; 19]>(),
+        report in 0usize..4,
+        retries in 0u32..4,
+    ) {
+        let truth = all_known(s, fill, report, retries);
+        let d = diagnose(&truth, &Answers::default(), &Options::default());
+        prop_assert!(d.is_complete(), "asks {:?}", d.next_question.map(|q| q.row));
+    }
+
+    /// A failing check that has a fix always has it among the actions, and
+    /// every reason names a failing check and a fix that is there.
+    #[test]
+    fn every_failing_check_has_its_fix(s in snapshot()) {
+        let d = diagnose(&s, &Answers::default(), &Options::default());
+        for f in d.findings.iter().filter(|f| f.status == CheckStatus::Fail) {
+            if let Some(fix) = ActionId::fixing(f.check) {
+                prop_assert!(d.action_ids().contains(&fix), "{} fails without {fix}", f.check);
+            }
+        }
+        for reason in &d.reasons {
+            prop_assert_eq!(d.finding(reason.check).status, CheckStatus::Fail);
+            prop_assert!(d.action_ids().contains(&reason.fix));
+        }
+    }
+
+    /// The ranking is a function of the evidence: the same snapshot ranks
+    /// the same way every time, best first, each candidate's weight the
+    /// sum of its evidence, and the selected scenario is the best one's.
+    #[test]
+    fn the_ranking_is_deterministic(s in snapshot()) {
+        let d = diagnose(&s, &Answers::default(), &Options::default());
+        let again = diagnose(&s.clone(), &Answers::default(), &Options::default());
+        prop_assert_eq!(&d.candidates, &again.candidates);
+        for pair in d.candidates.windows(2) {
+            prop_assert!(pair[0].score >= pair[1].score);
+        }
+        for c in &d.candidates {
+            let weight = |items: &[pushdoctor_core::engine::evidence::EvidenceItem]| items.iter().map(|i| i.weight()).sum::<i32>();
+            prop_assert_eq!(c.score, weight(&c.evidence_for) - weight(&c.against));
+            prop_assert!(!c.evidence_for.is_empty());
+        }
+        if let Some(best) = d.candidates.first().filter(|c| c.score > 0) {
+            prop_assert_eq!(d.scenario, Some(best.scenario));
+        }
+    }
+}

@@ -115,7 +115,7 @@ const CASES: &[Case] = &[
         path: &[
             (R::PushOkReceived, Y),
             (R::PushOkTapped, Y),
-            (R::PushOkCompleted, N),
+            (R::PushOkCompleted, StepAnswer::NotNeeded),
             (R::AcceptReceived, Y),
             (R::AcceptResponded, N),
             (R::AcceptResent, Y),

@@ -144,7 +144,8 @@ fn answering_what_the_device_knows_changes_nothing() {
     let mut after = walk.diagnosis();
     let warning = after.warnings.pop().expect("a warning says what disagreed");
     assert!(
-        warning.contains("answered no to \"Did you receive the push notification on your device?\"")
+        warning
+            .contains("answered no to \"Did you receive the push notification on your device?\"")
             && warning.contains("observations.push_received is true"),
         "{warning}"
     );

@@ -488,6 +488,16 @@ fn row_status(findings: &[Finding], row: RowId) -> Option<Decided> {
     })
 }
 
+/// One of the row's answers leads straight to a resolved outcome.
+fn may_resolve(row: RowId) -> bool {
+    let RowKind::YesNo { on_yes, on_no, .. } = row.row().kind else {
+        return false;
+    };
+    [on_yes, on_no]
+        .into_iter()
+        .any(|next| matches!(next, Next::Outcome(id) if id.outcome().resolved))
+}
+
 fn opposite(status: CheckStatus) -> CheckStatus {
     match status {
         CheckStatus::Pass => CheckStatus::Fail,
@@ -612,12 +622,22 @@ impl<'a> Walker<'a> {
             if !answered {
                 // Nobody answered this row: go where the evidence points,
                 // or pass the row over if its answer changes nothing.
-                if let Some(scenario) = self.jump_to.take() {
-                    let entry = evidence::entry_row(scenario);
-                    if !self.visited.contains(&entry) {
-                        at = Next::Row(entry);
-                        continue;
+                // A question one answer to which ends it all, resolved, is
+                // worth asking first.
+                if !may_resolve(row) {
+                    if let Some(scenario) = self.jump_to.take() {
+                        let entry = evidence::entry_row(scenario);
+                        if !self.visited.contains(&entry) {
+                            at = Next::Row(entry);
+                            continue;
+                        }
                     }
+                }
+                // Reconfigured, and the problem still there: every step
+                // before the last resort has been taken.
+                if self.reconfigured_in_vain() && !self.visited.contains(&LAST_RESORT) {
+                    at = Next::Row(LAST_RESORT);
+                    continue;
                 }
                 match self.either_way(row) {
                     Some(assumed) => self.assumed.push((row, assumed)),
@@ -658,18 +678,15 @@ impl<'a> Walker<'a> {
                     let guidance = when
                         .and_then(|w| self.apply_guidance(row, w, Some(&resolved.failing)))
                         .or(on_reaching);
-                    self.record(row, resolved.answer, resolved.source, guidance);
+                    if self.assumed.iter().any(|&(r, _)| r == row) {
+                        self.record(row, StepAnswer::NotNeeded, resolved.source, None);
+                    } else {
+                        self.record(row, resolved.answer, resolved.source, guidance);
+                    }
                     match resolved.answer {
                         StepAnswer::Yes => on_yes,
                         StepAnswer::No => on_no,
-                        StepAnswer::NotNeeded => {
-                            let yes = self.assumed.iter().any(|&(r, a)| r == row && a);
-                            if yes {
-                                on_yes
-                            } else {
-                                on_no
-                            }
-                        }
+                        StepAnswer::NotNeeded => unreachable!("resolve answers yes or no"),
                         // Passed over along the healthy branch.
                         StepAnswer::NotApplicable if yes_means == CheckStatus::Pass => on_yes,
                         StepAnswer::NotApplicable => on_no,
@@ -677,6 +694,12 @@ impl<'a> Walker<'a> {
                 }
             };
         }
+    }
+
+    fn reconfigured_in_vain(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.check == CheckId::AccountReconfigureUntried && f.status == CheckStatus::Fail)
     }
 
     /// When either answer to `row` leads to the same conclusion (the same
@@ -694,10 +717,12 @@ impl<'a> Walker<'a> {
             let end = branch.run(Next::Row(row));
             (answer, end.outcome.map(|o| o.scenario), branch.ending(&end))
         });
-        // Both answers must reach a conclusion, the same: two branches
-        // that only reach the same next question leave this one to ask, as
-        // the seed does, in order.
-        if ends[0].2 != ends[1].2 || ends[0].2.resolved.is_none() {
+        // Both answers must reach the same conclusion. Where the evidence
+        // selected a scenario, reaching the same next question with the
+        // same actions is enough: the row's answer changes only its words.
+        // A person walking without evidence is asked every row in order,
+        // as the seed does.
+        if ends[0].2 != ends[1].2 || (ends[0].2.resolved.is_none() && self.selected.is_none()) {
             return None;
         }
         // The branch that ends in the selected scenario first, then "no".
@@ -791,9 +816,15 @@ impl<'a> Walker<'a> {
                         failing: Vec::new(),
                     });
                 }
-                if self.assumed.iter().any(|&(r, _)| r == row) {
+                // An answer the look-ahead assumes counts as a person's
+                // would, guidance and all; the path says it was not asked.
+                if let Some(&(_, said_yes)) = self.assumed.iter().find(|&&(r, _)| r == row) {
                     return Some(Resolved {
-                        answer: StepAnswer::NotNeeded,
+                        answer: if said_yes {
+                            StepAnswer::Yes
+                        } else {
+                            StepAnswer::No
+                        },
                         source: EvidenceSource::Derived,
                         failing: Vec::new(),
                     });

@@ -6,8 +6,8 @@
 //! not in the app, or looked for in the Pending tab (`push_not_visible`);
 //! Accept tapped without an answer, or retried (`accept_not_responding`);
 //! the MFA step done (`push_ok`); an MFA Report status
-//! (`admin_verify_status`); the account reconfigured with the problem still
-//! there (`admin_reset_mfa`). [`RULES`] holds them as data: one line per
+//! (`admin_verify_status`). The two last resorts have no symptom of their
+//! own: the walk reaches them. [`RULES`] holds the symptoms as data: one line per
 //! fact that speaks for or against a scenario. `docs/diagnosis.md`
 //! explains the ranking.
 
@@ -53,200 +53,77 @@ const fn rule(scenario: ScenarioId, stance: Stance, fact: Fact) -> Rule {
     }
 }
 
+use CheckId as C;
 use CheckStatus::{Fail, Pass};
 use Fact::{Check, Contradicts, Report};
+use MfaReportStatus as M;
 use ScenarioId as S;
 use Stance::{Against, For};
 
 /// The entry symptoms of each scenario, and what contradicts them.
+#[rustfmt::skip]
 pub static RULES: &[Rule] = &[
     // Accept tapped, and nothing came of it.
-    rule(
-        S::AcceptNotResponding,
-        For,
-        Check(CheckId::AcceptResponded, Fail),
-    ),
-    rule(
-        S::AcceptNotResponding,
-        For,
-        Check(CheckId::MfaCompleted, Fail),
-    ),
-    rule(
-        S::AcceptNotResponding,
-        For,
-        Check(CheckId::AcceptRetried, Pass),
-    ),
-    rule(
-        S::AcceptNotResponding,
-        For,
-        Check(CheckId::AcceptRetrySucceeded, Fail),
-    ),
-    rule(
-        S::AcceptNotResponding,
-        For,
-        Check(CheckId::AcceptRetriesUnderLimit, Fail),
-    ),
-    rule(
-        S::AcceptNotResponding,
-        Against,
-        Check(CheckId::PushReceived, Fail),
-    ),
-    rule(
-        S::AcceptNotResponding,
-        Against,
-        Check(CheckId::AcceptTapped, Fail),
-    ),
-    rule(
-        S::AcceptNotResponding,
-        Against,
-        Check(CheckId::MfaCompleted, Pass),
-    ),
+    rule(S::AcceptNotResponding, For, Check(C::AcceptResponded, Fail)),
+    rule(S::AcceptNotResponding, For, Check(C::AcceptRetried, Pass)),
+    rule(S::AcceptNotResponding, For, Check(C::AcceptRetrySucceeded, Fail)),
+    rule(S::AcceptNotResponding, For, Check(C::AcceptRetriesUnderLimit, Fail)),
+    rule(S::AcceptNotResponding, Against, Check(C::PushReceived, Fail)),
+    rule(S::AcceptNotResponding, Against, Check(C::AcceptTapped, Fail)),
+    rule(S::AcceptNotResponding, Against, Check(C::MfaCompleted, Pass)),
     // A push, and the request not where the person looks for it.
-    rule(
-        S::PushNotVisible,
-        For,
-        Check(CheckId::RequestVisibleInApp, Fail),
-    ),
-    rule(S::PushNotVisible, For, Check(CheckId::PendingListed, Pass)),
-    rule(S::PushNotVisible, For, Check(CheckId::PendingListed, Fail)),
-    rule(
-        S::PushNotVisible,
-        For,
-        Check(CheckId::PendingVisibleAfterRefresh, Pass),
-    ),
-    rule(
-        S::PushNotVisible,
-        For,
-        Check(CheckId::PendingVisibleAfterRefresh, Fail),
-    ),
-    rule(S::PushNotVisible, For, Report(MfaReportStatus::Received)),
-    rule(
-        S::PushNotVisible,
-        Against,
-        Check(CheckId::AcceptTapped, Pass),
-    ),
-    rule(
-        S::PushNotVisible,
-        Against,
-        Check(CheckId::MfaCompleted, Pass),
-    ),
+    rule(S::PushNotVisible, For, Check(C::RequestVisibleInApp, Fail)),
+    rule(S::PushNotVisible, For, Check(C::PendingListed, Pass)),
+    rule(S::PushNotVisible, For, Check(C::PendingListed, Fail)),
+    rule(S::PushNotVisible, For, Check(C::PendingVisibleAfterRefresh, Pass)),
+    rule(S::PushNotVisible, For, Check(C::PendingVisibleAfterRefresh, Fail)),
+    rule(S::PushNotVisible, For, Report(M::Received)),
+    rule(S::PushNotVisible, Against, Check(C::AcceptTapped, Pass)),
+    rule(S::PushNotVisible, Against, Check(C::MfaCompleted, Pass)),
     // No push.
-    rule(S::PushNotReceived, For, Check(CheckId::PushReceived, Fail)),
-    rule(
-        S::PushNotReceived,
-        For,
-        Check(CheckId::PushReceivedAfterFixes, Fail),
-    ),
-    rule(S::PushNotReceived, For, Report(MfaReportStatus::Delivered)),
-    rule(
-        S::PushNotReceived,
-        Against,
-        Check(CheckId::PushReceived, Pass),
-    ),
-    rule(
-        S::PushNotReceived,
-        Against,
-        Check(CheckId::PendingListed, Pass),
-    ),
-    rule(
-        S::PushNotReceived,
-        Against,
-        Report(MfaReportStatus::Received),
-    ),
-    rule(
-        S::PushNotReceived,
-        Against,
-        Report(MfaReportStatus::Success),
-    ),
-    rule(S::PushNotReceived, Against, Report(MfaReportStatus::Denied)),
-    // The account reconfigured, and the problem still there.
-    rule(
-        S::AdminResetMfa,
-        For,
-        Check(CheckId::AccountReconfigureUntried, Fail),
-    ),
+    rule(S::PushNotReceived, For, Check(C::PushReceived, Fail)),
+    rule(S::PushNotReceived, For, Check(C::PushReceivedAfterFixes, Fail)),
+    rule(S::PushNotReceived, For, Report(M::Delivered)),
+    rule(S::PushNotReceived, Against, Check(C::PushReceived, Pass)),
+    rule(S::PushNotReceived, Against, Check(C::PendingListed, Pass)),
+    rule(S::PushNotReceived, Against, Report(M::Received)),
+    rule(S::PushNotReceived, Against, Report(M::Success)),
+    rule(S::PushNotReceived, Against, Report(M::Denied)),
     // The admin read the MFA Report. The device's own facts that
     // contradict the status count against it.
-    rule(S::AdminVerifyStatus, For, Report(MfaReportStatus::Success)),
-    rule(S::AdminVerifyStatus, For, Report(MfaReportStatus::Denied)),
-    rule(
-        S::AdminVerifyStatus,
-        For,
-        Report(MfaReportStatus::Delivered),
-    ),
-    rule(S::AdminVerifyStatus, For, Report(MfaReportStatus::Received)),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Success, CheckId::PushReceived, Fail),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Success, CheckId::AcceptTapped, Fail),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Success, CheckId::MfaCompleted, Fail),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Denied, CheckId::PushReceived, Fail),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Denied, CheckId::AcceptTapped, Fail),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Denied, CheckId::MfaCompleted, Pass),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Delivered, CheckId::PushReceived, Pass),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Delivered, CheckId::PendingListed, Pass),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Delivered, CheckId::MfaCompleted, Pass),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Received, CheckId::AcceptTapped, Pass),
-    ),
-    rule(
-        S::AdminVerifyStatus,
-        Against,
-        Contradicts(MfaReportStatus::Received, CheckId::MfaCompleted, Pass),
-    ),
+    rule(S::AdminVerifyStatus, For, Report(M::Success)),
+    rule(S::AdminVerifyStatus, For, Report(M::Denied)),
+    rule(S::AdminVerifyStatus, For, Report(M::Delivered)),
+    rule(S::AdminVerifyStatus, For, Report(M::Received)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Success, C::PushReceived, Fail)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Success, C::AcceptTapped, Fail)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Success, C::MfaCompleted, Fail)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Denied, C::PushReceived, Fail)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Denied, C::AcceptTapped, Fail)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Denied, C::MfaCompleted, Pass)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Delivered, C::PushReceived, Pass)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Delivered, C::PendingListed, Pass)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Delivered, C::MfaCompleted, Pass)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Received, C::AcceptTapped, Pass)),
+    rule(S::AdminVerifyStatus, Against, Contradicts(M::Received, C::MfaCompleted, Pass)),
     // The MFA step done.
-    rule(S::PushOk, For, Check(CheckId::MfaCompleted, Pass)),
-    rule(S::PushOk, Against, Check(CheckId::PushReceived, Fail)),
-    rule(S::PushOk, Against, Check(CheckId::AcceptResponded, Fail)),
-    rule(S::PushOk, Against, Check(CheckId::MfaCompleted, Fail)),
+    rule(S::PushOk, For, Check(C::MfaCompleted, Pass)),
+    rule(S::PushOk, Against, Check(C::PushReceived, Fail)),
+    rule(S::PushOk, Against, Check(C::AcceptResponded, Fail)),
+    rule(S::PushOk, Against, Check(C::MfaCompleted, Fail)),
 ];
 
 /// Scenarios in the order a tie is broken: the one deeper in the request's
 /// story first (a failed Accept says more than "a push arrived"), the
-/// admin's table before the happy path, the last resorts last.
+/// device's own tables before the admin's (a `Success` report and a
+/// completed MFA step are the same happy path), the last resort last.
 pub const TIE_ORDER: [ScenarioId; 7] = [
     S::AcceptNotResponding,
     S::PushNotVisible,
     S::PushNotReceived,
     S::AdminResetMfa,
-    S::AdminVerifyStatus,
     S::PushOk,
+    S::AdminVerifyStatus,
     S::ReconfigureAccount,
 ];
 
@@ -396,12 +273,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_scenario_but_the_last_resort_has_an_entry_symptom() {
+    fn every_scenario_but_the_last_resorts_has_an_entry_symptom() {
         for scenario in ScenarioId::ALL {
             let has = RULES
                 .iter()
                 .any(|r| r.scenario == scenario && r.stance == For);
-            assert_eq!(has, scenario != S::ReconfigureAccount, "{scenario}");
+            let last_resort = matches!(scenario, S::ReconfigureAccount | S::AdminResetMfa);
+            assert_eq!(has, !last_resort, "{scenario}");
         }
     }
 

@@ -45,6 +45,13 @@ fn answered_on_device(obs: &Observations) -> Option<(&'static str, String)> {
             format!("observations.accept_responded is {responded}"),
         ));
     }
+    if let Some(n) = obs.retry_count.filter(|&n| n >= 1) {
+        // Retries are counted after Accept failed: it was tapped.
+        return Some((
+            "observations.retry_count",
+            format!("the login was retried {n} times after Accept"),
+        ));
+    }
     (obs.mfa_completed == Some(true)).then(|| {
         (
             "observations.mfa_completed",
@@ -75,6 +82,13 @@ pub(super) fn accept_tapped(s: &DeviceSnapshot) -> Finding {
             &["observations.mfa_completed"],
             "the MFA step completed, so the request was answered",
         ),
+        (None, None, _) if obs.retry_count.is_some_and(|n| n >= 1) => Finding::new(
+            check,
+            Pass,
+            EvidenceSource::Derived,
+            &["observations.retry_count"],
+            "the login was retried after Accept failed, so Accept was tapped",
+        ),
         (None, None, Some(r)) if r.person_answered() => Finding::from_report(check, Pass, r),
         // Received: the request waits in the app for the person.
         (None, None, Some(MfaReportStatus::Received)) => {
@@ -104,24 +118,41 @@ pub(super) fn accept_responded(s: &DeviceSnapshot) -> Finding {
 pub(super) fn mfa_completed(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::MfaCompleted;
     let obs = &s.observations;
-    let report = s.mfa_report_status;
-    match (obs.mfa_completed, obs.accept_responded, report) {
-        (Some(_), _, _) => {
-            Finding::from_field(check, "observations.mfa_completed", obs.mfa_completed, true)
+    let derived = |status, field: &str, detail: String| {
+        Finding::new(check, status, EvidenceSource::Derived, &[field], detail)
+    };
+    if obs.mfa_completed.is_some() {
+        return Finding::from_field(check, "observations.mfa_completed", obs.mfa_completed, true);
+    }
+    match s.mfa_report_status {
+        Some(MfaReportStatus::Success) => {
+            return Finding::from_report(check, Pass, MfaReportStatus::Success)
         }
-        (None, _, Some(MfaReportStatus::Success)) => {
-            Finding::from_report(check, Pass, MfaReportStatus::Success)
+        Some(MfaReportStatus::Denied) => {
+            return Finding::from_report(check, Fail, MfaReportStatus::Denied)
         }
-        (None, Some(responded), _) => Finding::new(
-            check,
-            if responded { Pass } else { Fail },
-            EvidenceSource::Derived,
-            &["observations.accept_responded"],
-            if responded {
-                "Accept got the service's confirmation (observations.accept_responded is true)"
-            } else {
-                "Accept did not respond (observations.accept_responded is false)"
-            },
+        _ => {}
+    }
+    // `accept_responded` is the first attempt's answer: it decides the
+    // step only where no retry followed, and a retry's result decides it
+    // where one did.
+    match (obs.accept_responded, obs.retry_count, obs.retry_succeeded) {
+        (Some(true), _, _) => derived(
+            Pass,
+            "observations.accept_responded",
+            "Accept got the service's confirmation (observations.accept_responded is true)".into(),
+        ),
+        (Some(false), Some(0), _) => derived(
+            Fail,
+            "observations.accept_responded",
+            "Accept did not respond and nothing was retried (observations.accept_responded is false, observations.retry_count is 0)".into(),
+        ),
+        // A retry that worked leaves the step to the flow's own question
+        // ("Did it work on the second attempt?" concludes it).
+        (_, count, Some(false)) if count != Some(0) => derived(
+            Fail,
+            "observations.retry_succeeded",
+            "a retry was made and did not work (observations.retry_succeeded is false)".into(),
         ),
         _ => Finding::unknown(check, &["observations.mfa_completed"]),
     }
@@ -130,6 +161,15 @@ pub(super) fn mfa_completed(s: &DeviceSnapshot) -> Finding {
 pub(super) fn accept_retried(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::AcceptRetried;
     let obs = &s.observations;
+    if let (None, Some(worked)) = (obs.retry_count, obs.retry_succeeded) {
+        return Finding::new(
+            check,
+            Pass,
+            EvidenceSource::Derived,
+            &["observations.retry_succeeded"],
+            format!("observations.retry_succeeded is {worked}, so a retry was made"),
+        );
+    }
     match obs.retry_count {
         Some(n) => Finding::new(
             check,
@@ -176,16 +216,11 @@ pub(super) fn accept_retry_succeeded(s: &DeviceSnapshot) -> Finding {
     }
 }
 
-/// Whether the latest attempt worked, as far as the device saw it: the
-/// MFA step completing settles it, Accept's answer says it too. The
-/// observations describe the request as it stands, that is after the
-/// last retry.
+/// Whether the latest attempt worked: the MFA step as it stands, after
+/// the retries, says so (`accept_responded` is the first attempt's).
 fn latest_attempt(obs: &Observations) -> Option<(bool, &'static str)> {
-    match (obs.mfa_completed, obs.accept_responded) {
-        (Some(completed), _) => Some((completed, "observations.mfa_completed")),
-        (None, Some(responded)) => Some((responded, "observations.accept_responded")),
-        (None, None) => None,
-    }
+    obs.mfa_completed
+        .map(|completed| (completed, "observations.mfa_completed"))
 }
 
 pub(super) fn accept_retries_under_limit(s: &DeviceSnapshot, multiple_retries: u32) -> Finding {
