@@ -10,6 +10,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use crate::model::facts::{AlertStyle, AuthorizationStatus, ChannelImportance, DataSaver, StandbyBucket};
 use crate::model::MfaReportStatus;
 use crate::model::Platform;
 use crate::model::ProbeReport;
@@ -42,6 +43,12 @@ pub struct DeviceSnapshot {
     pub battery_saver: BatterySaver,
     #[serde(default, deserialize_with = "null_as_default")]
     pub background_refresh: BackgroundRefresh,
+    /// How Android's power management treats the app (added in 0.2).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub power: Power,
+    /// The app's own standing with the push service (added in 0.2).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub app: AppState,
     #[serde(default, deserialize_with = "null_as_default")]
     pub observations: Observations,
     /// The admin side: the status the MFA Report shows for the request.
@@ -68,6 +75,13 @@ pub struct DeviceInfo {
     pub app_version: Option<String>,
     #[serde(default)]
     pub locale: Option<String>,
+    /// Android's `Build.MANUFACTURER` (added in 0.2): some makers stop
+    /// background apps beyond what Android itself does.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// Android's API level, `Build.VERSION.SDK_INT` (added in 0.2).
+    #[serde(default)]
+    pub sdk_int: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,13 +97,35 @@ pub struct Network {
     /// A proxy is configured for the network in use.
     #[serde(default)]
     pub proxy_active: Option<bool>,
+    /// Android's Data Saver, and whether the app is exempt (added in 0.2).
+    #[serde(default)]
+    pub data_saver: Option<DataSaver>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notifications {
-    /// Notifications are allowed for the Authenticator app in device settings.
+    /// Notifications are allowed for the Authenticator app in device
+    /// settings: the app-wide switch.
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// Android: the importance of the channel the MFA pushes use (added in
+    /// 0.2); `none` is blocked, `min` and `low` silence them.
+    #[serde(default)]
+    pub mfa_channel_importance: Option<ChannelImportance>,
+    /// Android 13+: the `POST_NOTIFICATIONS` permission is granted (added
+    /// in 0.2).
+    #[serde(default)]
+    pub permission_granted: Option<bool>,
+    /// iOS: the app's notification authorization (added in 0.2).
+    #[serde(default)]
+    pub authorization_status: Option<AuthorizationStatus>,
+    /// iOS: how the app's notifications show (added in 0.2).
+    #[serde(default)]
+    pub alert_style: Option<AlertStyle>,
+    /// iOS: the app's notifications go to the Scheduled Summary instead of
+    /// being delivered at once (added in 0.2).
+    #[serde(default)]
+    pub scheduled_summary: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +133,10 @@ pub struct Focus {
     /// Focus (iOS) or Do Not Disturb (Android) is on.
     #[serde(default)]
     pub active: Option<bool>,
+    /// The app is an allowed exception of Focus / Do Not Disturb, so its
+    /// notifications break through (added in 0.2).
+    #[serde(default)]
+    pub app_allowed: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +151,33 @@ pub struct BackgroundRefresh {
     /// Background App Refresh is enabled for the app (iOS only).
     #[serde(default)]
     pub enabled: Option<bool>,
+}
+
+/// Android's power management as it applies to the app (added in 0.2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Power {
+    /// The app is exempt from battery optimisation (Doze and App Standby).
+    #[serde(default)]
+    pub battery_optimization_exempt: Option<bool>,
+    /// The person restricted the app's background activity.
+    #[serde(default)]
+    pub background_restricted: Option<bool>,
+    /// The App Standby bucket the app is in.
+    #[serde(default)]
+    pub standby_bucket: Option<StandbyBucket>,
+}
+
+/// The app's standing with the push service (added in 0.2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppState {
+    /// Android: the app is in the stopped state (force-stopped and not
+    /// opened since); FCM delivers nothing to a stopped app.
+    #[serde(default)]
+    pub force_stopped: Option<bool>,
+    /// An FCM registration token or an APNs device token is registered.
+    /// Never the token itself.
+    #[serde(default)]
+    pub push_token_registered: Option<bool>,
 }
 
 /// What the app (or the person) saw happen to the login request.
@@ -172,6 +239,8 @@ impl DeviceSnapshot {
             focus: Focus::default(),
             battery_saver: BatterySaver::default(),
             background_refresh: BackgroundRefresh::default(),
+            power: Power::default(),
+            app: AppState::default(),
             observations: Observations::default(),
             mfa_report_status: None,
             probes: None,

@@ -1,5 +1,6 @@
 //! The device settings the seed asks about: notifications, Focus / Do Not
-//! Disturb, Battery Saver / Low Power Mode, Background App Refresh.
+//! Disturb (and whether the app is an allowed exception), Battery Saver /
+//! Low Power Mode, Background App Refresh.
 
 use crate::model::{CheckId, CheckStatus::*, DeviceSnapshot, EvidenceSource, Platform};
 
@@ -15,9 +16,39 @@ pub(super) fn notifications_enabled(s: &DeviceSnapshot) -> Finding {
     )
 }
 
+/// Focus that lets the app through does not hold its pushes back: the
+/// seed's own fix is "disable it or add the app as an allowed exception".
 pub(super) fn focus_off(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::FocusOff;
-    Finding::from_field(check, "focus.active", s.focus.active, false)
+    let mode = match s.platform {
+        Platform::Ios => "Focus",
+        Platform::Android => "Do Not Disturb",
+    };
+    let both = ["focus.active", "focus.app_allowed"];
+    match (s.focus.active, s.focus.app_allowed) {
+        (Some(true), Some(true)) => Finding::new(
+            check,
+            Pass,
+            EvidenceSource::Snapshot,
+            &both,
+            format!("{mode} is on, but the app is an allowed exception: its pushes break through"),
+        ),
+        (Some(true), Some(false)) => Finding::new(
+            check,
+            Fail,
+            EvidenceSource::Snapshot,
+            &both,
+            format!("{mode} is on and the app is not an allowed exception: its pushes are held back"),
+        ),
+        (None, Some(true)) => Finding::new(
+            check,
+            Pass,
+            EvidenceSource::Snapshot,
+            &["focus.app_allowed"],
+            format!("the app is an allowed exception of {mode}, so {mode} does not hold its pushes back"),
+        ),
+        (active, _) => Finding::from_field(check, "focus.active", active, false),
+    }
 }
 
 pub(super) fn battery_saver_off(s: &DeviceSnapshot) -> Finding {
@@ -28,13 +59,7 @@ pub(super) fn battery_saver_off(s: &DeviceSnapshot) -> Finding {
 pub(super) fn background_refresh_enabled(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::BackgroundRefreshEnabled;
     match s.platform {
-        Platform::Android => Finding::new(
-            check,
-            NotApplicable,
-            EvidenceSource::Snapshot,
-            &["platform"],
-            "Background App Refresh exists on iOS only",
-        ),
+        Platform::Android => Finding::only_on(check, "Background App Refresh", Platform::Ios),
         Platform::Ios => Finding::from_field(
             check,
             "background_refresh.enabled",
