@@ -519,6 +519,163 @@ mod tests {
         }
     }
 
+    /// The fixes for the platform facts are Push Doctor's own words, each
+    /// with the settings path of the platform the check exists on, and a
+    /// settings screen wherever one fixes it.
+    #[test]
+    fn the_platform_facts_fixes_are_our_own_with_a_path_and_a_screen() {
+        use SettingsTarget as T;
+        let table = [
+            (
+                CheckId::MfaChannel,
+                ActionId::EnableMfaChannel,
+                Platform::Android,
+                Some(T::NotificationChannel),
+            ),
+            (
+                CheckId::NotificationPermission,
+                ActionId::EnableNotifications,
+                Platform::Android,
+                Some(T::AppNotificationSettings),
+            ),
+            (
+                CheckId::NotificationsAuthorized,
+                ActionId::EnableNotifications,
+                Platform::Ios,
+                Some(T::AppNotificationSettings),
+            ),
+            (
+                CheckId::AlertStyle,
+                ActionId::ShowNotificationAlerts,
+                Platform::Ios,
+                Some(T::AppNotificationSettings),
+            ),
+            (
+                CheckId::ImmediateDelivery,
+                ActionId::DeliverImmediately,
+                Platform::Ios,
+                Some(T::AppNotificationSettings),
+            ),
+            (
+                CheckId::BatteryOptimizationExempt,
+                ActionId::ExemptFromBatteryOptimization,
+                Platform::Android,
+                Some(T::BatteryOptimization),
+            ),
+            (
+                CheckId::StandbyBucket,
+                ActionId::ExemptFromBatteryOptimization,
+                Platform::Android,
+                Some(T::BatteryOptimization),
+            ),
+            (
+                CheckId::BackgroundUnrestricted,
+                ActionId::AllowBackgroundActivity,
+                Platform::Android,
+                Some(T::AppDetails),
+            ),
+            (
+                CheckId::DataSaver,
+                ActionId::AllowBackgroundData,
+                Platform::Android,
+                Some(T::DataSaver),
+            ),
+            (
+                CheckId::AppNotForceStopped,
+                ActionId::OpenApp,
+                Platform::Android,
+                None,
+            ),
+            (
+                CheckId::PushTokenRegistered,
+                ActionId::RegisterForPush,
+                Platform::Android,
+                None,
+            ),
+            (
+                CheckId::PushTokenRegistered,
+                ActionId::RegisterForPush,
+                Platform::Ios,
+                None,
+            ),
+        ];
+        for (check, action, platform, target) in table {
+            assert!(!check.is_from_seed(), "{check}");
+            assert!(check.is_device_setting(), "{check}");
+            assert_eq!(ActionId::fixing(check), Some(action), "{check}");
+            let rendered = action.render(platform);
+            assert_eq!(rendered.settings_target, target, "{action}");
+            assert_eq!(rendered.escalation, Escalation::None, "{action}");
+            if target.is_some() {
+                assert!(!rendered.steps.is_empty(), "{action} on {platform}");
+                assert!(rendered.steps[0].starts_with("Settings > "), "{action}");
+            }
+            // Our own words are never the seed's: the seed has none here.
+            if action.fixes() == Some(check) {
+                assert!(!action.is_from_seed(), "{action}");
+                assert!(
+                    !seed_words().contains(&rendered.guidance.as_str()),
+                    "{action}"
+                );
+            }
+        }
+        for check in CheckId::ALL.into_iter().filter(|c| c.is_network_probe()) {
+            assert!(!check.is_from_seed(), "{check}");
+        }
+        for check in [
+            CheckId::NotificationsEnabled,
+            CheckId::FocusOff,
+            CheckId::PushReceived,
+        ] {
+            assert!(check.is_from_seed(), "{check}");
+        }
+    }
+
+    fn seed_words() -> Vec<&'static str> {
+        ActionId::ALL
+            .into_iter()
+            .filter(|a| a.is_from_seed())
+            .flat_map(|a| Platform::ALL.map(|p| a.guidance(p)))
+            .collect()
+    }
+
+    #[test]
+    fn the_battery_fix_names_the_makers_own_setting_on_a_known_killer() {
+        let exempt = ActionId::ExemptFromBatteryOptimization;
+        let plain = exempt.render(Platform::Android);
+        assert_eq!(plain.steps.len(), 1);
+        assert_eq!(exempt.render_on(Platform::Android, None), plain);
+        assert_eq!(exempt.render_on(Platform::Android, Some("Google")), plain);
+        let xiaomi = exempt.render_on(Platform::Android, Some("Xiaomi"));
+        assert_eq!(xiaomi.steps[..1], plain.steps[..]);
+        assert_eq!(xiaomi.steps.len(), 2);
+        assert!(xiaomi.steps[1].contains("Autostart"), "{:?}", xiaomi.steps);
+        let huawei = exempt.render_on(Platform::Android, Some("HUAWEI"));
+        assert!(huawei.steps[1].contains("App launch"), "{:?}", huawei.steps);
+        let samsung = exempt.render_on(Platform::Android, Some("samsung"));
+        assert!(
+            samsung.steps[1].contains("Never sleeping apps"),
+            "{:?}",
+            samsung.steps
+        );
+        // Only that fix: another action on the same phone is unchanged.
+        let channel = ActionId::EnableMfaChannel;
+        assert_eq!(
+            channel.render_on(Platform::Android, Some("Xiaomi")),
+            channel.render(Platform::Android)
+        );
+    }
+
+    #[test]
+    fn settings_targets_match_serde() {
+        for target in SettingsTarget::ALL {
+            assert_eq!(
+                serde_json::to_string(&target).unwrap(),
+                format!("\"{}\"", target.as_str())
+            );
+        }
+    }
+
     #[test]
     fn platform_steps_are_the_seeds() {
         assert_eq!(

@@ -143,7 +143,13 @@ mod tests {
         ]);
         same(&[AlertStyle::None, AlertStyle::Banner, AlertStyle::Alert]);
         use StandbyBucket as S;
-        same(&[S::Active, S::WorkingSet, S::Frequent, S::Rare, S::Restricted]);
+        same(&[
+            S::Active,
+            S::WorkingSet,
+            S::Frequent,
+            S::Rare,
+            S::Restricted,
+        ]);
         same(&[DataSaver::Off, DataSaver::On, DataSaver::OnExempt]);
     }
 }

@@ -10,7 +10,9 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::model::facts::{AlertStyle, AuthorizationStatus, ChannelImportance, DataSaver, StandbyBucket};
+use crate::model::facts::{
+    AlertStyle, AuthorizationStatus, ChannelImportance, DataSaver, StandbyBucket,
+};
 use crate::model::MfaReportStatus;
 use crate::model::Platform;
 use crate::model::ProbeReport;
@@ -503,6 +505,83 @@ mod tests {
         let err = parse(r#"{"schema_version": 1, "platform": "ios", "mfa_report_status": "Sent"}"#)
             .unwrap_err();
         assert!(err.to_string().contains("`mfa_report_status`"), "{err}");
+    }
+
+    /// Every key added in 0.2, read from JSON into its typed field.
+    #[test]
+    fn the_platform_facts_parse_into_their_keys() {
+        use crate::model::facts::*;
+        let parsed = parse(
+            r#"{"schema_version": 1, "platform": "android",
+                "device": {"manufacturer": "Xiaomi", "sdk_int": 34},
+                "network": {"data_saver": "on_exempt"},
+                "notifications": {"mfa_channel_importance": "low", "permission_granted": false,
+                    "authorization_status": "provisional", "alert_style": "banner",
+                    "scheduled_summary": true},
+                "focus": {"active": true, "app_allowed": true},
+                "power": {"battery_optimization_exempt": false, "background_restricted": true,
+                    "standby_bucket": "working_set"},
+                "app": {"force_stopped": true, "push_token_registered": false}}"#,
+        )
+        .unwrap();
+        assert!(
+            parsed.unknown_fields.is_empty(),
+            "{:?}",
+            parsed.unknown_fields
+        );
+        let s = &parsed.snapshot;
+        assert_eq!(s.device.manufacturer.as_deref(), Some("Xiaomi"));
+        assert_eq!(s.device.sdk_int, Some(34));
+        assert_eq!(s.network.data_saver, Some(DataSaver::OnExempt));
+        let n = &s.notifications;
+        assert_eq!(n.mfa_channel_importance, Some(ChannelImportance::Low));
+        assert_eq!(n.permission_granted, Some(false));
+        assert_eq!(
+            n.authorization_status,
+            Some(AuthorizationStatus::Provisional)
+        );
+        assert_eq!(n.alert_style, Some(AlertStyle::Banner));
+        assert_eq!(n.scheduled_summary, Some(true));
+        assert_eq!(s.focus.app_allowed, Some(true));
+        assert_eq!(s.power.battery_optimization_exempt, Some(false));
+        assert_eq!(s.power.background_restricted, Some(true));
+        assert_eq!(s.power.standby_bucket, Some(StandbyBucket::WorkingSet));
+        assert_eq!(s.app.force_stopped, Some(true));
+        assert_eq!(s.app.push_token_registered, Some(false));
+        // And back: what is written is read the same.
+        assert_eq!(&parse(&s.to_json_pretty()).unwrap().snapshot, s);
+        // The new sections may be null, like the others.
+        let nulls =
+            parse(r#"{"schema_version": 1, "platform": "ios", "power": null, "app": null}"#)
+                .unwrap();
+        assert_eq!(nulls.snapshot, DeviceSnapshot::new(Platform::Ios));
+    }
+
+    /// An enumerated fact outside its set is an error naming the field,
+    /// the value and the position, never a silent `unknown`.
+    #[test]
+    fn an_unknown_platform_fact_value_is_named() {
+        let cases = [
+            ("notifications", "mfa_channel_importance", "\"urgent\""),
+            ("notifications", "authorization_status", "\"maybe\""),
+            ("notifications", "alert_style", "\"popup\""),
+            ("power", "standby_bucket", "\"never\""),
+            ("network", "data_saver", "\"true\""),
+            ("device", "sdk_int", "-1"),
+            ("app", "force_stopped", "\"yes\""),
+        ];
+        for (section, key, value) in cases {
+            let text = format!(
+                "{{\"schema_version\": 1, \"platform\": \"android\",\n \"{section}\": {{\"{key}\": {value}}}}}"
+            );
+            let err = parse(&text).unwrap_err();
+            let message = err.to_string();
+            assert!(
+                message.starts_with(&format!("field `{section}.{key}` at line 2, column")),
+                "{message}"
+            );
+            assert!(message.contains(value.trim_matches('"')), "{message}");
+        }
     }
 
     #[test]

@@ -68,3 +68,50 @@ pub(super) fn background_refresh_enabled(s: &DeviceSnapshot) -> Finding {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (active, app_allowed) -> status and what the detail says.
+    #[test]
+    fn focus_that_lets_the_app_through_passes_and_says_so() {
+        let table = [
+            ((Some(false), None), Pass, "focus.active is false"),
+            ((Some(false), Some(false)), Pass, "focus.active is false"),
+            (
+                (Some(true), Some(true)),
+                Pass,
+                "is on, but the app is an allowed exception",
+            ),
+            (
+                (Some(true), Some(false)),
+                Fail,
+                "is on and the app is not an allowed exception",
+            ),
+            ((Some(true), None), Fail, "focus.active is true"),
+            ((None, Some(true)), Pass, "the app is an allowed exception"),
+            ((None, Some(false)), Unknown, "not reported"),
+            ((None, None), Unknown, "not reported"),
+        ];
+        for platform in Platform::ALL {
+            for ((active, allowed), status, detail) in table {
+                let mut s = DeviceSnapshot::new(platform);
+                s.focus.active = active;
+                s.focus.app_allowed = allowed;
+                let f = focus_off(&s);
+                assert_eq!(f.status, status, "{platform} {active:?} {allowed:?}");
+                assert!(f.evidence.detail.contains(detail), "{f:?}");
+            }
+        }
+        let mut s = DeviceSnapshot::new(Platform::Android);
+        s.focus.active = Some(true);
+        s.focus.app_allowed = Some(false);
+        assert!(focus_off(&s)
+            .evidence
+            .detail
+            .starts_with("Do Not Disturb is on"));
+        s.platform = Platform::Ios;
+        assert!(focus_off(&s).evidence.detail.starts_with("Focus is on"));
+    }
+}
