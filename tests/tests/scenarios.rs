@@ -729,7 +729,9 @@ fn the_report_is_held_against_the_device() {
 #[test]
 fn each_platform_fact_fixture_fails_only_its_own_checks() {
     use pushdoctor_core::{CheckId as C, CheckStatus, SettingsTarget as T};
-    let cases: [(&str, &[C], &[(A, Option<T>)]); 5] = [
+    /// A fixture, the checks it breaks, and their fixes with their screens.
+    type Expected = (&'static str, &'static [C], &'static [(A, Option<T>)]);
+    let cases: [Expected; 5] = [
         (
             "android-channel-blocked.json",
             &[C::MfaChannel],
