@@ -10,7 +10,7 @@ use crate::model::{CheckId, CheckStatus::*, DeviceSnapshot, EvidenceSource, Make
 use super::Finding;
 
 /// The API level from which an app needs `POST_NOTIFICATIONS` (Android 13).
-pub const NOTIFICATION_PERMISSION_SDK: u32 = 33;
+const NOTIFICATION_PERMISSION_SDK: u32 = 33;
 
 pub(super) fn mfa_channel(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::MfaChannel;
