@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use pushdoctor_core::model::facts;
 use pushdoctor_core::{DeviceSnapshot, Platform};
 
 use crate::task::Task;
@@ -74,21 +75,33 @@ pub struct NetworkFacts {
     pub validated: Option<bool>,
     #[uniffi(default = None)]
     pub captive_portal: Option<bool>,
+    /// Android: Data Saver, and whether the app is exempt
+    /// (`ConnectivityManager.getRestrictBackgroundStatus()`).
+    #[uniffi(default = None)]
+    pub data_saver: Option<DataSaver>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct NotificationFacts {
+    /// The app-wide switch (Android's `areNotificationsEnabled()`).
     #[uniffi(default = None)]
     pub enabled: Option<bool>,
-    /// Android: the channel used for MFA pushes is enabled.
+    /// Android: the importance of the channel the MFA pushes use.
     #[uniffi(default = None)]
-    pub mfa_channel_enabled: Option<bool>,
-    /// iOS: `authorized`, `denied`, `provisional`, `ephemeral`, `not_determined`.
+    pub mfa_channel_importance: Option<ChannelImportance>,
+    /// Android 13+: `POST_NOTIFICATIONS` is granted.
     #[uniffi(default = None)]
-    pub authorization_status: Option<String>,
-    /// iOS: `banner`, `alert`, `none`.
+    pub permission_granted: Option<bool>,
+    /// iOS: `UNNotificationSettings.authorizationStatus`.
     #[uniffi(default = None)]
-    pub alert_style: Option<String>,
+    pub authorization_status: Option<AuthorizationStatus>,
+    /// iOS: `UNNotificationSettings.alertStyle`.
+    #[uniffi(default = None)]
+    pub alert_style: Option<AlertStyle>,
+    /// iOS: `UNNotificationSettings.scheduledDeliverySetting` is enabled
+    /// (the pushes go to the Scheduled Summary).
+    #[uniffi(default = None)]
+    pub scheduled_summary: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
@@ -111,6 +124,9 @@ pub struct PowerFacts {
     /// Android: the app is background-restricted.
     #[uniffi(default = None)]
     pub background_restricted: Option<bool>,
+    /// Android: the App Standby bucket the app is in.
+    #[uniffi(default = None)]
+    pub standby_bucket: Option<StandbyBucket>,
     /// iOS: Background App Refresh is on for the app.
     #[uniffi(default = None)]
     pub background_refresh: Option<bool>,
@@ -126,9 +142,110 @@ pub struct DeviceFacts {
     pub app_version: Option<String>,
     #[uniffi(default = None)]
     pub locale: Option<String>,
-    /// A push token is registered (never its value).
+    /// Android: `Build.MANUFACTURER`.
     #[uniffi(default = None)]
-    pub push_token_present: Option<bool>,
+    pub manufacturer: Option<String>,
+    /// Android: `Build.VERSION.SDK_INT`. A Kotlin `Int`; a negative value
+    /// is no API level and is reported as an issue.
+    #[uniffi(default = None)]
+    pub sdk_int: Option<i32>,
+    /// Android: the app is in the stopped state (force-stopped, as
+    /// `ApplicationExitInfo.REASON_USER_STOPPED` tells on the next start).
+    #[uniffi(default = None)]
+    pub force_stopped: Option<bool>,
+    /// A push token (FCM / APNs) is registered (never its value).
+    #[uniffi(default = None)]
+    pub push_token_registered: Option<bool>,
+}
+
+/// Android: the MFA notification channel's importance
+/// (`NotificationChannel.getImportance()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ChannelImportance {
+    /// `IMPORTANCE_NONE`: blocked.
+    None,
+    /// `IMPORTANCE_MIN`.
+    Min,
+    /// `IMPORTANCE_LOW`: no sound, no heads-up.
+    Low,
+    /// `IMPORTANCE_DEFAULT`.
+    Default,
+    /// `IMPORTANCE_HIGH`.
+    High,
+}
+
+/// iOS: `UNAuthorizationStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AuthorizationStatus {
+    /// `.authorized`.
+    Authorized,
+    /// `.denied`.
+    Denied,
+    /// `.provisional`: delivered quietly.
+    Provisional,
+    /// `.ephemeral` (App Clips).
+    Ephemeral,
+    /// `.notDetermined`.
+    NotDetermined,
+}
+
+/// iOS: `UNAlertStyle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AlertStyle {
+    /// `.none`.
+    None,
+    /// `.banner`.
+    Banner,
+    /// `.alert`.
+    Alert,
+}
+
+/// Android: the App Standby bucket (`UsageStatsManager.STANDBY_BUCKET_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum StandbyBucket {
+    /// `STANDBY_BUCKET_ACTIVE`.
+    Active,
+    /// `STANDBY_BUCKET_WORKING_SET`.
+    WorkingSet,
+    /// `STANDBY_BUCKET_FREQUENT`.
+    Frequent,
+    /// `STANDBY_BUCKET_RARE`.
+    Rare,
+    /// `STANDBY_BUCKET_RESTRICTED`.
+    Restricted,
+}
+
+/// Android: `ConnectivityManager.RESTRICT_BACKGROUND_STATUS_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum DataSaver {
+    /// `…_DISABLED`: Data Saver is off.
+    Off,
+    /// `…_ENABLED`: on, and the app is not exempt.
+    On,
+    /// `…_WHITELISTED`: on, but the app is exempt.
+    OnExempt,
+}
+
+/// Each FFI enum maps one to one onto the core's, which has no uniffi
+/// attributes: a variant added on one side only fails to compile here.
+macro_rules! same_enum {
+    ($($ffi:ident => $core:path { $($v:ident),+ })+) => {$(
+        impl From<$ffi> for $core {
+            fn from(value: $ffi) -> Self {
+                match value { $($ffi::$v => <$core>::$v),+ }
+            }
+        }
+    )+};
+}
+
+same_enum! {
+    ChannelImportance => facts::ChannelImportance { None, Min, Low, Default, High }
+    AuthorizationStatus => facts::AuthorizationStatus {
+        Authorized, Denied, Provisional, Ephemeral, NotDetermined
+    }
+    AlertStyle => facts::AlertStyle { None, Banner, Alert }
+    StandbyBucket => facts::StandbyBucket { Active, WorkingSet, Frequent, Rare, Restricted }
+    DataSaver => facts::DataSaver { Off, On, OnExempt }
 }
 
 /// Implemented in Kotlin or Swift: one method per fact the flow needs.
@@ -163,18 +280,9 @@ pub struct PlatformAnswers {
     pub device: Result<DeviceFacts, ProbeIssue>,
 }
 
-/// iOS authorization statuses, and whether each lets a push show.
-const AUTHORIZATION_STATUSES: [(&str, bool); 5] = [
-    ("authorized", true),
-    ("provisional", true),
-    ("ephemeral", true),
-    ("denied", false),
-    ("not_determined", false),
-];
-
 /// The snapshot the platform's answers describe, and the facts it could not
-/// have. How facts combine is documented in `docs/bindings.md`: every fact
-/// that says pushes cannot show wins over one that says they can.
+/// have. Each fact lands in its own key, as the platform gave it
+/// (`docs/bindings.md`, "How facts are combined"); the checks judge them.
 pub fn snapshot_from(
     platform: Platform,
     answers: PlatformAnswers,
@@ -194,50 +302,30 @@ pub fn snapshot_from(
     }
     match answers.notifications {
         Ok(n) => {
-            let authorized = match n.authorization_status.as_deref() {
-                None => None,
-                Some(status) => match AUTHORIZATION_STATUSES.iter().find(|(s, _)| *s == status) {
-                    Some(&(_, shows)) => Some(shows),
-                    None => {
-                        issues.push(ProbeIssue {
-                            probe: "notifications".into(),
-                            reason: format!(
-                                "authorization_status `{}` is none of authorized, provisional, ephemeral, denied, not_determined",
-                                bounded_line(status)
-                            ),
-                        });
-                        None
-                    }
-                },
-            };
-            // A disabled MFA channel silences the pushes that matter, and
-            // an app iOS does not authorize shows none: either is "off"
-            // whatever the app-wide switch says.
-            let said = [n.enabled, n.mfa_channel_enabled, authorized];
-            snapshot.notifications.enabled = if said.contains(&Some(false)) {
-                Some(false)
-            } else {
-                n.enabled.or(authorized)
-            };
-            extra.insert(
-                "notifications".into(),
-                serde_json::json!({"mfa_channel_enabled": n.mfa_channel_enabled, "authorization_status": n.authorization_status, "alert_style": n.alert_style}),
-            );
+            let section = &mut snapshot.notifications;
+            section.enabled = n.enabled;
+            // iOS has no app-wide switch apart from the authorization: an
+            // app that is denied, or was never allowed, shows nothing.
+            if platform == Platform::Ios && n.enabled.is_none() {
+                section.enabled = n.authorization_status.map(|status| {
+                    !matches!(
+                        status,
+                        AuthorizationStatus::Denied | AuthorizationStatus::NotDetermined
+                    )
+                });
+            }
+            section.mfa_channel_importance = n.mfa_channel_importance.map(Into::into);
+            section.permission_granted = n.permission_granted;
+            section.authorization_status = n.authorization_status.map(Into::into);
+            section.alert_style = n.alert_style.map(Into::into);
+            section.scheduled_summary = n.scheduled_summary;
         }
         Err(issue) => issues.push(issue),
     }
     match answers.focus {
         Ok(f) => {
-            // Focus that lets the app through does not stop its pushes,
-            // whether or not it is on.
-            snapshot.focus.active = match f.app_allowed {
-                Some(true) => Some(false),
-                _ => f.active,
-            };
-            extra.insert(
-                "focus".into(),
-                serde_json::json!({"active": f.active, "app_allowed": f.app_allowed}),
-            );
+            snapshot.focus.active = f.active;
+            snapshot.focus.app_allowed = f.app_allowed;
         }
         Err(issue) => issues.push(issue),
     }
@@ -245,10 +333,9 @@ pub fn snapshot_from(
         Ok(p) => {
             snapshot.battery_saver.active = p.battery_saver;
             snapshot.background_refresh.enabled = p.background_refresh;
-            extra.insert(
-                "power".into(),
-                serde_json::json!({"battery_optimization_exempt": p.battery_optimization_exempt, "background_restricted": p.background_restricted}),
-            );
+            snapshot.power.battery_optimization_exempt = p.battery_optimization_exempt;
+            snapshot.power.background_restricted = p.background_restricted;
+            snapshot.power.standby_bucket = p.standby_bucket.map(Into::into);
         }
         Err(issue) => issues.push(issue),
     }
@@ -258,18 +345,33 @@ pub fn snapshot_from(
             snapshot.device.os_version = d.os_version;
             snapshot.device.app_version = d.app_version;
             snapshot.device.locale = d.locale;
-            extra.insert(
-                "device".into(),
-                serde_json::json!({"push_token_present": d.push_token_present}),
-            );
+            snapshot.device.manufacturer = d.manufacturer;
+            snapshot.device.sdk_int = match d.sdk_int.map(u32::try_from) {
+                None => None,
+                Some(Ok(level)) => Some(level),
+                Some(Err(_)) => {
+                    issues.push(ProbeIssue {
+                        probe: "device".into(),
+                        reason: format!(
+                            "sdk_int {} is not an API level (they start at 1)",
+                            d.sdk_int.unwrap_or_default()
+                        ),
+                    });
+                    None
+                }
+            };
+            snapshot.app.force_stopped = d.force_stopped;
+            snapshot.app.push_token_registered = d.push_token_registered;
         }
         Err(issue) => issues.push(issue),
     }
-    // Facts the snapshot schema has no key for yet travel as the app's
+    // The facts the snapshot schema has no key for travel as the app's
     // platform extensions, so nothing the platform said is lost.
-    snapshot
-        .extensions
-        .insert("platform".into(), serde_json::Value::Object(extra));
+    if !extra.is_empty() {
+        snapshot
+            .extensions
+            .insert("platform".into(), serde_json::Value::Object(extra));
+    }
     (snapshot, issues)
 }
 
@@ -280,6 +382,7 @@ pub(crate) fn network_section(n: &NetworkFacts) -> pushdoctor_core::model::snaps
         airplane_mode: n.airplane_mode,
         vpn_active: n.vpn,
         proxy_active: n.proxy,
+        data_saver: n.data_saver.map(Into::into),
     }
 }
 

@@ -113,7 +113,8 @@ impl PlatformProbe for Probe {
             os_version: Some("15".into()),
             app_version: Some("6.2.0".into()),
             locale: Some("en_GB".into()),
-            push_token_present: Some(true),
+            push_token_registered: Some(true),
+            ..DeviceFacts::default()
         })
     }
     fn open_settings(&self, target: String) -> Result<bool, PlatformError> {

@@ -2,13 +2,16 @@
 //! (`docs/bindings.md`, "How facts are combined"). Each fact is set to each
 //! of its values and the whole snapshot is compared, so a mapping that
 //! swaps, drops, negates or leaks a fact into another field fails, and the
-//! finding the core draws from it is checked too.
+//! finding the core draws from it is checked too; a property test does the
+//! same for every combination of facts at once.
 
 use proptest::prelude::*;
+use pushdoctor_core::model::facts as core;
 use pushdoctor_core::{diagnose, Answers, CheckId, CheckStatus, DeviceSnapshot, Options, Platform};
 use pushdoctor_ffi::platform::{
-    snapshot_from, DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformAnswers,
-    PlatformError, PowerFacts, ProbeIssue, MAX_REASON_BYTES,
+    snapshot_from, AlertStyle, AuthorizationStatus, ChannelImportance, DataSaver, DeviceFacts,
+    FocusFacts, NetworkFacts, NotificationFacts, PlatformAnswers, PlatformError, PowerFacts,
+    ProbeIssue, StandbyBucket, MAX_REASON_BYTES,
 };
 use serde_json::json;
 
@@ -35,10 +38,6 @@ fn empty_snapshot(platform: Platform) -> DeviceSnapshot {
         "platform".into(),
         json!({
             "network": {"transport": null, "validated": null, "captive_portal": null},
-            "notifications": {"mfa_channel_enabled": null, "authorization_status": null, "alert_style": null},
-            "focus": {"active": null, "app_allowed": null},
-            "power": {"battery_optimization_exempt": null, "background_restricted": null},
-            "device": {"push_token_present": null},
         }),
     );
     s
@@ -50,7 +49,11 @@ fn extension(s: &mut DeviceSnapshot, section: &str, key: &str, value: serde_json
 }
 
 fn snapshot(answers: PlatformAnswers) -> DeviceSnapshot {
-    let (snapshot, issues) = snapshot_from(Platform::Android, answers);
+    snapshot_on(Platform::Android, answers)
+}
+
+fn snapshot_on(platform: Platform, answers: PlatformAnswers) -> DeviceSnapshot {
+    let (snapshot, issues) = snapshot_from(platform, answers);
     assert_eq!(issues, [], "every probe answered");
     snapshot
 }
@@ -154,6 +157,28 @@ fn each_network_fact_lands_in_its_own_field() {
             expected
         );
     }
+    let savers = [
+        (DataSaver::Off, core::DataSaver::Off, CheckStatus::Pass),
+        (DataSaver::On, core::DataSaver::On, CheckStatus::Fail),
+        (
+            DataSaver::OnExempt,
+            core::DataSaver::OnExempt,
+            CheckStatus::Pass,
+        ),
+    ];
+    for (ffi, want, status) in savers {
+        let got = snapshot(PlatformAnswers {
+            network: Ok(NetworkFacts {
+                data_saver: Some(ffi),
+                ..Default::default()
+            }),
+            ..nothing_known()
+        });
+        let mut expected = empty_snapshot(Platform::Android);
+        expected.network.data_saver = Some(want);
+        assert_eq!(got, expected, "{ffi:?}");
+        assert_eq!(status_of(&got, CheckId::DataSaver), status, "{ffi:?}");
+    }
 }
 
 #[test]
@@ -196,140 +221,232 @@ fn a_vpn_or_a_proxy_reaches_the_proxy_or_vpn_check() {
     }
 }
 
-/// `notifications.enabled` for each app-wide switch and MFA channel state.
-#[test]
-fn a_disabled_mfa_channel_counts_as_notifications_off() {
-    use Some as S;
-    // (enabled, mfa_channel_enabled) -> notifications.enabled
-    let table = [
-        ((None, None), None),
-        ((None, S(true)), None),
-        ((None, S(false)), S(false)),
-        ((S(true), None), S(true)),
-        ((S(true), S(true)), S(true)),
-        ((S(true), S(false)), S(false)),
-        ((S(false), None), S(false)),
-        ((S(false), S(true)), S(false)),
-        ((S(false), S(false)), S(false)),
-    ];
-    for ((enabled, mfa_channel_enabled), want) in table {
-        let facts = NotificationFacts {
-            enabled,
-            mfa_channel_enabled,
-            ..Default::default()
-        };
-        let got = snapshot(PlatformAnswers {
-            notifications: Ok(facts),
-            ..nothing_known()
-        });
-        let mut expected = empty_snapshot(Platform::Android);
-        expected.notifications.enabled = want;
-        extension(
-            &mut expected,
-            "notifications",
-            "mfa_channel_enabled",
-            json!(mfa_channel_enabled),
-        );
-        assert_eq!(
-            got, expected,
-            "enabled {enabled:?}, MFA channel {mfa_channel_enabled:?}"
-        );
-        assert_eq!(
-            status_of(&got, CheckId::NotificationsEnabled),
-            expected_status(want, true),
-            "enabled {enabled:?}, MFA channel {mfa_channel_enabled:?}"
-        );
-    }
-}
+const IMPORTANCES: [(ChannelImportance, core::ChannelImportance, CheckStatus); 5] = [
+    (
+        ChannelImportance::None,
+        core::ChannelImportance::None,
+        CheckStatus::Fail,
+    ),
+    (
+        ChannelImportance::Min,
+        core::ChannelImportance::Min,
+        CheckStatus::Fail,
+    ),
+    (
+        ChannelImportance::Low,
+        core::ChannelImportance::Low,
+        CheckStatus::Fail,
+    ),
+    (
+        ChannelImportance::Default,
+        core::ChannelImportance::Default,
+        CheckStatus::Pass,
+    ),
+    (
+        ChannelImportance::High,
+        core::ChannelImportance::High,
+        CheckStatus::Pass,
+    ),
+];
 
-/// iOS says whether the app may show notifications through its
-/// authorization status; an explicit `enabled: false` still wins.
+/// `notifications.enabled` is the app-wide switch alone; the MFA channel
+/// has its own key and its own check, so a blocked channel is named as
+/// such instead of passing for "notifications off".
 #[test]
-fn the_ios_authorization_status_decides_when_enabled_is_not_given() {
-    let table = [
-        ("authorized", None, Some(true)),
-        ("provisional", None, Some(true)),
-        ("ephemeral", None, Some(true)),
-        ("denied", None, Some(false)),
-        ("not_determined", None, Some(false)),
-        ("authorized", Some(false), Some(false)),
-        ("denied", Some(true), Some(false)),
-        ("not_determined", Some(true), Some(false)),
-        ("provisional", Some(true), Some(true)),
-    ];
-    for (status, enabled, want) in table {
-        let facts = NotificationFacts {
-            enabled,
-            authorization_status: Some(status.into()),
-            alert_style: Some("banner".into()),
-            ..Default::default()
-        };
-        let got = snapshot(PlatformAnswers {
-            notifications: Ok(facts),
-            ..nothing_known()
-        });
-        let mut expected = empty_snapshot(Platform::Android);
-        expected.notifications.enabled = want;
-        extension(
-            &mut expected,
-            "notifications",
-            "authorization_status",
-            json!(status),
-        );
-        extension(
-            &mut expected,
-            "notifications",
-            "alert_style",
-            json!("banner"),
-        );
-        assert_eq!(got, expected, "{status}, enabled {enabled:?}");
-        assert_eq!(
-            status_of(&got, CheckId::NotificationsEnabled),
-            expected_status(want, true)
-        );
+fn the_app_wide_switch_and_the_mfa_channel_land_apart() {
+    for enabled in VALUES {
+        for (ffi, want, channel_status) in IMPORTANCES {
+            let got = snapshot(PlatformAnswers {
+                notifications: Ok(NotificationFacts {
+                    enabled,
+                    mfa_channel_importance: Some(ffi),
+                    ..Default::default()
+                }),
+                ..nothing_known()
+            });
+            let mut expected = empty_snapshot(Platform::Android);
+            expected.notifications.enabled = enabled;
+            expected.notifications.mfa_channel_importance = Some(want);
+            assert_eq!(got, expected, "enabled {enabled:?}, channel {ffi:?}");
+            assert_eq!(
+                status_of(&got, CheckId::NotificationsEnabled),
+                expected_status(enabled, true),
+                "enabled {enabled:?}, channel {ffi:?}"
+            );
+            assert_eq!(
+                status_of(&got, CheckId::MfaChannel),
+                channel_status,
+                "{ffi:?}"
+            );
+        }
     }
 }
 
 #[test]
-fn an_unknown_authorization_status_is_an_issue_naming_it() {
-    let facts = NotificationFacts {
-        enabled: Some(true),
-        authorization_status: Some("sometimes\nmaybe".into()),
-        ..Default::default()
-    };
-    let (s, issues) = snapshot_from(
-        Platform::Ios,
-        PlatformAnswers {
-            notifications: Ok(facts),
-            ..nothing_known()
-        },
-    );
-    assert_eq!(issues.len(), 1);
-    assert_eq!(issues[0].probe, "notifications");
-    assert!(
-        issues[0].reason.contains("`sometimes`"),
-        "{}",
-        issues[0].reason
-    );
-    // What the app did say still counts.
-    assert_eq!(s.notifications.enabled, Some(true));
+fn the_android_13_permission_lands_in_its_key() {
+    for granted in VALUES {
+        for sdk_int in [None, Some(32), Some(33)] {
+            let got = snapshot(PlatformAnswers {
+                notifications: Ok(NotificationFacts {
+                    permission_granted: granted,
+                    ..Default::default()
+                }),
+                device: Ok(DeviceFacts {
+                    sdk_int,
+                    ..Default::default()
+                }),
+                ..nothing_known()
+            });
+            let mut expected = empty_snapshot(Platform::Android);
+            expected.notifications.permission_granted = granted;
+            expected.device.sdk_int = sdk_int.map(|v| v as u32);
+            assert_eq!(got, expected, "{granted:?} on {sdk_int:?}");
+            let want = match sdk_int {
+                Some(32) => CheckStatus::NotApplicable,
+                _ => expected_status(granted, true),
+            };
+            assert_eq!(
+                status_of(&got, CheckId::NotificationPermission),
+                want,
+                "{granted:?} on {sdk_int:?}"
+            );
+        }
+    }
 }
 
-/// `focus.active` for each Focus state and allowance of the app.
+const AUTHORIZATIONS: [(AuthorizationStatus, core::AuthorizationStatus); 5] = [
+    (
+        AuthorizationStatus::Authorized,
+        core::AuthorizationStatus::Authorized,
+    ),
+    (
+        AuthorizationStatus::Denied,
+        core::AuthorizationStatus::Denied,
+    ),
+    (
+        AuthorizationStatus::Provisional,
+        core::AuthorizationStatus::Provisional,
+    ),
+    (
+        AuthorizationStatus::Ephemeral,
+        core::AuthorizationStatus::Ephemeral,
+    ),
+    (
+        AuthorizationStatus::NotDetermined,
+        core::AuthorizationStatus::NotDetermined,
+    ),
+];
+
+/// iOS has no app-wide switch apart from the authorization: it decides
+/// `notifications.enabled` only when the app gave no `enabled` (then
+/// `denied` and `not_determined` are off), and lands in its own key
+/// whatever it says. Android keeps `enabled` as given.
 #[test]
-fn focus_that_lets_the_app_through_counts_as_off() {
+fn the_ios_authorization_decides_enabled_only_when_enabled_is_not_given() {
+    for (ffi, want) in AUTHORIZATIONS {
+        let shows = !matches!(
+            want,
+            core::AuthorizationStatus::Denied | core::AuthorizationStatus::NotDetermined
+        );
+        let authorized = matches!(
+            want,
+            core::AuthorizationStatus::Authorized | core::AuthorizationStatus::Ephemeral
+        );
+        for enabled in VALUES {
+            for platform in Platform::ALL {
+                let got = snapshot_on(
+                    platform,
+                    PlatformAnswers {
+                        notifications: Ok(NotificationFacts {
+                            enabled,
+                            authorization_status: Some(ffi),
+                            alert_style: Some(AlertStyle::Banner),
+                            ..Default::default()
+                        }),
+                        ..nothing_known()
+                    },
+                );
+                let mut expected = empty_snapshot(platform);
+                expected.notifications.enabled = match platform {
+                    Platform::Ios => enabled.or(Some(shows)),
+                    Platform::Android => enabled,
+                };
+                expected.notifications.authorization_status = Some(want);
+                expected.notifications.alert_style = Some(core::AlertStyle::Banner);
+                assert_eq!(got, expected, "{ffi:?}, enabled {enabled:?} on {platform}");
+                let status = match platform {
+                    Platform::Ios => expected_status(Some(authorized), true),
+                    Platform::Android => CheckStatus::NotApplicable,
+                };
+                assert_eq!(
+                    status_of(&got, CheckId::NotificationsAuthorized),
+                    status,
+                    "{ffi:?} on {platform}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_ios_alert_style_and_summary_land_in_their_keys() {
+    let styles = [
+        (AlertStyle::None, core::AlertStyle::None, CheckStatus::Fail),
+        (
+            AlertStyle::Banner,
+            core::AlertStyle::Banner,
+            CheckStatus::Pass,
+        ),
+        (
+            AlertStyle::Alert,
+            core::AlertStyle::Alert,
+            CheckStatus::Pass,
+        ),
+    ];
+    for (ffi, want, status) in styles {
+        for summary in VALUES {
+            let got = snapshot_on(
+                Platform::Ios,
+                PlatformAnswers {
+                    notifications: Ok(NotificationFacts {
+                        alert_style: Some(ffi),
+                        scheduled_summary: summary,
+                        ..Default::default()
+                    }),
+                    ..nothing_known()
+                },
+            );
+            let mut expected = empty_snapshot(Platform::Ios);
+            expected.notifications.alert_style = Some(want);
+            expected.notifications.scheduled_summary = summary;
+            assert_eq!(got, expected, "{ffi:?} {summary:?}");
+            assert_eq!(status_of(&got, CheckId::AlertStyle), status, "{ffi:?}");
+            assert_eq!(
+                status_of(&got, CheckId::ImmediateDelivery),
+                expected_status(summary, false),
+                "{summary:?}"
+            );
+        }
+    }
+}
+
+/// Both Focus facts as given, and the check that reads them: Focus that
+/// lets the app through passes `focus.off`.
+#[test]
+fn focus_and_its_allowed_exception_land_apart() {
+    use CheckStatus::*;
     use Some as S;
-    // (active, app_allowed) -> focus.active
+    // (active, app_allowed) -> focus.off
     let table = [
-        ((None, None), None),
-        ((None, S(true)), S(false)),
-        ((None, S(false)), None),
-        ((S(true), None), S(true)),
-        ((S(true), S(true)), S(false)),
-        ((S(true), S(false)), S(true)),
-        ((S(false), None), S(false)),
-        ((S(false), S(true)), S(false)),
-        ((S(false), S(false)), S(false)),
+        ((None, None), Unknown),
+        ((None, S(true)), Pass),
+        ((None, S(false)), Unknown),
+        ((S(true), None), Fail),
+        ((S(true), S(true)), Pass),
+        ((S(true), S(false)), Fail),
+        ((S(false), None), Pass),
+        ((S(false), S(true)), Pass),
+        ((S(false), S(false)), Pass),
     ];
     for ((active, app_allowed), want) in table {
         let got = snapshot(PlatformAnswers {
@@ -340,13 +457,12 @@ fn focus_that_lets_the_app_through_counts_as_off() {
             ..nothing_known()
         });
         let mut expected = empty_snapshot(Platform::Android);
-        expected.focus.active = want;
-        extension(&mut expected, "focus", "active", json!(active));
-        extension(&mut expected, "focus", "app_allowed", json!(app_allowed));
+        expected.focus.active = active;
+        expected.focus.app_allowed = app_allowed;
         assert_eq!(got, expected, "active {active:?}, allowed {app_allowed:?}");
         assert_eq!(
             status_of(&got, CheckId::FocusOff),
-            expected_status(want, false),
+            want,
             "active {active:?}, allowed {app_allowed:?}"
         );
     }
@@ -390,42 +506,122 @@ fn each_power_fact_lands_in_its_own_field() {
             ..nothing_known()
         });
         let mut expected = empty_snapshot(Platform::Android);
-        extension(
-            &mut expected,
-            "power",
-            "battery_optimization_exempt",
-            json!(value),
-        );
-        extension(
-            &mut expected,
-            "power",
-            "background_restricted",
-            json!(value.map(|v| !v)),
-        );
+        expected.power.battery_optimization_exempt = value;
+        expected.power.background_restricted = value.map(|v| !v);
         assert_eq!(got, expected, "exempt {value:?}");
+        assert_eq!(
+            status_of(&got, CheckId::BatteryOptimizationExempt),
+            expected_status(value, true)
+        );
+        assert_eq!(
+            status_of(&got, CheckId::BackgroundUnrestricted),
+            expected_status(value, true)
+        );
+    }
+    let buckets = [
+        (
+            StandbyBucket::Active,
+            core::StandbyBucket::Active,
+            CheckStatus::Pass,
+        ),
+        (
+            StandbyBucket::WorkingSet,
+            core::StandbyBucket::WorkingSet,
+            CheckStatus::Pass,
+        ),
+        (
+            StandbyBucket::Frequent,
+            core::StandbyBucket::Frequent,
+            CheckStatus::Pass,
+        ),
+        (
+            StandbyBucket::Rare,
+            core::StandbyBucket::Rare,
+            CheckStatus::Fail,
+        ),
+        (
+            StandbyBucket::Restricted,
+            core::StandbyBucket::Restricted,
+            CheckStatus::Fail,
+        ),
+    ];
+    for (ffi, want, status) in buckets {
+        let got = snapshot(PlatformAnswers {
+            power: Ok(PowerFacts {
+                standby_bucket: Some(ffi),
+                ..Default::default()
+            }),
+            ..nothing_known()
+        });
+        let mut expected = empty_snapshot(Platform::Android);
+        expected.power.standby_bucket = Some(want);
+        assert_eq!(got, expected, "{ffi:?}");
+        assert_eq!(status_of(&got, CheckId::StandbyBucket), status, "{ffi:?}");
     }
 }
 
 #[test]
 fn each_device_fact_lands_in_its_own_field() {
-    let facts = DeviceFacts {
-        model: Some("Pixel 8".into()),
-        os_version: Some("15".into()),
-        app_version: Some("6.2.0".into()),
-        locale: Some("en_GB".into()),
-        push_token_present: Some(false),
-    };
-    let got = snapshot(PlatformAnswers {
-        device: Ok(facts),
-        ..nothing_known()
-    });
-    let mut expected = empty_snapshot(Platform::Android);
-    expected.device.model = Some("Pixel 8".into());
-    expected.device.os_version = Some("15".into());
-    expected.device.app_version = Some("6.2.0".into());
-    expected.device.locale = Some("en_GB".into());
-    extension(&mut expected, "device", "push_token_present", json!(false));
-    assert_eq!(got, expected);
+    for value in VALUES {
+        let facts = DeviceFacts {
+            model: Some("Pixel 8".into()),
+            os_version: Some("15".into()),
+            app_version: Some("6.2.0".into()),
+            locale: Some("en_GB".into()),
+            manufacturer: Some("Xiaomi".into()),
+            sdk_int: Some(34),
+            force_stopped: value,
+            push_token_registered: value.map(|v| !v),
+        };
+        let got = snapshot(PlatformAnswers {
+            device: Ok(facts),
+            ..nothing_known()
+        });
+        let mut expected = empty_snapshot(Platform::Android);
+        expected.device.model = Some("Pixel 8".into());
+        expected.device.os_version = Some("15".into());
+        expected.device.app_version = Some("6.2.0".into());
+        expected.device.locale = Some("en_GB".into());
+        expected.device.manufacturer = Some("Xiaomi".into());
+        expected.device.sdk_int = Some(34);
+        expected.app.force_stopped = value;
+        expected.app.push_token_registered = value.map(|v| !v);
+        assert_eq!(got, expected, "{value:?}");
+        assert_eq!(
+            status_of(&got, CheckId::AppNotForceStopped),
+            expected_status(value, false)
+        );
+        assert_eq!(
+            status_of(&got, CheckId::PushTokenRegistered),
+            expected_status(value.map(|v| !v), true)
+        );
+    }
+}
+
+/// A Kotlin `Int` below zero is no API level: an issue naming it, the
+/// rest of the device's facts kept.
+#[test]
+fn a_negative_sdk_int_is_an_issue_naming_it() {
+    let (s, issues) = snapshot_from(
+        Platform::Android,
+        PlatformAnswers {
+            device: Ok(DeviceFacts {
+                model: Some("Pixel 8".into()),
+                sdk_int: Some(-3),
+                ..Default::default()
+            }),
+            ..nothing_known()
+        },
+    );
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].probe, "device");
+    assert!(
+        issues[0].reason.contains("sdk_int -3"),
+        "{}",
+        issues[0].reason
+    );
+    assert_eq!(s.device.sdk_int, None);
+    assert_eq!(s.device.model.as_deref(), Some("Pixel 8"));
 }
 
 /// A probe that gave nothing leaves only its own section unknown, and says
@@ -469,8 +665,8 @@ fn a_probe_without_an_answer_is_an_issue_and_the_others_still_count() {
         }
         let (s, issues) = snapshot_from(Platform::Android, answers);
         assert_eq!(issues, [issue(probe)]);
-        let sections = &s.extensions["platform"];
-        assert!(sections.get(probe).is_none(), "{probe}: no extension facts");
+        // Only the network's unkeyed facts travel as extensions.
+        assert_eq!(s.extensions.contains_key("platform"), probe != "network");
         assert_eq!(s.network.connected, (probe != "network").then_some(true));
         assert_eq!(
             s.notifications.enabled,
@@ -479,7 +675,6 @@ fn a_probe_without_an_answer_is_an_issue_and_the_others_still_count() {
         assert_eq!(s.focus.active, (probe != "focus").then_some(true));
         assert_eq!(s.battery_saver.active, (probe != "power").then_some(true));
         assert_eq!(s.device.model.is_some(), probe != "device");
-        assert_eq!(sections.as_object().unwrap().len(), 4, "{probe}");
     }
 }
 
@@ -509,5 +704,124 @@ proptest! {
             prop_assert!(kept.len() > MAX_REASON_BYTES - 4, "kept as much as fits");
         }
         prop_assert_eq!(error.to_string(), format!("threw {reason}"));
+    }
+}
+
+fn any_bool() -> impl Strategy<Value = Option<bool>> {
+    proptest::option::of(any::<bool>())
+}
+
+fn any_of<T: Copy + std::fmt::Debug + 'static>(
+    values: &'static [T],
+) -> impl Strategy<Value = Option<T>> {
+    proptest::option::of(proptest::sample::select(values))
+}
+
+prop_compose! {
+    fn any_answers()(
+        connected in any_bool(),
+        data_saver in any_of(&[DataSaver::Off, DataSaver::On, DataSaver::OnExempt]),
+        enabled in any_bool(),
+        importance in any_of(&[
+            ChannelImportance::None, ChannelImportance::Min, ChannelImportance::Low,
+            ChannelImportance::Default, ChannelImportance::High,
+        ]),
+        permission in any_bool(),
+        authorization in any_of(&[
+            AuthorizationStatus::Authorized, AuthorizationStatus::Denied,
+            AuthorizationStatus::Provisional, AuthorizationStatus::Ephemeral,
+            AuthorizationStatus::NotDetermined,
+        ]),
+        style in any_of(&[AlertStyle::None, AlertStyle::Banner, AlertStyle::Alert]),
+        summary in any_bool(),
+        (active, allowed) in (any_bool(), any_bool()),
+        (saver, exempt, restricted, refresh) in (any_bool(), any_bool(), any_bool(), any_bool()),
+        bucket in any_of(&[
+            StandbyBucket::Active, StandbyBucket::WorkingSet, StandbyBucket::Frequent,
+            StandbyBucket::Rare, StandbyBucket::Restricted,
+        ]),
+        manufacturer in proptest::option::of("[A-Za-z ]{0,12}"),
+        sdk_int in proptest::option::of(1..40i32),
+        (stopped, token) in (any_bool(), any_bool()),
+    ) -> PlatformAnswers {
+        PlatformAnswers {
+            network: Ok(NetworkFacts { connected, data_saver, ..Default::default() }),
+            notifications: Ok(NotificationFacts {
+                enabled,
+                mfa_channel_importance: importance,
+                permission_granted: permission,
+                authorization_status: authorization,
+                alert_style: style,
+                scheduled_summary: summary,
+            }),
+            focus: Ok(FocusFacts { active, app_allowed: allowed }),
+            power: Ok(PowerFacts {
+                battery_saver: saver,
+                battery_optimization_exempt: exempt,
+                background_restricted: restricted,
+                standby_bucket: bucket,
+                background_refresh: refresh,
+            }),
+            device: Ok(DeviceFacts {
+                manufacturer,
+                sdk_int,
+                force_stopped: stopped,
+                push_token_registered: token,
+                ..Default::default()
+            }),
+        }
+    }
+}
+
+proptest! {
+    /// Whatever the platform says, each fact lands in its key unchanged,
+    /// the snapshot the bindings build is one the strict parser reads back
+    /// as it is, and every platform-fact check that fails has its fix among
+    /// the diagnosis's actions.
+    #[test]
+    fn every_combination_of_facts_lands_faithfully_and_fails_with_its_fix(
+        answers in any_answers(),
+        ios in any::<bool>(),
+    ) {
+        let platform = if ios { Platform::Ios } else { Platform::Android };
+        let (Ok(n), Ok(no), Ok(f), Ok(p), Ok(d)) = (
+            answers.network.clone(), answers.notifications.clone(), answers.focus.clone(),
+            answers.power.clone(), answers.device.clone(),
+        ) else { unreachable!() };
+        let (s, issues) = snapshot_from(platform, answers);
+        prop_assert_eq!(issues, vec![]);
+        prop_assert_eq!(s.network.data_saver, n.data_saver.map(Into::into));
+        prop_assert_eq!(s.notifications.mfa_channel_importance, no.mfa_channel_importance.map(Into::into));
+        prop_assert_eq!(s.notifications.permission_granted, no.permission_granted);
+        prop_assert_eq!(s.notifications.authorization_status, no.authorization_status.map(Into::into));
+        prop_assert_eq!(s.notifications.alert_style, no.alert_style.map(Into::into));
+        prop_assert_eq!(s.notifications.scheduled_summary, no.scheduled_summary);
+        if platform == Platform::Android || no.enabled.is_some() {
+            prop_assert_eq!(s.notifications.enabled, no.enabled);
+        }
+        prop_assert_eq!((s.focus.active, s.focus.app_allowed), (f.active, f.app_allowed));
+        prop_assert_eq!(s.battery_saver.active, p.battery_saver);
+        prop_assert_eq!(s.background_refresh.enabled, p.background_refresh);
+        prop_assert_eq!(s.power.battery_optimization_exempt, p.battery_optimization_exempt);
+        prop_assert_eq!(s.power.background_restricted, p.background_restricted);
+        prop_assert_eq!(s.power.standby_bucket, p.standby_bucket.map(Into::into));
+        prop_assert_eq!(&s.device.manufacturer, &d.manufacturer);
+        prop_assert_eq!(s.device.sdk_int, d.sdk_int.map(|v| v as u32));
+        prop_assert_eq!(s.app.force_stopped, d.force_stopped);
+        prop_assert_eq!(s.app.push_token_registered, d.push_token_registered);
+
+        let parsed = DeviceSnapshot::from_json(s.to_json_pretty().as_bytes()).unwrap();
+        prop_assert_eq!(&parsed.snapshot, &s);
+        prop_assert!(parsed.unknown_fields.is_empty());
+
+        let diagnosis = diagnose(&s, &Answers::default(), &Options::default());
+        for finding in diagnosis.findings.iter().filter(|f| {
+            f.check.is_platform_fact() && f.status == CheckStatus::Fail
+        }) {
+            prop_assert!(
+                diagnosis.actions.iter().any(|a| a.id.is_fix_for(finding.check)),
+                "{} fails without its fix: {:?}", finding.check, diagnosis.actions
+            );
+        }
     }
 }

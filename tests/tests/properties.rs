@@ -109,6 +109,87 @@ fn probes() -> impl Strategy<Value = Option<ProbeReport>> {
     prop_oneof![Just(None), report.prop_map(Some)]
 }
 
+/// The platform facts beyond the seed (snapshot keys added in 0.2), any
+/// of them known or not, on either platform.
+fn platform_facts() -> impl Strategy<Value = DeviceSnapshot> {
+    use pushdoctor_core::model::facts::*;
+    fn one_of<T: Clone + std::fmt::Debug + 'static>(
+        values: Vec<T>,
+    ) -> impl Strategy<Value = Option<T>> {
+        proptest::option::of(proptest::sample::select(values))
+    }
+    let notifications = (
+        one_of(vec![
+            ChannelImportance::None,
+            ChannelImportance::Min,
+            ChannelImportance::Low,
+            ChannelImportance::Default,
+            ChannelImportance::High,
+        ]),
+        tri(),
+        one_of(vec![
+            AuthorizationStatus::Authorized,
+            AuthorizationStatus::Denied,
+            AuthorizationStatus::Provisional,
+            AuthorizationStatus::Ephemeral,
+            AuthorizationStatus::NotDetermined,
+        ]),
+        one_of(vec![
+            AlertStyle::None,
+            AlertStyle::Banner,
+            AlertStyle::Alert,
+        ]),
+        tri(),
+    );
+    let power = (
+        tri(),
+        tri(),
+        one_of(vec![
+            StandbyBucket::Active,
+            StandbyBucket::WorkingSet,
+            StandbyBucket::Frequent,
+            StandbyBucket::Rare,
+            StandbyBucket::Restricted,
+        ]),
+    );
+    let rest = (
+        one_of(vec![DataSaver::Off, DataSaver::On, DataSaver::OnExempt]),
+        tri(),
+        (tri(), tri()),
+        one_of(vec![
+            "Xiaomi".to_string(),
+            "samsung".into(),
+            "Google".into(),
+        ]),
+        proptest::option::of(21u32..36),
+    );
+    (notifications, power, rest).prop_map(
+        |(
+            (channel, permission, authorization, style, summary),
+            (exempt, restricted, bucket),
+            (data_saver, allowed, (stopped, token), manufacturer, sdk_int),
+        )| {
+            // Its platform is set by `snapshot()`; these are the facts alone.
+            let mut s = DeviceSnapshot::new(Platform::Android);
+            s.notifications.mfa_channel_importance = channel;
+            s.notifications.permission_granted = permission;
+            s.notifications.authorization_status = authorization;
+            s.notifications.alert_style = style;
+            s.notifications.scheduled_summary = summary;
+            s.power.battery_optimization_exempt = exempt;
+            s.power.background_restricted = restricted;
+            s.power.standby_bucket = bucket;
+            s.network.data_saver = data_saver;
+            s.focus.app_allowed = allowed;
+            s.app.force_stopped = stopped;
+            s.app.push_token_registered = token;
+            s.device.manufacturer = manufacturer;
+            s.device.sdk_int = sdk_int;
+            s
+        },
+    )
+}
+
 fn snapshot() -> impl Strategy<Value = DeviceSnapshot> {
     let platform = prop_oneof![Just(Platform::Android), Just(Platform::Ios)];
     let report = prop_oneof![
@@ -137,6 +218,7 @@ fn snapshot() -> impl Strategy<Value = DeviceSnapshot> {
         observations,
         model,
         network_probes,
+        platform_facts(),
     )
         .prop_map(
             |(
@@ -146,8 +228,10 @@ fn snapshot() -> impl Strategy<Value = DeviceSnapshot> {
                 (a, b),
                 model,
                 (probes, vpn, proxy),
+                facts,
             )| {
-                let mut s = DeviceSnapshot::new(platform);
+                let mut s = facts;
+                s.platform = platform;
                 s.network.connected = connected;
                 s.network.airplane_mode = airplane;
                 s.notifications.enabled = notifications;
@@ -229,7 +313,8 @@ proptest! {
         let _ = report::text(&d);
         // Whatever the probes found wrong is answered with its fix, and
         // "is your internet active?" is not "yes" while they fail.
-        for finding in d.findings.iter().filter(|f| f.check.is_network_probe() && f.status == CheckStatus::Fail) {
+        // So is every platform fact beyond the seed that fails.
+        for finding in d.findings.iter().filter(|f| (f.check.is_network_probe() || f.check.is_platform_fact()) && f.status == CheckStatus::Fail) {
             let fix = ActionId::fixing(finding.check).unwrap();
             prop_assert!(d.action_ids().contains(&fix), "{} failed without {fix}", finding.check);
         }

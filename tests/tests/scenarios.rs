@@ -43,6 +43,14 @@ const CHECKS_OK_ANDROID: [(R, StepAnswer); 4] = [
     (R::NotReceivedBackgroundRefresh, NA),
 ];
 
+/// The same on iOS, where Background App Refresh is asked too.
+const CHECKS_OK_IOS: [(R, StepAnswer); 4] = [
+    (R::NotReceivedConnectivity, Y),
+    (R::NotReceivedNotifications, Y),
+    (R::NotReceivedFocusBattery, N),
+    (R::NotReceivedBackgroundRefresh, Y),
+];
+
 const CASES: &[Case] = &[
     Case {
         fixture: "push-ok-all-done.json",
@@ -291,6 +299,99 @@ const CASES: &[Case] = &[
             CHECKS_OK_ANDROID[2],
             CHECKS_OK_ANDROID[3],
             (R::NotReceivedStill, Y),
+        ],
+        exit: exit::ACTION_NEEDED,
+    },
+    // No push, every setting the seed asks about healthy, and one platform
+    // fact beyond the seed failing: it is the reason given, its fix comes
+    // first, and the walk asks whether the push arrives once it is fixed,
+    // as for any setting found broken (no escalation while a fix is open).
+    Case {
+        fixture: "android-channel-blocked.json",
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
+        end: End::Question(R::NotReceivedStill),
+        actions: &[A::EnableMfaChannel, A::ResendPush],
+        escalation: E::Retry,
+        path: &[
+            (R::PushOkReceived, N),
+            (R::NotReceivedAny, N),
+            CHECKS_OK_ANDROID[0],
+            CHECKS_OK_ANDROID[1],
+            CHECKS_OK_ANDROID[2],
+            CHECKS_OK_ANDROID[3],
+        ],
+        exit: exit::ACTION_NEEDED,
+    },
+    Case {
+        fixture: "android-xiaomi-battery-optimized.json",
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
+        end: End::Question(R::NotReceivedStill),
+        actions: &[A::ExemptFromBatteryOptimization, A::ResendPush],
+        escalation: E::Retry,
+        path: &[
+            (R::PushOkReceived, N),
+            (R::NotReceivedAny, N),
+            CHECKS_OK_ANDROID[0],
+            CHECKS_OK_ANDROID[1],
+            CHECKS_OK_ANDROID[2],
+            CHECKS_OK_ANDROID[3],
+        ],
+        exit: exit::ACTION_NEEDED,
+    },
+    Case {
+        fixture: "android-force-stopped.json",
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
+        end: End::Question(R::NotReceivedStill),
+        actions: &[A::OpenApp, A::ResendPush],
+        escalation: E::Retry,
+        path: &[
+            (R::PushOkReceived, N),
+            (R::NotReceivedAny, N),
+            CHECKS_OK_ANDROID[0],
+            CHECKS_OK_ANDROID[1],
+            CHECKS_OK_ANDROID[2],
+            CHECKS_OK_ANDROID[3],
+        ],
+        exit: exit::ACTION_NEEDED,
+    },
+    Case {
+        fixture: "ios-scheduled-summary.json",
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
+        end: End::Question(R::NotReceivedStill),
+        actions: &[A::DeliverImmediately, A::ResendPush],
+        escalation: E::Retry,
+        path: &[
+            (R::PushOkReceived, N),
+            (R::NotReceivedAny, N),
+            CHECKS_OK_IOS[0],
+            CHECKS_OK_IOS[1],
+            CHECKS_OK_IOS[2],
+            CHECKS_OK_IOS[3],
+        ],
+        exit: exit::ACTION_NEEDED,
+    },
+    Case {
+        fixture: "ios-provisional.json",
+        scenario: Some(S::PushNotReceived),
+        destination: Some(S::PushNotReceived),
+        end: End::Question(R::NotReceivedStill),
+        actions: &[
+            A::EnableNotifications,
+            A::ShowNotificationAlerts,
+            A::ResendPush,
+        ],
+        escalation: E::Retry,
+        path: &[
+            (R::PushOkReceived, N),
+            (R::NotReceivedAny, N),
+            CHECKS_OK_IOS[0],
+            CHECKS_OK_IOS[1],
+            CHECKS_OK_IOS[2],
+            CHECKS_OK_IOS[3],
         ],
         exit: exit::ACTION_NEEDED,
     },
@@ -651,4 +752,76 @@ fn the_report_is_held_against_the_device() {
     snapshot.mfa_report_status = Some(pushdoctor_core::MfaReportStatus::Delivered);
     let d = pushdoctor_core::diagnose(&snapshot, &Default::default(), &Default::default());
     assert_eq!(d.outcome.as_ref().map(|o| o.id), Some(O::AllDone));
+}
+
+/// The platform-fact fixtures: every setting the seed asks about is
+/// healthy, and exactly the facts each fixture breaks fail, each with the
+/// fix that opens its own settings screen.
+#[test]
+fn each_platform_fact_fixture_fails_only_its_own_checks() {
+    use pushdoctor_core::{CheckId as C, CheckStatus, SettingsTarget as T};
+    /// A fixture, the checks it breaks, and their fixes with their screens.
+    type Expected = (&'static str, &'static [C], &'static [(A, Option<T>)]);
+    let cases: [Expected; 5] = [
+        (
+            "android-channel-blocked.json",
+            &[C::MfaChannel],
+            &[(A::EnableMfaChannel, Some(T::NotificationChannel))],
+        ),
+        (
+            "android-xiaomi-battery-optimized.json",
+            &[C::BatteryOptimizationExempt],
+            &[(
+                A::ExemptFromBatteryOptimization,
+                Some(T::BatteryOptimization),
+            )],
+        ),
+        (
+            "android-force-stopped.json",
+            &[C::AppNotForceStopped],
+            &[(A::OpenApp, None)],
+        ),
+        (
+            "ios-scheduled-summary.json",
+            &[C::ImmediateDelivery],
+            &[(A::DeliverImmediately, Some(T::AppNotificationSettings))],
+        ),
+        (
+            "ios-provisional.json",
+            &[C::NotificationsAuthorized, C::AlertStyle],
+            &[
+                (A::EnableNotifications, Some(T::AppNotificationSettings)),
+                (A::ShowNotificationAlerts, Some(T::AppNotificationSettings)),
+            ],
+        ),
+    ];
+    for (fixture, failing, fixes) in cases {
+        let d = diagnose_fixture(fixture);
+        let mut want: Vec<C> = vec![C::PushReceived];
+        want.extend_from_slice(failing);
+        let failed: Vec<C> = d
+            .findings
+            .iter()
+            .filter(|f| f.status == CheckStatus::Fail)
+            .map(|f| f.check)
+            .collect();
+        assert_eq!(failed, want, "{fixture}");
+        for f in d
+            .findings
+            .iter()
+            .filter(|f| f.check.is_device_setting() && f.check.is_from_seed())
+        {
+            assert!(
+                matches!(f.status, CheckStatus::Pass | CheckStatus::NotApplicable),
+                "{fixture}: {} is {:?}",
+                f.check,
+                f.status
+            );
+        }
+        for &(fix, target) in fixes {
+            let action = d.actions.iter().find(|a| a.id == fix);
+            let action = action.unwrap_or_else(|| panic!("{fixture}: {fix} missing"));
+            assert_eq!(action.settings_target, target, "{fixture}: {fix}");
+        }
+    }
 }

@@ -17,6 +17,7 @@ import uniffi.pushdoctor_ffi.AgentEvent
 import uniffi.pushdoctor_ffi.EventListener
 import uniffi.pushdoctor_ffi.AgentException
 import uniffi.pushdoctor_ffi.AppObservations
+import uniffi.pushdoctor_ffi.ChannelImportance
 import uniffi.pushdoctor_ffi.DeviceFacts
 import uniffi.pushdoctor_ffi.FocusFacts
 import uniffi.pushdoctor_ffi.LogEntry
@@ -40,6 +41,7 @@ class FakePhone(
     private val notifications: Behaviour = Behaviour.ANSWER,
     private val connected: Boolean = true,
     private val focusOn: Boolean = false,
+    private val channel: ChannelImportance? = null,
 ) : PlatformProbe {
     val opened = mutableListOf<String>()
 
@@ -52,7 +54,7 @@ class FakePhone(
             Behaviour.THROW -> throw IllegalStateException("NotificationManager is gone")
             Behaviour.LATE -> delay(900)
         }
-        return NotificationFacts(enabled = notificationsEnabled)
+        return NotificationFacts(enabled = notificationsEnabled, mfaChannelImportance = channel)
     }
 
     override suspend fun focus() = FocusFacts(active = focusOn)
@@ -91,6 +93,35 @@ class AgentTest {
             )
             assertTrue(agent.openSettings(report.actions[0].settingsTarget!!))
             assertEquals(listOf("app_notification_settings"), phone.opened)
+            agent.shutdown()
+        }
+    }
+
+    /**
+     * App notifications on, but the MFA channel blocked: the check beyond
+     * the seed names it, and its fix opens the channel's own settings.
+     */
+    @Test
+    fun aBlockedMfaChannelFailsWithItsFix() = runBlocking {
+        val phone = FakePhone(channel = ChannelImportance.NONE)
+        agent(phone).use { agent ->
+            val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
+            val channel = report.findings.single { it.check == "notifications.mfa_channel" }
+            assertEquals("fail", channel.status)
+            assertTrue(channel.detail, channel.detail.contains("blocked"))
+            assertEquals("pass", report.findings.single { it.check == "notifications.enabled" }.status)
+            val fix = report.actions.single { it.id == "enable_mfa_channel" }
+            assertEquals("notification_channel", fix.settingsTarget)
+            assertTrue(fix.steps.toString(), fix.steps.single().startsWith("Settings > Apps > miniOrange Authenticator > Notifications"))
+            assertTrue(agent.openSettings(fix.settingsTarget!!))
+            assertEquals(listOf("notification_channel"), phone.opened)
+            agent.shutdown()
+        }
+        // A channel with sound is no problem.
+        agent(FakePhone(channel = ChannelImportance.HIGH)).use { agent ->
+            val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
+            assertEquals("pass", report.findings.single { it.check == "notifications.mfa_channel" }.status)
+            assertFalse(report.actions.toString(), report.actions.any { it.id == "enable_mfa_channel" })
             agent.shutdown()
         }
     }

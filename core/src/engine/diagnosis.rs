@@ -283,7 +283,7 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
     let reasons = reasons(&findings, &actions);
     let actions: Vec<Action> = actions
         .into_iter()
-        .map(|a| a.render(snapshot.platform))
+        .map(|a| a.render_on(snapshot.platform, snapshot.device.manufacturer.as_deref()))
         .collect();
     let escalation = actions
         .iter()

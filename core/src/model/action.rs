@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::seed;
 use crate::model::CheckId;
+use crate::model::Maker;
 use crate::model::Platform;
 
 /// Every action the flow can call for, with its stable id.
@@ -23,6 +24,14 @@ pub enum ActionId {
     SwitchNetwork,
     EnableAutomaticTime,
     WaitForService,
+    EnableMfaChannel,
+    ShowNotificationAlerts,
+    DeliverImmediately,
+    ExemptFromBatteryOptimization,
+    AllowBackgroundActivity,
+    AllowBackgroundData,
+    OpenApp,
+    RegisterForPush,
     ApproveRequest,
     OpenPendingTab,
     RefreshPending,
@@ -79,9 +88,34 @@ pub enum SettingsTarget {
     /// The VPN settings (Android has a screen of its own; iOS opens Settings).
     Vpn,
     DateTime,
+    /// Android: the settings of the notification channel the MFA pushes
+    /// use (added in 0.2).
+    NotificationChannel,
+    /// Android: the app's battery optimisation exemption (added in 0.2).
+    BatteryOptimization,
+    /// Android: the app's info page, where background use is allowed
+    /// (added in 0.2).
+    AppDetails,
+    /// Android: Data Saver's unrestricted-data list (added in 0.2).
+    DataSaver,
 }
 
 impl SettingsTarget {
+    /// Every target, in the order `docs/bindings.md` lists them.
+    pub const ALL: [SettingsTarget; 11] = [
+        SettingsTarget::NetworkSettings,
+        SettingsTarget::AppNotificationSettings,
+        SettingsTarget::Focus,
+        SettingsTarget::BatterySaver,
+        SettingsTarget::BackgroundRefresh,
+        SettingsTarget::Vpn,
+        SettingsTarget::DateTime,
+        SettingsTarget::NotificationChannel,
+        SettingsTarget::BatteryOptimization,
+        SettingsTarget::AppDetails,
+        SettingsTarget::DataSaver,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SettingsTarget::NetworkSettings => "network_settings",
@@ -91,6 +125,10 @@ impl SettingsTarget {
             SettingsTarget::BackgroundRefresh => "background_refresh",
             SettingsTarget::Vpn => "vpn",
             SettingsTarget::DateTime => "date_time",
+            SettingsTarget::NotificationChannel => "notification_channel",
+            SettingsTarget::BatteryOptimization => "battery_optimization",
+            SettingsTarget::AppDetails => "app_details",
+            SettingsTarget::DataSaver => "data_saver",
         }
     }
 }
@@ -113,7 +151,7 @@ pub struct Action {
 }
 
 impl ActionId {
-    pub const ALL: [ActionId; 18] = [
+    pub const ALL: [ActionId; 26] = [
         ActionId::EnableNetwork,
         ActionId::EnableNotifications,
         ActionId::DisableFocus,
@@ -124,6 +162,14 @@ impl ActionId {
         ActionId::SwitchNetwork,
         ActionId::EnableAutomaticTime,
         ActionId::WaitForService,
+        ActionId::EnableMfaChannel,
+        ActionId::ShowNotificationAlerts,
+        ActionId::DeliverImmediately,
+        ActionId::ExemptFromBatteryOptimization,
+        ActionId::AllowBackgroundActivity,
+        ActionId::AllowBackgroundData,
+        ActionId::OpenApp,
+        ActionId::RegisterForPush,
         ActionId::ApproveRequest,
         ActionId::OpenPendingTab,
         ActionId::RefreshPending,
@@ -146,6 +192,14 @@ impl ActionId {
             ActionId::SwitchNetwork => "switch_network",
             ActionId::EnableAutomaticTime => "enable_automatic_time",
             ActionId::WaitForService => "wait_for_service",
+            ActionId::EnableMfaChannel => "enable_mfa_channel",
+            ActionId::ShowNotificationAlerts => "show_notification_alerts",
+            ActionId::DeliverImmediately => "deliver_immediately",
+            ActionId::ExemptFromBatteryOptimization => "exempt_from_battery_optimization",
+            ActionId::AllowBackgroundActivity => "allow_background_activity",
+            ActionId::AllowBackgroundData => "allow_background_data",
+            ActionId::OpenApp => "open_app",
+            ActionId::RegisterForPush => "register_for_push",
             ActionId::ApproveRequest => "approve_request",
             ActionId::OpenPendingTab => "open_pending_tab",
             ActionId::RefreshPending => "refresh_pending",
@@ -170,6 +224,14 @@ impl ActionId {
             ActionId::SwitchNetwork => Some(CheckId::BackendReachable),
             ActionId::EnableAutomaticTime => Some(CheckId::ClockSkew),
             ActionId::WaitForService => Some(CheckId::ServiceAvailable),
+            ActionId::EnableMfaChannel => Some(CheckId::MfaChannel),
+            ActionId::ShowNotificationAlerts => Some(CheckId::AlertStyle),
+            ActionId::DeliverImmediately => Some(CheckId::ImmediateDelivery),
+            ActionId::ExemptFromBatteryOptimization => Some(CheckId::BatteryOptimizationExempt),
+            ActionId::AllowBackgroundActivity => Some(CheckId::BackgroundUnrestricted),
+            ActionId::AllowBackgroundData => Some(CheckId::DataSaver),
+            ActionId::OpenApp => Some(CheckId::AppNotForceStopped),
+            ActionId::RegisterForPush => Some(CheckId::PushTokenRegistered),
             _ => None,
         }
     }
@@ -177,11 +239,24 @@ impl ActionId {
     /// Whether this action fixes `check` (airplane mode is fixed by the same
     /// action as connectivity: the seed gives them one row; a network that
     /// blocks the push service, like one that blocks the MFA service, is
-    /// left for another).
+    /// left for another; allowing the app's notifications is what grants
+    /// Android 13's permission and lifts an iOS authorization; an app
+    /// exempt from battery optimisation leaves App Standby's rationing).
     pub fn is_fix_for(self, check: CheckId) -> bool {
         self.fixes() == Some(check)
-            || (self == ActionId::EnableNetwork && check == CheckId::NetworkAirplaneMode)
-            || (self == ActionId::SwitchNetwork && check == CheckId::PushServiceReachable)
+            || matches!(
+                (self, check),
+                (ActionId::EnableNetwork, CheckId::NetworkAirplaneMode)
+                    | (ActionId::SwitchNetwork, CheckId::PushServiceReachable)
+                    | (
+                        ActionId::EnableNotifications,
+                        CheckId::NotificationPermission | CheckId::NotificationsAuthorized
+                    )
+                    | (
+                        ActionId::ExemptFromBatteryOptimization,
+                        CheckId::StandbyBucket
+                    )
+            )
     }
 
     /// The action that fixes a failing device setting.
@@ -224,6 +299,16 @@ impl ActionId {
             (ActionId::SwitchNetwork, _) => "Try another network",
             (ActionId::EnableAutomaticTime, _) => "Turn on automatic date and time",
             (ActionId::WaitForService, _) => "Try again later, then tell the admin",
+            (ActionId::EnableMfaChannel, _) => "Turn on the app's sign-in notifications channel",
+            (ActionId::ShowNotificationAlerts, _) => "Show the app's notifications as banners",
+            (ActionId::DeliverImmediately, _) => "Deliver the app's notifications immediately",
+            (ActionId::ExemptFromBatteryOptimization, _) => {
+                "Let the app run without battery optimisation"
+            }
+            (ActionId::AllowBackgroundActivity, _) => "Allow the app's background activity",
+            (ActionId::AllowBackgroundData, _) => "Give the app unrestricted data",
+            (ActionId::OpenApp, _) => "Open the app once",
+            (ActionId::RegisterForPush, _) => "Let the app register for pushes again",
             (ActionId::ApproveRequest, _) => "Approve or deny the request",
             (ActionId::OpenPendingTab, _) => "Open the Pending tab",
             (ActionId::RefreshPending, _) => "Refresh the Pending tab",
@@ -236,8 +321,8 @@ impl ActionId {
     }
 
     /// The seed's "what to do" for this action, on this platform. The
-    /// seed predates the network probes: their actions' words are Push
-    /// Doctor's own ([`ActionId::is_from_seed`]).
+    /// seed predates the network probes and the platform facts: their
+    /// actions' words are Push Doctor's own ([`ActionId::is_from_seed`]).
     pub fn guidance(self, platform: Platform) -> &'static str {
         match (self, platform) {
             (ActionId::SignInToNetwork, _) => NETWORK_SIGN_IN,
@@ -245,6 +330,14 @@ impl ActionId {
             (ActionId::SwitchNetwork, _) => NETWORK_SWITCH,
             (ActionId::EnableAutomaticTime, _) => NETWORK_CLOCK,
             (ActionId::WaitForService, _) => NETWORK_SERVICE,
+            (ActionId::EnableMfaChannel, _) => FACT_MFA_CHANNEL,
+            (ActionId::ShowNotificationAlerts, _) => FACT_ALERTS,
+            (ActionId::DeliverImmediately, _) => FACT_SUMMARY,
+            (ActionId::ExemptFromBatteryOptimization, _) => FACT_BATTERY_OPTIMIZATION,
+            (ActionId::AllowBackgroundActivity, _) => FACT_BACKGROUND,
+            (ActionId::AllowBackgroundData, _) => FACT_DATA_SAVER,
+            (ActionId::OpenApp, _) => FACT_FORCE_STOPPED,
+            (ActionId::RegisterForPush, _) => FACT_PUSH_TOKEN,
             (ActionId::EnableNetwork, _) => seed::DO_ENABLE_NETWORK,
             (ActionId::EnableNotifications, Platform::Ios) => seed::DO_NOTIFICATIONS_IOS,
             (ActionId::EnableNotifications, Platform::Android) => seed::DO_NOTIFICATIONS_ANDROID,
@@ -263,9 +356,28 @@ impl ActionId {
         }
     }
 
-    /// The settings path on this platform, where the seed gives one.
+    /// The settings path on this platform, where the seed gives one (or,
+    /// for the actions of Push Doctor's own, where the platform has it).
     pub fn steps(self, platform: Platform) -> &'static [&'static str] {
         match (self, platform) {
+            (ActionId::EnableMfaChannel, Platform::Android) => &[
+                "Settings > Apps > miniOrange Authenticator > Notifications > the sign-in requests channel > Allow, set to Default (sound and pop on screen)",
+            ],
+            (ActionId::ShowNotificationAlerts, Platform::Ios) => &[
+                "Settings > Notifications > miniOrange Authenticator > Alerts: Lock Screen, Notification Center and Banners",
+            ],
+            (ActionId::DeliverImmediately, Platform::Ios) => &[
+                "Settings > Notifications > miniOrange Authenticator > Notification Delivery > Immediate Delivery",
+            ],
+            (ActionId::ExemptFromBatteryOptimization, Platform::Android) => &[
+                "Settings > Apps > miniOrange Authenticator > App battery usage > Unrestricted (older Android: Settings > Apps > Special app access > Battery optimization > All apps > miniOrange Authenticator > Don't optimize)",
+            ],
+            (ActionId::AllowBackgroundActivity, Platform::Android) => &[
+                "Settings > Apps > miniOrange Authenticator > App battery usage > Allow background usage (older Android: Battery > Background restriction > Remove)",
+            ],
+            (ActionId::AllowBackgroundData, Platform::Android) => &[
+                "Settings > Network & internet > Data Saver > Unrestricted data > miniOrange Authenticator: on",
+            ],
             (ActionId::EnableNotifications, Platform::Ios) => &[seed::DO_NOTIFICATIONS_IOS],
             (ActionId::EnableNotifications, Platform::Android) => &[seed::DO_NOTIFICATIONS_ANDROID],
             (ActionId::EnableBackgroundRefresh, Platform::Ios) => &[seed::DO_BACKGROUND_REFRESH],
@@ -297,22 +409,23 @@ impl ActionId {
             }
             ActionId::DisableVpnOrProxy => Some(SettingsTarget::Vpn),
             ActionId::EnableAutomaticTime => Some(SettingsTarget::DateTime),
+            ActionId::EnableMfaChannel => Some(SettingsTarget::NotificationChannel),
+            ActionId::ShowNotificationAlerts | ActionId::DeliverImmediately => {
+                Some(SettingsTarget::AppNotificationSettings)
+            }
+            ActionId::ExemptFromBatteryOptimization => Some(SettingsTarget::BatteryOptimization),
+            ActionId::AllowBackgroundActivity => Some(SettingsTarget::AppDetails),
+            ActionId::AllowBackgroundData => Some(SettingsTarget::DataSaver),
             _ => None,
         }
     }
 
     /// The action's words are the seed's. The actions of the network
-    /// probes are not: the seed has no step for a captive portal, a blocked
-    /// port or a wrong clock.
+    /// probes and of the platform facts are not: the seed has no step for
+    /// a captive portal, a blocked port, a wrong clock, a silenced channel
+    /// or battery optimisation.
     pub fn is_from_seed(self) -> bool {
-        !matches!(
-            self,
-            ActionId::SignInToNetwork
-                | ActionId::DisableVpnOrProxy
-                | ActionId::SwitchNetwork
-                | ActionId::EnableAutomaticTime
-                | ActionId::WaitForService
-        )
+        self.fixes().is_none_or(CheckId::is_from_seed)
     }
 
     /// The action as a person on `platform` sees it.
@@ -326,12 +439,37 @@ impl ActionId {
             escalation: self.escalation(),
         }
     }
+
+    /// The action as a person on `platform` sees it, on a phone made by
+    /// `manufacturer` (the snapshot's `device.manufacturer`): on a maker
+    /// known to kill background apps ([`Maker::background_killer`]), the
+    /// battery-optimisation fix names the maker's own setting as well,
+    /// since Android's exemption alone does not stop that maker's killer.
+    /// Every other action renders as [`ActionId::render`] does.
+    pub fn render_on(self, platform: Platform, manufacturer: Option<&str>) -> Action {
+        let mut action = self.render(platform);
+        let maker = manufacturer.and_then(Maker::background_killer);
+        if let (ActionId::ExemptFromBatteryOptimization, Platform::Android, Some(maker)) =
+            (self, platform, maker)
+        {
+            action.steps.push(maker.own_setting.to_string());
+        }
+        action
+    }
 }
 
 const NETWORK_SIGN_IN: &str = "This Wi-Fi network wants a sign-in first (hotel, airport, guest Wi-Fi): open any web page in the browser and sign in, or switch to mobile data, then retry the login.";
 const NETWORK_VPN: &str = "A VPN or proxy is on and the services the app needs cannot be reached through it: turn it off and retry the login, or ask whoever runs it to allow the MFA service and the push service's ports.";
 const NETWORK_SWITCH: &str = "This network does not let the phone reach a service the app needs: switch between Wi-Fi and mobile data (or to another Wi-Fi), then retry the login. If it works elsewhere, this network's firewall or DNS blocks it: tell the network's admin.";
 const NETWORK_CLOCK: &str = "The phone's clock is wrong, which breaks secure connections and time-based codes: turn on automatic date and time, then retry the login.";
+const FACT_MFA_CHANNEL: &str = "The app's notifications are on, but the channel its sign-in requests use is blocked or silenced: allow that channel and let it make a sound and pop on screen, then retry the login.";
+const FACT_ALERTS: &str = "The app's notifications arrive without a banner or an alert, so a sign-in request goes unseen: turn on Lock Screen and Banners for the app, then retry the login.";
+const FACT_SUMMARY: &str = "The app's notifications wait for the Scheduled Summary, so a sign-in request can show up hours late: switch the app to Immediate Delivery, then retry the login.";
+const FACT_BATTERY_OPTIMIZATION: &str = "Battery optimisation holds the app's pushes back while the phone is idle: let the app use the battery without restriction, then retry the login.";
+const FACT_BACKGROUND: &str = "The app may not run in the background, so its pushes wait until it is opened: allow its background usage, then retry the login.";
+const FACT_DATA_SAVER: &str = "Data Saver is on and the app may not use mobile data in the background: give it unrestricted data (or use Wi-Fi), then retry the login.";
+const FACT_FORCE_STOPPED: &str = "The app was force-stopped, and Android delivers no push to a stopped app: open the app once (and do not force-stop it again), then retry the login.";
+const FACT_PUSH_TOKEN: &str = "The app is not registered with the push service, so the sign-in request has nowhere to go: open the app while connected to the internet so it registers again, then retry the login. If it still is not registered, reconfigure the account.";
 const NETWORK_SERVICE: &str = "The MFA service answered with an error of its own: nothing on the phone needs changing. Try again in a few minutes; if it goes on, tell the admin.";
 
 impl fmt::Display for ActionId {
@@ -378,6 +516,163 @@ mod tests {
                 .filter(|a| a.is_fix_for(check))
                 .collect();
             assert_eq!(fixes.len(), 1, "{check}");
+        }
+    }
+
+    /// The fixes for the platform facts are Push Doctor's own words, each
+    /// with the settings path of the platform the check exists on, and a
+    /// settings screen wherever one fixes it.
+    #[test]
+    fn the_platform_facts_fixes_are_our_own_with_a_path_and_a_screen() {
+        use SettingsTarget as T;
+        let table = [
+            (
+                CheckId::MfaChannel,
+                ActionId::EnableMfaChannel,
+                Platform::Android,
+                Some(T::NotificationChannel),
+            ),
+            (
+                CheckId::NotificationPermission,
+                ActionId::EnableNotifications,
+                Platform::Android,
+                Some(T::AppNotificationSettings),
+            ),
+            (
+                CheckId::NotificationsAuthorized,
+                ActionId::EnableNotifications,
+                Platform::Ios,
+                Some(T::AppNotificationSettings),
+            ),
+            (
+                CheckId::AlertStyle,
+                ActionId::ShowNotificationAlerts,
+                Platform::Ios,
+                Some(T::AppNotificationSettings),
+            ),
+            (
+                CheckId::ImmediateDelivery,
+                ActionId::DeliverImmediately,
+                Platform::Ios,
+                Some(T::AppNotificationSettings),
+            ),
+            (
+                CheckId::BatteryOptimizationExempt,
+                ActionId::ExemptFromBatteryOptimization,
+                Platform::Android,
+                Some(T::BatteryOptimization),
+            ),
+            (
+                CheckId::StandbyBucket,
+                ActionId::ExemptFromBatteryOptimization,
+                Platform::Android,
+                Some(T::BatteryOptimization),
+            ),
+            (
+                CheckId::BackgroundUnrestricted,
+                ActionId::AllowBackgroundActivity,
+                Platform::Android,
+                Some(T::AppDetails),
+            ),
+            (
+                CheckId::DataSaver,
+                ActionId::AllowBackgroundData,
+                Platform::Android,
+                Some(T::DataSaver),
+            ),
+            (
+                CheckId::AppNotForceStopped,
+                ActionId::OpenApp,
+                Platform::Android,
+                None,
+            ),
+            (
+                CheckId::PushTokenRegistered,
+                ActionId::RegisterForPush,
+                Platform::Android,
+                None,
+            ),
+            (
+                CheckId::PushTokenRegistered,
+                ActionId::RegisterForPush,
+                Platform::Ios,
+                None,
+            ),
+        ];
+        for (check, action, platform, target) in table {
+            assert!(!check.is_from_seed(), "{check}");
+            assert!(check.is_device_setting(), "{check}");
+            assert_eq!(ActionId::fixing(check), Some(action), "{check}");
+            let rendered = action.render(platform);
+            assert_eq!(rendered.settings_target, target, "{action}");
+            assert_eq!(rendered.escalation, Escalation::None, "{action}");
+            if target.is_some() {
+                assert!(!rendered.steps.is_empty(), "{action} on {platform}");
+                assert!(rendered.steps[0].starts_with("Settings > "), "{action}");
+            }
+            // Our own words are never the seed's: the seed has none here.
+            if action.fixes() == Some(check) {
+                assert!(!action.is_from_seed(), "{action}");
+                assert!(
+                    !seed_words().contains(&rendered.guidance.as_str()),
+                    "{action}"
+                );
+            }
+        }
+        for check in CheckId::ALL.into_iter().filter(|c| c.is_network_probe()) {
+            assert!(!check.is_from_seed(), "{check}");
+        }
+        for check in [
+            CheckId::NotificationsEnabled,
+            CheckId::FocusOff,
+            CheckId::PushReceived,
+        ] {
+            assert!(check.is_from_seed(), "{check}");
+        }
+    }
+
+    fn seed_words() -> Vec<&'static str> {
+        ActionId::ALL
+            .into_iter()
+            .filter(|a| a.is_from_seed())
+            .flat_map(|a| Platform::ALL.map(|p| a.guidance(p)))
+            .collect()
+    }
+
+    #[test]
+    fn the_battery_fix_names_the_makers_own_setting_on_a_known_killer() {
+        let exempt = ActionId::ExemptFromBatteryOptimization;
+        let plain = exempt.render(Platform::Android);
+        assert_eq!(plain.steps.len(), 1);
+        assert_eq!(exempt.render_on(Platform::Android, None), plain);
+        assert_eq!(exempt.render_on(Platform::Android, Some("Google")), plain);
+        let xiaomi = exempt.render_on(Platform::Android, Some("Xiaomi"));
+        assert_eq!(xiaomi.steps[..1], plain.steps[..]);
+        assert_eq!(xiaomi.steps.len(), 2);
+        assert!(xiaomi.steps[1].contains("Autostart"), "{:?}", xiaomi.steps);
+        let huawei = exempt.render_on(Platform::Android, Some("HUAWEI"));
+        assert!(huawei.steps[1].contains("App launch"), "{:?}", huawei.steps);
+        let samsung = exempt.render_on(Platform::Android, Some("samsung"));
+        assert!(
+            samsung.steps[1].contains("Never sleeping apps"),
+            "{:?}",
+            samsung.steps
+        );
+        // Only that fix: another action on the same phone is unchanged.
+        let channel = ActionId::EnableMfaChannel;
+        assert_eq!(
+            channel.render_on(Platform::Android, Some("Xiaomi")),
+            channel.render(Platform::Android)
+        );
+    }
+
+    #[test]
+    fn settings_targets_match_serde() {
+        for target in SettingsTarget::ALL {
+            assert_eq!(
+                serde_json::to_string(&target).unwrap(),
+                format!("\"{}\"", target.as_str())
+            );
         }
     }
 

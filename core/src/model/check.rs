@@ -44,14 +44,36 @@ pub enum CheckId {
     ProxyOrVpn,
     #[serde(rename = "clock.skew")]
     ClockSkew,
+    #[serde(rename = "network.data_saver")]
+    DataSaver,
     #[serde(rename = "notifications.enabled")]
     NotificationsEnabled,
+    #[serde(rename = "notifications.permission")]
+    NotificationPermission,
+    #[serde(rename = "notifications.mfa_channel")]
+    MfaChannel,
+    #[serde(rename = "notifications.authorized")]
+    NotificationsAuthorized,
+    #[serde(rename = "notifications.alert_style")]
+    AlertStyle,
+    #[serde(rename = "notifications.immediate_delivery")]
+    ImmediateDelivery,
     #[serde(rename = "focus.off")]
     FocusOff,
     #[serde(rename = "battery_saver.off")]
     BatterySaverOff,
+    #[serde(rename = "power.battery_optimization_exempt")]
+    BatteryOptimizationExempt,
+    #[serde(rename = "power.background_unrestricted")]
+    BackgroundUnrestricted,
+    #[serde(rename = "power.standby_bucket")]
+    StandbyBucket,
     #[serde(rename = "background_refresh.enabled")]
     BackgroundRefreshEnabled,
+    #[serde(rename = "app.not_force_stopped")]
+    AppNotForceStopped,
+    #[serde(rename = "push.token_registered")]
+    PushTokenRegistered,
     #[serde(rename = "push.received_after_fixes")]
     PushReceivedAfterFixes,
     #[serde(rename = "account.reconfigure_untried")]
@@ -63,7 +85,7 @@ pub enum CheckId {
 impl CheckId {
     /// In the order a report lists them: the request's story first, then
     /// the device's settings, then the admin side.
-    pub const ALL: [CheckId; 25] = [
+    pub const ALL: [CheckId; 36] = [
         CheckId::PushReceived,
         CheckId::AcceptTapped,
         CheckId::AcceptResponded,
@@ -82,10 +104,21 @@ impl CheckId {
         CheckId::PushServiceReachable,
         CheckId::ProxyOrVpn,
         CheckId::ClockSkew,
+        CheckId::DataSaver,
         CheckId::NotificationsEnabled,
+        CheckId::NotificationPermission,
+        CheckId::MfaChannel,
+        CheckId::NotificationsAuthorized,
+        CheckId::AlertStyle,
+        CheckId::ImmediateDelivery,
         CheckId::FocusOff,
         CheckId::BatterySaverOff,
+        CheckId::BatteryOptimizationExempt,
+        CheckId::BackgroundUnrestricted,
+        CheckId::StandbyBucket,
         CheckId::BackgroundRefreshEnabled,
+        CheckId::AppNotForceStopped,
+        CheckId::PushTokenRegistered,
         CheckId::PushReceivedAfterFixes,
         CheckId::AccountReconfigureUntried,
         CheckId::AdminMfaReport,
@@ -110,6 +143,17 @@ impl CheckId {
             CheckId::ServiceAvailable => "service.available",
             CheckId::PushServiceReachable => "network.push_service_reachable",
             CheckId::ProxyOrVpn => "network.proxy_or_vpn",
+            CheckId::DataSaver => "network.data_saver",
+            CheckId::NotificationPermission => "notifications.permission",
+            CheckId::MfaChannel => "notifications.mfa_channel",
+            CheckId::NotificationsAuthorized => "notifications.authorized",
+            CheckId::AlertStyle => "notifications.alert_style",
+            CheckId::ImmediateDelivery => "notifications.immediate_delivery",
+            CheckId::BatteryOptimizationExempt => "power.battery_optimization_exempt",
+            CheckId::BackgroundUnrestricted => "power.background_unrestricted",
+            CheckId::StandbyBucket => "power.standby_bucket",
+            CheckId::AppNotForceStopped => "app.not_force_stopped",
+            CheckId::PushTokenRegistered => "push.token_registered",
             CheckId::ClockSkew => "clock.skew",
             CheckId::NotificationsEnabled => "notifications.enabled",
             CheckId::FocusOff => "focus.off",
@@ -141,6 +185,23 @@ impl CheckId {
             CheckId::ServiceAvailable => "The MFA service answers normally",
             CheckId::PushServiceReachable => "The push service (FCM / APNs) can be reached",
             CheckId::ProxyOrVpn => "No VPN or proxy is in the way",
+            CheckId::DataSaver => "Data Saver does not hold back the app's data (Android)",
+            CheckId::NotificationPermission => {
+                "The app may post notifications (Android 13+ permission)"
+            }
+            CheckId::MfaChannel => "The MFA notification channel is on, with sound (Android)",
+            CheckId::NotificationsAuthorized => "iOS authorizes the app's notifications",
+            CheckId::AlertStyle => "The app's notifications show as banners or alerts (iOS)",
+            CheckId::ImmediateDelivery => {
+                "The app's notifications are delivered at once, not in a summary (iOS)"
+            }
+            CheckId::BatteryOptimizationExempt => {
+                "The app is exempt from battery optimisation (Android)"
+            }
+            CheckId::BackgroundUnrestricted => "The app may run in the background (Android)",
+            CheckId::StandbyBucket => "App Standby does not ration the app (Android)",
+            CheckId::AppNotForceStopped => "The app is not force-stopped (Android)",
+            CheckId::PushTokenRegistered => "The app is registered for pushes (FCM / APNs)",
             CheckId::ClockSkew => "The device clock is right",
             CheckId::NotificationsEnabled => "Notifications are allowed for the app",
             CheckId::FocusOff => "Focus / Do Not Disturb is off",
@@ -158,8 +219,9 @@ impl CheckId {
         &id[..id.find('.').unwrap_or(id.len())]
     }
 
-    /// A setting on the device that a person can change. A failing device
-    /// setting is a problem to fix whichever path the diagnosis took.
+    /// A state of the phone that a person can change (a setting, or the
+    /// app's own state that opening it repairs). A failing one is a
+    /// problem to fix whichever path the diagnosis took.
     pub fn is_device_setting(self) -> bool {
         matches!(
             self,
@@ -170,14 +232,35 @@ impl CheckId {
                 | CheckId::BatterySaverOff
                 | CheckId::BackgroundRefreshEnabled
                 | CheckId::ClockSkew
+        ) || self.is_platform_fact()
+    }
+
+    /// Read from the platform's facts beyond the seed (added in 0.2):
+    /// notification channel and permission, iOS authorization and
+    /// delivery, Android power management and Data Saver, the app's
+    /// stopped state and push token.
+    pub fn is_platform_fact(self) -> bool {
+        matches!(
+            self,
+            CheckId::DataSaver
+                | CheckId::NotificationPermission
+                | CheckId::MfaChannel
+                | CheckId::NotificationsAuthorized
+                | CheckId::AlertStyle
+                | CheckId::ImmediateDelivery
+                | CheckId::BatteryOptimizationExempt
+                | CheckId::BackgroundUnrestricted
+                | CheckId::StandbyBucket
+                | CheckId::AppNotForceStopped
+                | CheckId::PushTokenRegistered
         )
     }
 
-    /// One of the seed's own questions asks about this check. The network
-    /// probes (and the phone's own reasons the platform reports) go beyond
-    /// the seed: their words are Push Doctor's.
+    /// The seed's troubleshooting flow asks about this check. The network
+    /// probes' checks and the platform facts are Push Doctor's own: a
+    /// reason the seed names ranks before them when both explain a case.
     pub fn is_from_seed(self) -> bool {
-        !self.is_network_probe()
+        !(self.is_network_probe() || self.is_platform_fact())
     }
 
     /// Measured by the active network probes (`docs/network.md`) rather

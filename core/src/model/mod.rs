@@ -9,7 +9,9 @@
 
 pub mod action;
 pub mod check;
+pub mod facts;
 pub mod ids;
+pub mod maker;
 pub mod mfa_report;
 pub mod platform;
 pub mod probe_report;
@@ -19,7 +21,9 @@ pub mod time;
 
 pub use action::{Action, ActionId, Escalation, SettingsTarget};
 pub use check::{CheckId, CheckStatus, EvidenceSource};
+pub use facts::{AlertStyle, AuthorizationStatus, ChannelImportance, DataSaver, StandbyBucket};
 pub use ids::{OutcomeId, RowId, ScenarioId};
+pub use maker::Maker;
 pub use mfa_report::{MfaReportStatus, UnknownStatus};
 pub use platform::Platform;
 pub use probe_report::ProbeReport;

@@ -10,6 +10,9 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use crate::model::facts::{
+    AlertStyle, AuthorizationStatus, ChannelImportance, DataSaver, StandbyBucket,
+};
 use crate::model::MfaReportStatus;
 use crate::model::Platform;
 use crate::model::ProbeReport;
@@ -42,6 +45,12 @@ pub struct DeviceSnapshot {
     pub battery_saver: BatterySaver,
     #[serde(default, deserialize_with = "null_as_default")]
     pub background_refresh: BackgroundRefresh,
+    /// How Android's power management treats the app (added in 0.2).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub power: Power,
+    /// The app's own standing with the push service (added in 0.2).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub app: AppState,
     #[serde(default, deserialize_with = "null_as_default")]
     pub observations: Observations,
     /// The admin side: the status the MFA Report shows for the request.
@@ -68,6 +77,13 @@ pub struct DeviceInfo {
     pub app_version: Option<String>,
     #[serde(default)]
     pub locale: Option<String>,
+    /// Android's `Build.MANUFACTURER` (added in 0.2): some makers stop
+    /// background apps beyond what Android itself does.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// Android's API level, `Build.VERSION.SDK_INT` (added in 0.2).
+    #[serde(default)]
+    pub sdk_int: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,13 +99,35 @@ pub struct Network {
     /// A proxy is configured for the network in use.
     #[serde(default)]
     pub proxy_active: Option<bool>,
+    /// Android's Data Saver, and whether the app is exempt (added in 0.2).
+    #[serde(default)]
+    pub data_saver: Option<DataSaver>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notifications {
-    /// Notifications are allowed for the Authenticator app in device settings.
+    /// Notifications are allowed for the Authenticator app in device
+    /// settings: the app-wide switch.
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// Android: the importance of the channel the MFA pushes use (added in
+    /// 0.2); `none` is blocked, `min` and `low` silence them.
+    #[serde(default)]
+    pub mfa_channel_importance: Option<ChannelImportance>,
+    /// Android 13+: the `POST_NOTIFICATIONS` permission is granted (added
+    /// in 0.2).
+    #[serde(default)]
+    pub permission_granted: Option<bool>,
+    /// iOS: the app's notification authorization (added in 0.2).
+    #[serde(default)]
+    pub authorization_status: Option<AuthorizationStatus>,
+    /// iOS: how the app's notifications show (added in 0.2).
+    #[serde(default)]
+    pub alert_style: Option<AlertStyle>,
+    /// iOS: the app's notifications go to the Scheduled Summary instead of
+    /// being delivered at once (added in 0.2).
+    #[serde(default)]
+    pub scheduled_summary: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +135,10 @@ pub struct Focus {
     /// Focus (iOS) or Do Not Disturb (Android) is on.
     #[serde(default)]
     pub active: Option<bool>,
+    /// The app is an allowed exception of Focus / Do Not Disturb, so its
+    /// notifications break through (added in 0.2).
+    #[serde(default)]
+    pub app_allowed: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +153,33 @@ pub struct BackgroundRefresh {
     /// Background App Refresh is enabled for the app (iOS only).
     #[serde(default)]
     pub enabled: Option<bool>,
+}
+
+/// Android's power management as it applies to the app (added in 0.2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Power {
+    /// The app is exempt from battery optimisation (Doze and App Standby).
+    #[serde(default)]
+    pub battery_optimization_exempt: Option<bool>,
+    /// The person restricted the app's background activity.
+    #[serde(default)]
+    pub background_restricted: Option<bool>,
+    /// The App Standby bucket the app is in.
+    #[serde(default)]
+    pub standby_bucket: Option<StandbyBucket>,
+}
+
+/// The app's standing with the push service (added in 0.2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppState {
+    /// Android: the app is in the stopped state (force-stopped and not
+    /// opened since); FCM delivers nothing to a stopped app.
+    #[serde(default)]
+    pub force_stopped: Option<bool>,
+    /// An FCM registration token or an APNs device token is registered.
+    /// Never the token itself.
+    #[serde(default)]
+    pub push_token_registered: Option<bool>,
 }
 
 /// What the app (or the person) saw happen to the login request.
@@ -172,6 +241,8 @@ impl DeviceSnapshot {
             focus: Focus::default(),
             battery_saver: BatterySaver::default(),
             background_refresh: BackgroundRefresh::default(),
+            power: Power::default(),
+            app: AppState::default(),
             observations: Observations::default(),
             mfa_report_status: None,
             probes: None,
@@ -434,6 +505,83 @@ mod tests {
         let err = parse(r#"{"schema_version": 1, "platform": "ios", "mfa_report_status": "Sent"}"#)
             .unwrap_err();
         assert!(err.to_string().contains("`mfa_report_status`"), "{err}");
+    }
+
+    /// Every key added in 0.2, read from JSON into its typed field.
+    #[test]
+    fn the_platform_facts_parse_into_their_keys() {
+        use crate::model::facts::*;
+        let parsed = parse(
+            r#"{"schema_version": 1, "platform": "android",
+                "device": {"manufacturer": "Xiaomi", "sdk_int": 34},
+                "network": {"data_saver": "on_exempt"},
+                "notifications": {"mfa_channel_importance": "low", "permission_granted": false,
+                    "authorization_status": "provisional", "alert_style": "banner",
+                    "scheduled_summary": true},
+                "focus": {"active": true, "app_allowed": true},
+                "power": {"battery_optimization_exempt": false, "background_restricted": true,
+                    "standby_bucket": "working_set"},
+                "app": {"force_stopped": true, "push_token_registered": false}}"#,
+        )
+        .unwrap();
+        assert!(
+            parsed.unknown_fields.is_empty(),
+            "{:?}",
+            parsed.unknown_fields
+        );
+        let s = &parsed.snapshot;
+        assert_eq!(s.device.manufacturer.as_deref(), Some("Xiaomi"));
+        assert_eq!(s.device.sdk_int, Some(34));
+        assert_eq!(s.network.data_saver, Some(DataSaver::OnExempt));
+        let n = &s.notifications;
+        assert_eq!(n.mfa_channel_importance, Some(ChannelImportance::Low));
+        assert_eq!(n.permission_granted, Some(false));
+        assert_eq!(
+            n.authorization_status,
+            Some(AuthorizationStatus::Provisional)
+        );
+        assert_eq!(n.alert_style, Some(AlertStyle::Banner));
+        assert_eq!(n.scheduled_summary, Some(true));
+        assert_eq!(s.focus.app_allowed, Some(true));
+        assert_eq!(s.power.battery_optimization_exempt, Some(false));
+        assert_eq!(s.power.background_restricted, Some(true));
+        assert_eq!(s.power.standby_bucket, Some(StandbyBucket::WorkingSet));
+        assert_eq!(s.app.force_stopped, Some(true));
+        assert_eq!(s.app.push_token_registered, Some(false));
+        // And back: what is written is read the same.
+        assert_eq!(&parse(&s.to_json_pretty()).unwrap().snapshot, s);
+        // The new sections may be null, like the others.
+        let nulls =
+            parse(r#"{"schema_version": 1, "platform": "ios", "power": null, "app": null}"#)
+                .unwrap();
+        assert_eq!(nulls.snapshot, DeviceSnapshot::new(Platform::Ios));
+    }
+
+    /// An enumerated fact outside its set is an error naming the field,
+    /// the value and the position, never a silent `unknown`.
+    #[test]
+    fn an_unknown_platform_fact_value_is_named() {
+        let cases = [
+            ("notifications", "mfa_channel_importance", "\"urgent\""),
+            ("notifications", "authorization_status", "\"maybe\""),
+            ("notifications", "alert_style", "\"popup\""),
+            ("power", "standby_bucket", "\"never\""),
+            ("network", "data_saver", "\"true\""),
+            ("device", "sdk_int", "-1"),
+            ("app", "force_stopped", "\"yes\""),
+        ];
+        for (section, key, value) in cases {
+            let text = format!(
+                "{{\"schema_version\": 1, \"platform\": \"android\",\n \"{section}\": {{\"{key}\": {value}}}}}"
+            );
+            let err = parse(&text).unwrap_err();
+            let message = err.to_string();
+            assert!(
+                message.starts_with(&format!("field `{section}.{key}` at line 2, column")),
+                "{message}"
+            );
+            assert!(message.contains(value.trim_matches('"')), "{message}");
+        }
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! else is inferred: what is not known is `unknown`.
 
 mod admin;
+mod android;
+mod app;
+mod ios;
 mod network;
 mod probes;
 mod request;
@@ -16,7 +19,7 @@ mod settings;
 use serde::{Deserialize, Serialize};
 
 use crate::model::snapshot::DeviceSnapshot;
-use crate::model::{CheckId, CheckStatus, EvidenceSource, MfaReportStatus};
+use crate::model::{CheckId, CheckStatus, EvidenceSource, MfaReportStatus, Platform};
 
 /// Why a finding is what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +74,18 @@ impl Finding {
             ),
             None => Finding::unknown(check, &[field]),
         }
+    }
+
+    /// A check of one platform's own setting (`what`), on the other
+    /// platform.
+    fn only_on(check: CheckId, what: &str, platform: Platform) -> Self {
+        Finding::new(
+            check,
+            CheckStatus::NotApplicable,
+            EvidenceSource::Snapshot,
+            &["platform"],
+            format!("{what} exists on {} only", platform.display_name()),
+        )
     }
 
     fn unknown(check: CheckId, fields: &[&str]) -> Self {
@@ -258,6 +273,17 @@ fn evaluate_one(s: &DeviceSnapshot, check: CheckId, multiple_retries: u32) -> Fi
         C::FocusOff => settings::focus_off(s),
         C::BatterySaverOff => settings::battery_saver_off(s),
         C::BackgroundRefreshEnabled => settings::background_refresh_enabled(s),
+        C::MfaChannel => android::mfa_channel(s),
+        C::NotificationPermission => android::notification_permission(s),
+        C::BatteryOptimizationExempt => android::battery_optimization_exempt(s),
+        C::BackgroundUnrestricted => android::background_unrestricted(s),
+        C::StandbyBucket => android::standby_bucket(s),
+        C::DataSaver => android::data_saver(s),
+        C::NotificationsAuthorized => ios::notifications_authorized(s),
+        C::AlertStyle => ios::alert_style(s),
+        C::ImmediateDelivery => ios::immediate_delivery(s),
+        C::AppNotForceStopped => app::not_force_stopped(s),
+        C::PushTokenRegistered => app::push_token_registered(s),
         C::CaptivePortal
         | C::BackendReachable
         | C::ServiceAvailable
@@ -504,14 +530,44 @@ mod tests {
 
     #[test]
     fn all_null_is_unknown_except_what_the_platform_settles() {
-        let s = DeviceSnapshot::new(Platform::Android);
-        for f in evaluate(&s, DEFAULT_MULTIPLE_RETRIES) {
-            let expected = if f.check == CheckId::BackgroundRefreshEnabled {
-                CheckStatus::NotApplicable
-            } else {
-                CheckStatus::Unknown
-            };
-            assert_eq!(f.status, expected, "{}", f.check);
+        use CheckId as C;
+        let ios_only = [
+            C::BackgroundRefreshEnabled,
+            C::NotificationsAuthorized,
+            C::AlertStyle,
+            C::ImmediateDelivery,
+        ];
+        let android_only = [
+            C::NotificationPermission,
+            C::MfaChannel,
+            C::BatteryOptimizationExempt,
+            C::BackgroundUnrestricted,
+            C::StandbyBucket,
+            C::DataSaver,
+            C::AppNotForceStopped,
+        ];
+        for (platform, other_platforms) in [
+            (Platform::Android, &ios_only[..]),
+            (Platform::Ios, &android_only[..]),
+        ] {
+            let s = DeviceSnapshot::new(platform);
+            for f in evaluate(&s, DEFAULT_MULTIPLE_RETRIES) {
+                let expected = if other_platforms.contains(&f.check) {
+                    CheckStatus::NotApplicable
+                } else {
+                    CheckStatus::Unknown
+                };
+                assert_eq!(f.status, expected, "{platform} {}", f.check);
+            }
+        }
+    }
+
+    /// Findings are indexed by `CheckId as usize` (here and in the
+    /// engine): that holds only while `ALL` follows the declaration.
+    #[test]
+    fn all_is_in_declaration_order() {
+        for (i, check) in CheckId::ALL.into_iter().enumerate() {
+            assert_eq!(check as usize, i, "{check}");
         }
     }
 
