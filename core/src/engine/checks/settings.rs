@@ -2,12 +2,31 @@
 //! Disturb (and whether the app is an allowed exception), Battery Saver /
 //! Low Power Mode, Background App Refresh.
 
+use crate::model::facts::AuthorizationStatus;
 use crate::model::{CheckId, CheckStatus::*, DeviceSnapshot, EvidenceSource, Platform};
 
 use super::Finding;
 
 pub(super) fn notifications_enabled(s: &DeviceSnapshot) -> Finding {
     let check = CheckId::NotificationsEnabled;
+    // iOS has no switch apart from the authorization: a denied (or never
+    // asked) app is one whose notifications are off.
+    if let (None, Some(status)) = (
+        s.notifications.enabled,
+        s.notifications.authorization_status,
+    ) {
+        let allowed = !matches!(
+            status,
+            AuthorizationStatus::Denied | AuthorizationStatus::NotDetermined
+        );
+        return Finding::new(
+            check,
+            if allowed { Pass } else { Fail },
+            EvidenceSource::Derived,
+            &["notifications.authorization_status"],
+            format!("notifications.authorization_status is {}", status.as_str()),
+        );
+    }
     Finding::from_field(
         check,
         "notifications.enabled",
