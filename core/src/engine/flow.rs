@@ -561,6 +561,16 @@ pub const FIRST_ROW: RowId = RowId::PushOkReceived;
 pub const LAST_RESORT: RowId = RowId::ReconfigureDone;
 
 impl RowId {
+    /// The row of the MFA Report table for one status.
+    pub fn for_report_status(status: MfaReportStatus) -> RowId {
+        match status {
+            MfaReportStatus::Success => RowId::AdminSuccess,
+            MfaReportStatus::Denied => RowId::AdminDenied,
+            MfaReportStatus::Delivered => RowId::AdminDelivered,
+            MfaReportStatus::Received => RowId::AdminReceived,
+        }
+    }
+
     /// The row's definition.
     pub fn row(self) -> &'static Row {
         // ROWS is in declaration order; the unit test below keeps it so.

@@ -7,7 +7,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::mfa_report::MfaReportStatus;
 use super::seed;
 
 /// The seven scenarios of the seed, with their stable ids.
@@ -207,16 +206,6 @@ impl RowId {
             RowId::AdminDelivered => "admin_verify_status.delivered",
             RowId::AdminReceived => "admin_verify_status.received",
             RowId::ReconfigureDone => "reconfigure_account.reconfigured",
-        }
-    }
-
-    /// The row for one MFA Report status.
-    pub fn for_report_status(status: MfaReportStatus) -> RowId {
-        match status {
-            MfaReportStatus::Success => RowId::AdminSuccess,
-            MfaReportStatus::Denied => RowId::AdminDenied,
-            MfaReportStatus::Delivered => RowId::AdminDelivered,
-            MfaReportStatus::Received => RowId::AdminReceived,
         }
     }
 }
