@@ -11,6 +11,7 @@ use crate::model::{ActionId, MfaReportStatus, Platform, ScenarioId};
 /// Everything `pushdoctor mfa-status` says about a status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {
+    /// The status explained.
     pub status: MfaReportStatus,
     /// The seed's row.
     pub report_row: &'static str,
@@ -18,6 +19,7 @@ pub struct Explanation {
     pub meaning: &'static str,
     /// Approved, or waiting for the person: nothing wrong on the service's side.
     pub healthy: bool,
+    /// What to do about it, in order.
     pub actions: Vec<ExplainedAction>,
     /// The scenario to walk on the user's device next, if any.
     pub next_scenario: Option<ScenarioId>,
@@ -26,12 +28,16 @@ pub struct Explanation {
 /// An action, as an admin reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExplainedAction {
+    /// The action.
     pub id: ActionId,
+    /// Its short title.
     pub title: &'static str,
+    /// What to do, in the seed's words where the seed has them.
     pub guidance: &'static str,
 }
 
 impl Explanation {
+    /// Everything there is to say about `status`.
     pub fn of(status: MfaReportStatus) -> Self {
         Explanation {
             status,

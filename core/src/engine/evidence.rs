@@ -40,8 +40,11 @@ pub enum Fact {
 /// One line of the evidence table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
+    /// The scenario the fact speaks of.
     pub scenario: ScenarioId,
+    /// For or against it.
     pub stance: Stance,
+    /// The fact looked for.
     pub fact: Fact,
 }
 
@@ -144,7 +147,9 @@ pub fn entry_row(scenario: ScenarioId) -> RowId {
 pub struct EvidenceItem {
     /// The check whose finding this is (`admin.mfa_report` for the report).
     pub check: CheckId,
+    /// The finding's result.
     pub status: CheckStatus,
+    /// Where the finding's fact came from.
     pub source: EvidenceSource,
     /// The finding's own sentence.
     pub detail: String,
@@ -175,11 +180,14 @@ impl EvidenceItem {
 /// A scenario the evidence fits, with the evidence for and against it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
+    /// The scenario.
     pub scenario: ScenarioId,
     /// The weight of the evidence for it less the weight against it.
     pub score: i32,
     #[serde(rename = "for")]
+    /// The facts that are its symptoms (`for` in JSON).
     pub evidence_for: Vec<EvidenceItem>,
+    /// The facts that contradict it.
     pub against: Vec<EvidenceItem>,
 }
 

@@ -16,7 +16,9 @@ use crate::model::{CheckId, CheckStatus, OutcomeId, RowId, ScenarioId};
 /// Where the flow goes after a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
+    /// Go to this row.
     Row(RowId),
+    /// End here.
     Outcome(OutcomeId),
     /// The MFA Report, where known, settles a fork: the first row if it
     /// shows this status, the second otherwise.
@@ -39,8 +41,11 @@ pub enum When {
 /// The seed's "what to do" for a row, and the actions it calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Guidance {
+    /// When the guidance applies.
     pub when: When,
+    /// The seed's "what to do", word for word.
     pub text: &'static str,
+    /// The actions it calls for.
     pub actions: &'static [ActionId],
 }
 
@@ -51,13 +56,17 @@ pub enum RowKind {
     /// cannot. `yes_means` is the combined status of the checks that a "yes"
     /// corresponds to (the seed phrases some questions negatively).
     YesNo {
+        /// The checks whose combined result answers the row.
         checks: &'static [CheckId],
         /// Checks that answer the row when they fail, and otherwise leave
         /// it to `checks`: the network probes, which a phone may not run,
         /// make "connected" a "no" when the services cannot be reached.
         failing_also: &'static [CheckId],
+        /// The combined status a "yes" corresponds to.
         yes_means: CheckStatus,
+        /// Where a "yes" goes.
         on_yes: Next,
+        /// Where a "no" goes.
         on_no: Next,
         /// Unknown checks answer "yes" when no setting was fixed on the way
         /// here: nothing changed since the push failed to arrive, so it is
@@ -68,17 +77,26 @@ pub enum RowKind {
     /// `mfa_report_status` or by a person, then goes to that status's row.
     ReportChoice,
     /// One status row of the seed's MFA Report table.
-    ReportStatus { status: MfaReportStatus, next: Next },
+    ReportStatus {
+        /// The MFA Report status this row is about.
+        status: MfaReportStatus,
+        /// Where the walk goes from here.
+        next: Next,
+    },
 }
 
 /// One row of the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
+    /// The row's id.
     pub id: RowId,
+    /// The table it belongs to.
     pub scenario: ScenarioId,
     /// The seed's question, word for word.
     pub question: &'static str,
+    /// How the row gets its answer.
     pub kind: RowKind,
+    /// What to do, by answer.
     pub guidance: &'static [Guidance],
     /// This row is a row of a table in the seed (as opposed to a question
     /// the flow adds to connect the tables).
@@ -88,10 +106,13 @@ pub struct Row {
 /// An outcome's definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome {
+    /// The outcome's id.
     pub id: OutcomeId,
+    /// The table whose conclusion it is.
     pub scenario: ScenarioId,
     /// The seed's words for the conclusion.
     pub summary: &'static str,
+    /// The actions it calls for.
     pub actions: &'static [ActionId],
     /// The problem is solved; nothing is left to do.
     pub resolved: bool,

@@ -17,8 +17,11 @@ pub const PROBE_SUMMARY_FORMAT_VERSION: u32 = 1;
 /// A probe run, its network findings, and what to do about them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeSummary {
+    /// [`PROBE_SUMMARY_FORMAT_VERSION`].
     pub format_version: u32,
+    /// The phone's operating system.
     pub platform: Platform,
+    /// What the probes measured.
     pub probes: ProbeReport,
     /// The network checks only, in the diagnosis's order.
     pub findings: Vec<Finding>,

@@ -13,13 +13,16 @@ use crate::model::{MfaReportStatus, RowId, ScenarioId};
 /// An answer to one question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AnswerValue {
+    /// Yes.
     Yes,
+    /// No.
     No,
     /// The status the MFA Report shows, for the admin's question.
     Status(MfaReportStatus),
 }
 
 impl AnswerValue {
+    /// The answer as typed and as JSON writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             AnswerValue::Yes => "yes",
@@ -75,6 +78,7 @@ impl<'de> Deserialize<'de> for AnswerValue {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answers {
     #[serde(default)]
+    /// A yes (`true`) or no to each row's question, by row id.
     pub rows: BTreeMap<RowId, bool>,
     /// The MFA Report status as the admin read it.
     #[serde(default)]
@@ -82,6 +86,7 @@ pub struct Answers {
 }
 
 impl Answers {
+    /// Nobody has answered anything yet.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty() && self.mfa_report_status.is_none()
     }
@@ -90,6 +95,7 @@ impl Answers {
 /// One possible answer to a question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
+    /// The answer this choice gives.
     pub value: AnswerValue,
     /// The seed's words for this choice.
     pub label: String,
@@ -98,12 +104,15 @@ pub struct Choice {
 /// The next thing to ask a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
+    /// The row whose question this is.
     pub row: RowId,
+    /// The table the row belongs to.
     pub scenario: ScenarioId,
     /// The seed's question, word for word.
     pub text: String,
     /// What to do before answering, where the flow says so.
     pub before_answering: Option<String>,
+    /// The answers a person may give.
     pub choices: Vec<Choice>,
 }
 

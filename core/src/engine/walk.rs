@@ -26,12 +26,19 @@ use crate::model::RowId;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WalkError {
     #[error("`{answer}` does not answer \"{question}\"")]
+    /// An answer of the wrong kind: yes or no to the admin's question, or a report status to a yes/no one.
     WrongKind {
+        /// The question answered.
         question: String,
+        /// The answer given.
         answer: AnswerValue,
     },
     #[error("\"{question}\" is not a question the flow asks")]
-    NotAQuestion { question: String },
+    /// A row that is not a question: a status row of the MFA Report table.
+    NotAQuestion {
+        /// The row's text.
+        question: String,
+    },
 }
 
 /// A guided walk in progress: the device's facts, and what a person said.
@@ -43,6 +50,7 @@ pub struct Walk {
 }
 
 impl Walk {
+    /// A walk over a snapshot, before anyone has answered.
     pub fn new(snapshot: DeviceSnapshot) -> Self {
         Walk::with_answers(snapshot, Answers::default(), Options::default())
     }
@@ -56,10 +64,12 @@ impl Walk {
         }
     }
 
+    /// The device's facts the walk started from.
     pub fn snapshot(&self) -> &DeviceSnapshot {
         &self.snapshot
     }
 
+    /// What a person has answered so far.
     pub fn answers(&self) -> &Answers {
         &self.answers
     }

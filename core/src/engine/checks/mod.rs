@@ -24,6 +24,7 @@ use crate::model::{CheckId, CheckStatus, EvidenceSource, MfaReportStatus, Platfo
 /// Why a finding is what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
+    /// Where the deciding fact came from.
     pub source: EvidenceSource,
     /// The snapshot fields (dotted paths) the decision read.
     pub fields: Vec<String>,
@@ -34,8 +35,11 @@ pub struct Evidence {
 /// One check's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
+    /// The check.
     pub check: CheckId,
+    /// Its result.
     pub status: CheckStatus,
+    /// Why it is what it is.
     pub evidence: Evidence,
 }
 
