@@ -39,7 +39,7 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
         writeln!(
             out,
             "Reason:     {}: {}",
-            reason.check.title(),
+            reason.check,
             printable(&reason.detail)
         )?;
     }
