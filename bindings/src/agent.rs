@@ -15,16 +15,16 @@ use std::time::Duration;
 use pushdoctor_core::bundle::{BundleOptions, BundleReason, BundleWriter};
 use pushdoctor_core::logs::{Capture, CaptureConfig, Level, LogRecord, Origin};
 use pushdoctor_core::{
-    AnswerValue, Answers, DeviceSnapshot, Diagnosis, MfaReportStatus, Options, Platform, RowId,
+    AnswerValue, Answers, DeviceSnapshot, MfaReportStatus, Options, Platform, RowId,
 };
 
 use pushdoctor_core::engine::probe_summary::ProbeSummary;
 use pushdoctor_core::probes::Prober;
 
-use crate::items::action_item;
 pub use crate::items::{ActionItem, AgentError};
-use crate::network::{FindingItem, NetworkCheckConfig, NetworkCheckReport};
+use crate::network::{NetworkCheckConfig, NetworkCheckReport};
 use crate::platform::{bounded_line, gather, PlatformProbe, ProbeIssue};
+pub use crate::report::{CandidateItem, DiagnosisReport, EvidenceItem, QuestionItem, ReasonItem};
 use crate::task::Task;
 
 /// How the agent is set up.
@@ -82,34 +82,6 @@ pub struct AppObservations {
     pub mfa_report_status: Option<String>,
 }
 
-/// A question for the person, with its choices (`yes`, `no`, or a status).
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct QuestionItem {
-    pub row: String,
-    pub text: String,
-    #[uniffi(default = None)]
-    pub before_answering: Option<String>,
-    pub choices: Vec<String>,
-}
-
-/// The diagnosis, typed for a UI, and whole as JSON (`docs/diagnosis.md`).
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct DiagnosisReport {
-    #[uniffi(default = None)]
-    pub scenario: Option<String>,
-    #[uniffi(default = None)]
-    pub outcome: Option<String>,
-    pub escalation: String,
-    pub actions: Vec<ActionItem>,
-    #[uniffi(default = None)]
-    pub next_question: Option<QuestionItem>,
-    /// Platform facts that could not be had, and why.
-    pub probe_issues: Vec<ProbeIssue>,
-    /// Every check, in the diagnosis's order.
-    pub findings: Vec<FindingItem>,
-    pub json: String,
-}
-
 /// One log record from Kotlin or Swift.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct LogEntry {
@@ -133,8 +105,11 @@ pub struct LogField {
 /// happens (not only in answer to a call).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum AgentEvent {
+    /// A diagnosis ended: its problem (`scenario`), where the flow leads
+    /// (`destination`), both scenario ids, and its escalation.
     DiagnosisFinished {
         scenario: Option<String>,
+        destination: Option<String>,
         escalation: String,
     },
     BundleBuilt {
@@ -240,31 +215,6 @@ fn parse_level(text: &str) -> Level {
         "debug" | "d" => Level::Debug,
         "trace" | "verbose" | "v" => Level::Trace,
         _ => Level::Info,
-    }
-}
-
-fn report(diagnosis: &Diagnosis, probe_issues: Vec<ProbeIssue>) -> DiagnosisReport {
-    DiagnosisReport {
-        scenario: diagnosis.scenario.map(|s| s.as_str().to_string()),
-        outcome: diagnosis
-            .outcome
-            .as_ref()
-            .map(|o| o.id.as_str().to_string()),
-        escalation: diagnosis.escalation.as_str().to_string(),
-        actions: diagnosis.actions.iter().map(action_item).collect(),
-        next_question: diagnosis.next_question.as_ref().map(|q| QuestionItem {
-            row: q.row.as_str().to_string(),
-            text: q.text.clone(),
-            before_answering: q.before_answering.clone(),
-            choices: q
-                .choices
-                .iter()
-                .map(|c| c.value.as_str().to_string())
-                .collect(),
-        }),
-        probe_issues,
-        findings: diagnosis.findings.iter().map(FindingItem::from).collect(),
-        json: serde_json::to_string(diagnosis).expect("a diagnosis always serializes"),
     }
 }
 
@@ -418,6 +368,7 @@ impl PushDoctorAgent {
                 &listeners,
                 AgentEvent::DiagnosisFinished {
                     scenario: diagnosis.scenario.map(|s| s.as_str().to_string()),
+                    destination: diagnosis.destination.map(|s| s.as_str().to_string()),
                     escalation: diagnosis.escalation.as_str().to_string(),
                 },
             );
@@ -425,7 +376,7 @@ impl PushDoctorAgent {
             state.snapshot = Some(snapshot);
             state.answers = Answers::default();
             self::progress(&progress, "done", steps, steps);
-            Ok(report(&diagnosis, issues))
+            Ok(DiagnosisReport::new(&diagnosis, issues))
         })
         .await
     }
@@ -478,7 +429,7 @@ impl PushDoctorAgent {
         walk.answer(row, value)
             .map_err(|e| invalid(e.to_string()))?;
         state.answers = walk.answers().clone();
-        Ok(report(&walk.diagnosis(), Vec::new()))
+        Ok(DiagnosisReport::new(&walk.diagnosis(), Vec::new()))
     }
 
     /// Captures one record from Kotlin or Swift.

@@ -6,6 +6,8 @@
 //!   only the phone knows, gathered in parallel under deadlines;
 //! - [`agent`]: the object an app keeps for its lifetime;
 //! - [`network`]: the active network probes' settings and results;
+//! - `report`: the diagnosis typed for a UI (scenario, destination,
+//!   candidates with their evidence, reasons, actions);
 //! - `items`: the calls' error and the action item both of them return;
 //! - `task`: the agent's tasks, which end when nobody awaits them.
 
@@ -15,4 +17,5 @@ pub mod agent;
 mod items;
 pub mod network;
 pub mod platform;
+mod report;
 mod task;

@@ -9,14 +9,15 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
+use pushdoctor_core::{diagnose, Answers, Diagnosis, MfaReportStatus, Options, Platform};
 use pushdoctor_ffi::agent::{
-    AgentConfig, AgentError, AgentEvent, AppObservations, EventListener, ListenerError, LogEntry,
-    ProgressListener, PushDoctorAgent,
+    AgentConfig, AgentError, AgentEvent, AppObservations, DiagnosisReport, EventListener,
+    EvidenceItem, ListenerError, LogEntry, ProgressListener, PushDoctorAgent,
 };
 use pushdoctor_ffi::network::NetworkCheckConfig;
 use pushdoctor_ffi::platform::{
-    DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformError, PlatformProbe,
-    PowerFacts,
+    snapshot_from, ChannelImportance, DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts,
+    PlatformAnswers, PlatformError, PlatformProbe, PowerFacts,
 };
 
 /// A minimal executor that is not tokio, like a foreign caller's.
@@ -814,4 +815,309 @@ fn shutdown_flushes_the_logs_for_the_next_start() {
     assert_eq!(records[0]["msg"], "before the restart");
     second.shutdown();
     drop(first);
+}
+
+/// A phone whose every fact the test sets: what the agent asks is exactly
+/// what [`snapshot_from`] is given, so the core's own diagnosis of that
+/// snapshot is what the agent's report must carry.
+#[derive(Clone, Default)]
+struct Facts {
+    network: NetworkFacts,
+    notifications: NotificationFacts,
+    focus: FocusFacts,
+    power: PowerFacts,
+    device: DeviceFacts,
+}
+
+#[async_trait::async_trait]
+impl PlatformProbe for Facts {
+    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
+        Ok(self.network.clone())
+    }
+    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
+        Ok(self.notifications.clone())
+    }
+    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
+        Ok(self.focus.clone())
+    }
+    async fn power(&self) -> Result<PowerFacts, PlatformError> {
+        Ok(self.power.clone())
+    }
+    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
+        Ok(self.device.clone())
+    }
+    fn open_settings(&self, _target: String) -> Result<bool, PlatformError> {
+        Ok(false)
+    }
+}
+
+impl Facts {
+    /// An Android phone with every seed setting healthy.
+    fn healthy() -> Self {
+        Facts {
+            network: NetworkFacts {
+                connected: Some(true),
+                airplane_mode: Some(false),
+                vpn: Some(false),
+                proxy: Some(false),
+                ..NetworkFacts::default()
+            },
+            notifications: NotificationFacts {
+                enabled: Some(true),
+                ..NotificationFacts::default()
+            },
+            focus: FocusFacts {
+                active: Some(false),
+                app_allowed: None,
+            },
+            power: PowerFacts {
+                battery_saver: Some(false),
+                ..PowerFacts::default()
+            },
+            device: DeviceFacts {
+                model: Some("Pixel 8".into()),
+                ..DeviceFacts::default()
+            },
+        }
+    }
+
+    /// The core's diagnosis of the snapshot the agent builds from these
+    /// facts and `observations`, made without the agent.
+    fn core_diagnosis(&self, observations: &AppObservations) -> Diagnosis {
+        let answers = PlatformAnswers {
+            network: Ok(self.network.clone()),
+            notifications: Ok(self.notifications.clone()),
+            focus: Ok(self.focus.clone()),
+            power: Ok(self.power.clone()),
+            device: Ok(self.device.clone()),
+        };
+        let (mut snapshot, issues) = snapshot_from(Platform::Android, answers);
+        assert!(issues.is_empty(), "{issues:?}");
+        let o = &mut snapshot.observations;
+        o.push_received = observations.push_received;
+        o.accept_tapped = observations.accept_tapped;
+        o.accept_responded = observations.accept_responded;
+        o.retry_count = observations.retry_count;
+        o.mfa_completed = observations.mfa_completed;
+        o.request_in_pending_tab = observations.request_in_pending_tab;
+        o.account_reconfigured = observations.account_reconfigured;
+        snapshot.mfa_report_status = observations
+            .mfa_report_status
+            .as_deref()
+            .map(|s| s.parse::<MfaReportStatus>().unwrap());
+        diagnose(&snapshot, &Answers::default(), &Options::default())
+    }
+}
+
+fn facts_agent(facts: &Facts) -> Arc<PushDoctorAgent> {
+    PushDoctorAgent::new(
+        AgentConfig {
+            platform: "android".into(),
+            log_directory: None,
+            max_log_bytes: None,
+            callback_timeout_ms: Some(5_000),
+            echo_to_platform_log: Some(false),
+            network: None,
+        },
+        Arc::new(facts.clone()),
+    )
+    .unwrap()
+}
+
+/// The evidence, written out field by field from the core's types, so that
+/// a mapping that drops, swaps or reorders anything differs.
+fn evidence_rows(items: &[pushdoctor_core::engine::evidence::EvidenceItem]) -> Vec<[String; 4]> {
+    items
+        .iter()
+        .map(|e| {
+            [
+                e.check.as_str().into(),
+                e.status.as_str().into(),
+                serde_json::to_value(e.source)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .into(),
+                e.detail.clone(),
+            ]
+        })
+        .collect()
+}
+
+fn item_rows(items: &[EvidenceItem]) -> Vec<[String; 4]> {
+    items
+        .iter()
+        .map(|e| {
+            [
+                e.check.clone(),
+                e.status.clone(),
+                e.source.clone(),
+                e.detail.clone(),
+            ]
+        })
+        .collect()
+}
+
+/// The report carries the core's destination, candidates (with their
+/// evidence for and against) and reasons, in the core's order, and the
+/// event says the same destination.
+fn assert_carries_the_core(report: &DiagnosisReport, core: &Diagnosis) {
+    let id = |s: Option<pushdoctor_core::ScenarioId>| s.map(|s| s.as_str().to_string());
+    assert_eq!(report.scenario, id(core.scenario));
+    assert_eq!(report.destination, id(core.destination));
+    assert_eq!(report.candidates.len(), core.candidates.len());
+    for (item, candidate) in report.candidates.iter().zip(&core.candidates) {
+        assert_eq!(item.scenario, candidate.scenario.as_str());
+        assert_eq!(item.score, candidate.score);
+        assert_eq!(
+            item_rows(&item.evidence_for),
+            evidence_rows(&candidate.evidence_for)
+        );
+        assert_eq!(item_rows(&item.against), evidence_rows(&candidate.against));
+    }
+    let reasons: Vec<(&str, &str, &str, bool)> = report
+        .reasons
+        .iter()
+        .map(|r| {
+            (
+                r.check.as_str(),
+                r.detail.as_str(),
+                r.fix.as_str(),
+                r.from_seed,
+            )
+        })
+        .collect();
+    let want: Vec<(&str, &str, &str, bool)> = core
+        .reasons
+        .iter()
+        .map(|r| {
+            (
+                r.check.as_str(),
+                r.detail.as_str(),
+                r.fix.as_str(),
+                r.from_seed,
+            )
+        })
+        .collect();
+    assert_eq!(reasons, want);
+    // Each reason's fix is one of the report's actions.
+    for reason in &report.reasons {
+        assert!(
+            report.actions.iter().any(|a| a.id == reason.fix),
+            "{reason:?} without its fix in {:?}",
+            report.actions
+        );
+    }
+    // The JSON is the whole diagnosis, format 2.
+    assert_eq!(&Diagnosis::from_json(report.json.as_bytes()).unwrap(), core);
+}
+
+#[test]
+fn the_report_carries_the_cores_destination_candidates_and_reasons() {
+    let mut blocked = Facts::healthy();
+    blocked.notifications.enabled = Some(false);
+    blocked.notifications.mfa_channel_importance = Some(ChannelImportance::None);
+    let delivered = |reconfigured| AppObservations {
+        push_received: Some(false),
+        account_reconfigured: Some(reconfigured),
+        mfa_report_status: Some("Delivered".into()),
+        ..AppObservations::default()
+    };
+    let cases = [
+        // Notifications off and the MFA channel blocked: two reasons, the
+        // seed's first.
+        (blocked, no_push()),
+        // Every setting healthy: the problem is the missing push, the flow
+        // leads to the admin's MFA Report.
+        (Facts::healthy(), no_push()),
+        // The report says Delivered: two candidates.
+        (Facts::healthy(), delivered(false)),
+        (Facts::healthy(), delivered(true)),
+    ];
+    for (facts, observations) in cases {
+        let core = facts.core_diagnosis(&observations);
+        struct Events(std::sync::Mutex<Vec<AgentEvent>>);
+        impl EventListener for Events {
+            fn on_event(&self, event: AgentEvent) -> Result<(), ListenerError> {
+                self.0.lock().unwrap().push(event);
+                Ok(())
+            }
+        }
+        let events = Arc::new(Events(Default::default()));
+        let agent = facts_agent(&facts);
+        agent.subscribe(events.clone());
+        let report = block_on(agent.run_diagnostics(observations, None)).unwrap();
+        assert_carries_the_core(&report, &core);
+        let seen = events.0.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            [AgentEvent::DiagnosisFinished {
+                scenario: report.scenario.clone(),
+                destination: report.destination.clone(),
+                escalation: report.escalation.clone(),
+            }]
+        );
+        agent.shutdown();
+    }
+}
+
+/// What the cases above compare is not empty: the core's answers for them
+/// hold each new field, so a mapping that left one out would be seen.
+#[test]
+fn the_new_fields_hold_what_the_evidence_says() {
+    let mut blocked = Facts::healthy();
+    blocked.notifications.enabled = Some(false);
+    blocked.notifications.mfa_channel_importance = Some(ChannelImportance::None);
+    let agent = facts_agent(&blocked);
+    let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+    let reasons: Vec<(&str, &str, bool)> = report
+        .reasons
+        .iter()
+        .map(|r| (r.check.as_str(), r.fix.as_str(), r.from_seed))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("notifications.enabled", "enable_notifications", true),
+            ("notifications.mfa_channel", "enable_mfa_channel", false),
+        ]
+    );
+    assert!(
+        report.reasons[1].detail.contains("blocked"),
+        "{:?}",
+        report.reasons
+    );
+    let first = &report.candidates[0];
+    assert_eq!(first.scenario, "push_not_received");
+    assert!(first.score > 0);
+    assert_eq!(
+        item_rows(&first.evidence_for)[0][..3],
+        ["push.received", "fail", "snapshot"]
+    );
+    agent.shutdown();
+
+    let agent = facts_agent(&Facts::healthy());
+    let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+    assert_eq!(report.scenario.as_deref(), Some("push_not_received"));
+    assert_eq!(report.destination.as_deref(), Some("admin_verify_status"));
+    assert!(report.reasons.is_empty(), "{:?}", report.reasons);
+    // The guided walk's reports carry them too.
+    let question = report.next_question.unwrap();
+    assert_eq!(question.row, "admin_verify_status.report");
+    let report = agent.answer(question.row, "Delivered".into()).unwrap();
+    assert_eq!(report.destination.as_deref(), Some("reconfigure_account"));
+    let scenarios: Vec<&str> = report
+        .candidates
+        .iter()
+        .map(|c| c.scenario.as_str())
+        .collect();
+    assert!(scenarios.contains(&"admin_verify_status"), "{scenarios:?}");
+    let report_item = report
+        .candidates
+        .iter()
+        .flat_map(|c| c.evidence_for.iter().chain(&c.against))
+        .find(|e| e.check == "admin.mfa_report")
+        .expect("the report's status is evidence");
+    assert_eq!(report_item.source, "mfa_report");
+    agent.shutdown();
 }

@@ -126,23 +126,34 @@ class AgentTest {
         }
     }
 
-    /** Every scenario of the seed, reached through the FFI. */
+    /**
+     * Every scenario of the seed, reached through the FFI: `destination` is
+     * where the flow leads, `scenario` the problem the evidence shows (no
+     * push stays the problem when the flow sends it on to the admin).
+     */
     @Test
     fun everySeedScenarioEndToEnd() = runBlocking {
-        data class Case(val phone: FakePhone, val observations: AppObservations, val scenario: String, val outcome: String?)
+        data class Case(
+            val phone: FakePhone,
+            val observations: AppObservations,
+            val scenario: String,
+            val destination: String,
+            val outcome: String?,
+        )
         val cases = listOf(
-            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = true, mfaCompleted = true), "push_ok", "all_done"),
-            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3u, retrySucceeded = false), "accept_not_responding", "share_logs"),
-            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = false, requestVisibleInApp = false, requestInPendingTab = true), "push_not_visible", "approve_from_pending"),
-            Case(FakePhone(connected = false), AppObservations(pushReceived = false), "push_not_received", null),
-            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Success"), "admin_verify_status", "report_approved"),
-            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = false), "reconfigure_account", "reconfigure"),
-            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = true), "admin_reset_mfa", "reset_mfa"),
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = true, mfaCompleted = true), "push_ok", "push_ok", "all_done"),
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3u, retrySucceeded = false), "accept_not_responding", "accept_not_responding", "share_logs"),
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = false, requestVisibleInApp = false, requestInPendingTab = true), "push_not_visible", "push_not_visible", "approve_from_pending"),
+            Case(FakePhone(connected = false), AppObservations(pushReceived = false), "push_not_received", "push_not_received", null),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Success"), "push_not_received", "admin_verify_status", "report_approved"),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = false), "push_not_received", "reconfigure_account", "reconfigure"),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = true), "push_not_received", "admin_reset_mfa", "reset_mfa"),
         )
         for (case in cases) {
             agent(case.phone).use { agent ->
                 val report = agent.runDiagnostics(case.observations, null)
                 assertEquals(case.toString(), case.scenario, report.scenario)
+                assertEquals(case.toString(), case.destination, report.destination)
                 assertEquals(case.toString(), case.outcome, report.outcome)
                 agent.shutdown()
             }

@@ -324,3 +324,41 @@ pub enum EvidenceSource {
     /// Nothing: the fact is not known.
     None,
 }
+
+impl EvidenceSource {
+    /// The id written in a diagnosis's JSON (`snapshot`, `mfa_report`, …),
+    /// for the bindings, which carry ids as strings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceSource::Snapshot => "snapshot",
+            EvidenceSource::MfaReport => "mfa_report",
+            EvidenceSource::Derived => "derived",
+            EvidenceSource::Probe => "probe",
+            EvidenceSource::Person => "person",
+            EvidenceSource::None => "none",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bindings carry `as_str`, the JSON carries serde's name: they
+    /// must be one id.
+    #[test]
+    fn evidence_source_as_str_is_its_json_name() {
+        use EvidenceSource as S;
+        for source in [
+            S::Snapshot,
+            S::MfaReport,
+            S::Derived,
+            S::Probe,
+            S::Person,
+            S::None,
+        ] {
+            let json = serde_json::to_value(source).unwrap();
+            assert_eq!(json.as_str(), Some(source.as_str()), "{source:?}");
+        }
+    }
+}
