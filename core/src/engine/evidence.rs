@@ -276,6 +276,35 @@ pub fn separating_checks(candidates: &[Candidate]) -> Vec<CheckId> {
     counts.into_iter().map(|(c, _)| c).collect()
 }
 
+/// Where the device's own facts contradict the MFA Report: one sentence
+/// each, for the diagnosis's warnings.
+pub fn report_contradictions(findings: &[Finding], report: Option<MfaReportStatus>) -> Vec<String> {
+    let Some(status) = report else {
+        return Vec::new();
+    };
+    RULES
+        .iter()
+        .filter_map(|rule| match rule.fact {
+            Contradicts(s, check, result) if s == status => findings
+                .iter()
+                .find(|f| {
+                    f.check == check
+                        && f.status == result
+                        && f.evidence.source != EvidenceSource::MfaReport
+                }),
+            _ => None,
+        })
+        .map(|f| {
+            format!(
+                "the MFA Report shows {status} ({}), but the device disagrees: {} ({}); the device's evidence was kept",
+                status.meaning(),
+                f.evidence.detail,
+                f.check
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,33 +338,4 @@ mod tests {
         seen.dedup();
         assert_eq!(seen.len(), ScenarioId::ALL.len());
     }
-}
-
-/// Where the device's own facts contradict the MFA Report: one sentence
-/// each, for the diagnosis's warnings.
-pub fn report_contradictions(findings: &[Finding], report: Option<MfaReportStatus>) -> Vec<String> {
-    let Some(status) = report else {
-        return Vec::new();
-    };
-    RULES
-        .iter()
-        .filter_map(|rule| match rule.fact {
-            Contradicts(s, check, result) if s == status => findings
-                .iter()
-                .find(|f| {
-                    f.check == check
-                        && f.status == result
-                        && f.evidence.source != EvidenceSource::MfaReport
-                }),
-            _ => None,
-        })
-        .map(|f| {
-            format!(
-                "the MFA Report shows {status} ({}), but the device disagrees: {} ({}); the device's evidence was kept",
-                status.meaning(),
-                f.evidence.detail,
-                f.check
-            )
-        })
-        .collect()
 }
