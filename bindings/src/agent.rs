@@ -55,26 +55,37 @@ pub struct AgentConfig {
 /// `observations`), plus the admin's MFA Report status if known.
 #[derive(Debug, Clone, Default, uniffi::Record)]
 pub struct AppObservations {
+    /// A push for the login request arrived on the device.
     #[uniffi(default = None)]
     pub push_received: Option<bool>,
+    /// The person tapped Accept or Deny.
     #[uniffi(default = None)]
     pub accept_tapped: Option<bool>,
+    /// Tapping Accept (or Deny) got the service's confirmation.
     #[uniffi(default = None)]
     pub accept_responded: Option<bool>,
+    /// How many times the push was resent (the login retried) after Accept failed.
     #[uniffi(default = None)]
     pub retry_count: Option<u32>,
+    /// A later attempt worked.
     #[uniffi(default = None)]
     pub retry_succeeded: Option<bool>,
+    /// The MFA step completed.
     #[uniffi(default = None)]
     pub mfa_completed: Option<bool>,
+    /// The request shows inside the Authenticator app.
     #[uniffi(default = None)]
     pub request_visible_in_app: Option<bool>,
+    /// The request is listed under Pending.
     #[uniffi(default = None)]
     pub request_in_pending_tab: Option<bool>,
+    /// The request showed up after refreshing the Pending tab.
     #[uniffi(default = None)]
     pub request_visible_after_refresh: Option<bool>,
+    /// The push arrived once the settings were fixed.
     #[uniffi(default = None)]
     pub push_arrived_after_fixes: Option<bool>,
+    /// The account was already reconfigured in the app, and the issue persists.
     #[uniffi(default = None)]
     pub account_reconfigured: Option<bool>,
     /// `Success`, `Denied`, `Delivered` or `Received`.
@@ -85,28 +96,43 @@ pub struct AppObservations {
 /// A question for the person, with its choices (`yes`, `no`, or a status).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct QuestionItem {
+    /// The row's stable id, which the answer is given for
+    /// (`push_not_received.connectivity`, …).
     pub row: String,
+    /// The seed's question, word for word.
     pub text: String,
+    /// What to do before answering, where the flow says so.
     #[uniffi(default = None)]
     pub before_answering: Option<String>,
+    /// The answers the row takes, as the values to send back.
     pub choices: Vec<String>,
 }
 
 /// The diagnosis, typed for a UI, and whole as JSON (`docs/diagnosis.md`).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct DiagnosisReport {
+    /// The problem the evidence points to, as a scenario id; none when it
+    /// points nowhere yet.
     #[uniffi(default = None)]
     pub scenario: Option<String>,
+    /// Where the flow ended, as an outcome id; none while it still has a
+    /// question.
     #[uniffi(default = None)]
     pub outcome: Option<String>,
+    /// How far up the support ladder it goes (`none`, `retry`, …,
+    /// `admin_reset_mfa`).
     pub escalation: String,
+    /// What to do, in order.
     pub actions: Vec<ActionItem>,
+    /// The one question to ask the person next, when the evidence does not
+    /// settle the flow.
     #[uniffi(default = None)]
     pub next_question: Option<QuestionItem>,
     /// Platform facts that could not be had, and why.
     pub probe_issues: Vec<ProbeIssue>,
     /// Every check, in the diagnosis's order.
     pub findings: Vec<FindingItem>,
+    /// The whole diagnosis as JSON, for logs, bundles and support.
     pub json: String,
 }
 
@@ -115,17 +141,26 @@ pub struct DiagnosisReport {
 pub struct LogEntry {
     /// `error`, `warn`, `info`, `debug`, `trace`.
     pub level: String,
+    /// The Android tag, or the Apple subsystem or category.
     pub tag: String,
+    /// The text; scrubbed before it is stored.
     pub message: String,
+    /// Milliseconds since the Unix epoch, UTC.
     pub timestamp_ms: i64,
+    /// The logging thread's name, when the app knows it.
     #[uniffi(default = None)]
     pub thread: Option<String>,
+    /// Structured key-values, in the order given.
     pub fields: Vec<LogField>,
 }
 
+/// One structured key-value of a [`LogEntry`] (a record, since uniffi has
+/// no tuples).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct LogField {
+    /// The key.
     pub key: String,
+    /// The value, scrubbed like the message.
     pub value: String,
 }
 
@@ -133,21 +168,31 @@ pub struct LogField {
 /// happens (not only in answer to a call).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum AgentEvent {
+    /// A diagnosis run ended.
     DiagnosisFinished {
+        /// The scenario it points to, if any.
         scenario: Option<String>,
+        /// How far up the support ladder it goes.
         escalation: String,
     },
+    /// A bundle was written.
     BundleBuilt {
+        /// Where.
         path: String,
+        /// Its size on disk.
         bytes: u64,
     },
     /// Captured logs could not be written (a full disk, say).
     LogWriteFailed {
+        /// The last write error.
         reason: String,
     },
     /// A platform fact could not be had.
     PlatformFactUnknown {
+        /// The [`crate::platform::PlatformProbe`] method (`network`,
+        /// `notifications`, …).
         probe: String,
+        /// Why: what it threw, or that it ran out of time.
         reason: String,
     },
 }
@@ -156,8 +201,12 @@ pub enum AgentEvent {
 /// logs it and goes on; a listener can never end a run.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ListenerError {
+    /// The listener threw.
     #[error("threw {reason}")]
-    Unexpected { reason: String },
+    Unexpected {
+        /// What it threw, on one bounded line.
+        reason: String,
+    },
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
@@ -173,12 +222,15 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
 /// it, uniffi turns the throw into a panic.)
 #[uniffi::export(foreign)]
 pub trait EventListener: Send + Sync {
+    /// Called once per event, on the agent's thread: return quickly.
     fn on_event(&self, event: AgentEvent) -> Result<(), ListenerError>;
 }
 
 /// Streams which check is running, for a progress indicator.
 #[uniffi::export(foreign)]
 pub trait ProgressListener: Send + Sync {
+    /// `step` is starting (`platform`, `network`, `diagnosis`) or all is
+    /// `done`; `done` of `total` steps are finished.
     fn on_progress(&self, step: String, done: u32, total: u32) -> Result<(), ListenerError>;
 }
 
@@ -187,6 +239,9 @@ struct State {
     answers: Answers,
 }
 
+/// Push Doctor inside an app: kept for the app's lifetime, it captures
+/// the app's logs, gathers the phone's facts through the app's
+/// [`PlatformProbe`], runs the diagnosis and builds bundles.
 #[derive(uniffi::Object)]
 pub struct PushDoctorAgent {
     runtime: crate::task::AgentRuntime,
@@ -298,6 +353,8 @@ impl PushDoctorAgent {
 
 #[uniffi::export]
 impl PushDoctorAgent {
+    /// Starts an agent: its threads and its log capture (into
+    /// `log_directory` when given). Fails on a setting the core refuses.
     #[uniffi::constructor]
     pub fn new(
         config: AgentConfig,
