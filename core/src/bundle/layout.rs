@@ -169,7 +169,7 @@ struct Local {
 
 /// Walks the local headers from offset 0 and compares what it finds with
 /// the central directory and the end record. Work: one 30-byte header and
-/// its name per step, each step moving forward, at most [`MAX_ENTRIES`]
+/// its name per step, each step moving forward, at most `MAX_ENTRIES` (1024)
 /// headers.
 pub fn inspect(archive: &ZipArchive) -> Result<Layout, ZipError> {
     let mut layout = Layout::default();
