@@ -55,26 +55,37 @@ pub struct AgentConfig {
 /// `observations`), plus the admin's MFA Report status if known.
 #[derive(Debug, Clone, Default, uniffi::Record)]
 pub struct AppObservations {
+    /// A push for the login request arrived on the device.
     #[uniffi(default = None)]
     pub push_received: Option<bool>,
+    /// The person tapped Accept or Deny.
     #[uniffi(default = None)]
     pub accept_tapped: Option<bool>,
+    /// Tapping Accept (or Deny) got the service's confirmation.
     #[uniffi(default = None)]
     pub accept_responded: Option<bool>,
+    /// How many times the push was resent (the login retried) after Accept failed.
     #[uniffi(default = None)]
     pub retry_count: Option<u32>,
+    /// A later attempt worked.
     #[uniffi(default = None)]
     pub retry_succeeded: Option<bool>,
+    /// The MFA step completed.
     #[uniffi(default = None)]
     pub mfa_completed: Option<bool>,
+    /// The request shows inside the Authenticator app.
     #[uniffi(default = None)]
     pub request_visible_in_app: Option<bool>,
+    /// The request is listed under Pending.
     #[uniffi(default = None)]
     pub request_in_pending_tab: Option<bool>,
+    /// The request showed up after refreshing the Pending tab.
     #[uniffi(default = None)]
     pub request_visible_after_refresh: Option<bool>,
+    /// The push arrived once the settings were fixed.
     #[uniffi(default = None)]
     pub push_arrived_after_fixes: Option<bool>,
+    /// The account was already reconfigured in the app, and the issue persists.
     #[uniffi(default = None)]
     pub account_reconfigured: Option<bool>,
     /// `Success`, `Denied`, `Delivered` or `Received`.
@@ -87,17 +98,26 @@ pub struct AppObservations {
 pub struct LogEntry {
     /// `error`, `warn`, `info`, `debug`, `trace`.
     pub level: String,
+    /// The Android tag, or the Apple subsystem or category.
     pub tag: String,
+    /// The text; scrubbed before it is stored.
     pub message: String,
+    /// Milliseconds since the Unix epoch, UTC.
     pub timestamp_ms: i64,
+    /// The logging thread's name, when the app knows it.
     #[uniffi(default = None)]
     pub thread: Option<String>,
+    /// Structured key-values, in the order given.
     pub fields: Vec<LogField>,
 }
 
+/// One structured key-value of a [`LogEntry`] (a record, since uniffi has
+/// no tuples).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct LogField {
+    /// The key.
     pub key: String,
+    /// The value, scrubbed like the message.
     pub value: String,
 }
 
@@ -108,21 +128,31 @@ pub enum AgentEvent {
     /// A diagnosis ended: its problem (`scenario`), where the flow leads
     /// (`destination`), both scenario ids, and its escalation.
     DiagnosisFinished {
+        /// The problem the evidence points to, if any.
         scenario: Option<String>,
+        /// Where the flow leads, if anywhere yet.
         destination: Option<String>,
+        /// How far up the support ladder it goes.
         escalation: String,
     },
+    /// A bundle was written.
     BundleBuilt {
+        /// Where.
         path: String,
+        /// Its size on disk.
         bytes: u64,
     },
     /// Captured logs could not be written (a full disk, say).
     LogWriteFailed {
+        /// The last write error.
         reason: String,
     },
     /// A platform fact could not be had.
     PlatformFactUnknown {
+        /// The [`crate::platform::PlatformProbe`] method (`network`,
+        /// `notifications`, …).
         probe: String,
+        /// Why: what it threw, or that it ran out of time.
         reason: String,
     },
 }
@@ -131,8 +161,12 @@ pub enum AgentEvent {
 /// logs it and goes on; a listener can never end a run.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ListenerError {
+    /// The listener threw.
     #[error("threw {reason}")]
-    Unexpected { reason: String },
+    Unexpected {
+        /// What it threw, on one bounded line.
+        reason: String,
+    },
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
@@ -148,12 +182,15 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
 /// it, uniffi turns the throw into a panic.)
 #[uniffi::export(foreign)]
 pub trait EventListener: Send + Sync {
+    /// Called once per event, on the agent's thread: return quickly.
     fn on_event(&self, event: AgentEvent) -> Result<(), ListenerError>;
 }
 
 /// Streams which check is running, for a progress indicator.
 #[uniffi::export(foreign)]
 pub trait ProgressListener: Send + Sync {
+    /// `step` is starting (`platform`, `network`, `diagnosis`) or all is
+    /// `done`; `done` of `total` steps are finished.
     fn on_progress(&self, step: String, done: u32, total: u32) -> Result<(), ListenerError>;
 }
 
@@ -162,6 +199,9 @@ struct State {
     answers: Answers,
 }
 
+/// Push Doctor inside an app: kept for the app's lifetime, it captures
+/// the app's logs, gathers the phone's facts through the app's
+/// [`PlatformProbe`], runs the diagnosis and builds bundles.
 #[derive(uniffi::Object)]
 pub struct PushDoctorAgent {
     runtime: crate::task::AgentRuntime,
@@ -248,6 +288,8 @@ impl PushDoctorAgent {
 
 #[uniffi::export]
 impl PushDoctorAgent {
+    /// Starts an agent: its threads and its log capture (into
+    /// `log_directory` when given). Fails on a setting the core refuses.
     #[uniffi::constructor]
     pub fn new(
         config: AgentConfig,

@@ -11,6 +11,10 @@
 //! - `items`: the calls' error and the action item both of them return;
 //! - `task`: the agent's tasks, which end when nobody awaits them.
 
+// Inside an app, standard output goes nowhere anyone reads: the layer
+// reports through its results and `log`, never by printing.
+#![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
+
 uniffi::setup_scaffolding!();
 
 pub mod agent;

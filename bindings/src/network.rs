@@ -23,8 +23,12 @@ pub struct NetworkCheckConfig {
     /// A URL whose answer is known (default: the platform's own check).
     #[uniffi(default = None)]
     pub captive_portal_url: Option<String>,
+    /// With `captive_portal_url`: the status its answer has when nothing
+    /// intercepts (default 204).
     #[uniffi(default = None)]
     pub captive_portal_status: Option<u16>,
+    /// With `captive_portal_url`: a text its answer must contain (default:
+    /// none, the status alone decides).
     #[uniffi(default = None)]
     pub captive_portal_body: Option<String>,
     /// Leave the captive-portal check out.
@@ -104,6 +108,7 @@ impl NetworkCheckConfig {
 pub struct FindingItem {
     /// The check id (`network.backend_reachable`, …: `docs/diagnosis.md`).
     pub check: String,
+    /// The check's title, for a list entry.
     pub title: String,
     /// `pass`, `fail`, `unknown`, `not_applicable`.
     pub status: String,
@@ -126,12 +131,16 @@ impl From<&Finding> for FindingItem {
 /// probe report as JSON (`docs/network.md`, "probe summary").
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct NetworkCheckReport {
+    /// The network checks' results, in the report's order.
     pub findings: Vec<FindingItem>,
+    /// What to do about the failing ones.
     pub actions: Vec<ActionItem>,
     /// Set when nothing was probed (the device has no network).
     #[uniffi(default = None)]
     pub skipped: Option<String>,
+    /// Wall time of the run, in milliseconds.
     pub elapsed_ms: f64,
+    /// The whole probe summary as JSON, for logs and bundles.
     pub json: String,
 }
 

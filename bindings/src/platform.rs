@@ -18,15 +18,24 @@ use crate::task::Task;
 pub enum PlatformError {
     /// The platform has no answer (an API missing on this OS version).
     #[error("not available: {reason}")]
-    NotAvailable { reason: String },
+    NotAvailable {
+        /// What is missing, in the app's words.
+        reason: String,
+    },
     /// The app may not ask (a permission it lacks).
     #[error("not permitted: {reason}")]
-    NotPermitted { reason: String },
+    NotPermitted {
+        /// Which permission, in the app's words.
+        reason: String,
+    },
     /// The Kotlin or Swift code threw something it did not declare (any
     /// `Throwable` in Kotlin, `kotlin.Error`s included: see
     /// `bindings/generate.sh`); `reason` names what, on one bounded line.
     #[error("threw {reason}")]
-    Unexpected { reason: String },
+    Unexpected {
+        /// What was thrown, on one bounded line.
+        reason: String,
+    },
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
@@ -56,15 +65,19 @@ pub(crate) fn bounded_line(reason: &str) -> String {
     format!("{}…", &line[..end])
 }
 
+/// The phone's connection, as [`PlatformProbe::network`] reports it.
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct NetworkFacts {
+    /// Wi-Fi or mobile data is up.
     #[uniffi(default = None)]
     pub connected: Option<bool>,
+    /// Airplane Mode is on.
     #[uniffi(default = None)]
     pub airplane_mode: Option<bool>,
     /// `wifi`, `cellular`, `ethernet`, `other`.
     #[uniffi(default = None)]
     pub transport: Option<String>,
+    /// A VPN carries the device's traffic.
     #[uniffi(default = None)]
     pub vpn: Option<bool>,
     /// A proxy is configured for the active network.
@@ -73,6 +86,9 @@ pub struct NetworkFacts {
     /// The platform validated the network (Android's NET_CAPABILITY_VALIDATED).
     #[uniffi(default = None)]
     pub validated: Option<bool>,
+    /// The platform itself found a captive portal (Android's
+    /// NET_CAPABILITY_CAPTIVE_PORTAL); kept in the snapshot's extensions,
+    /// the probes' own check decides.
     #[uniffi(default = None)]
     pub captive_portal: Option<bool>,
     /// Android: Data Saver, and whether the app is exempt
@@ -81,6 +97,8 @@ pub struct NetworkFacts {
     pub data_saver: Option<DataSaver>,
 }
 
+/// The app's notification settings, as [`PlatformProbe::notifications`]
+/// reports them.
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct NotificationFacts {
     /// The app-wide switch (Android's `areNotificationsEnabled()`).
@@ -104,8 +122,11 @@ pub struct NotificationFacts {
     pub scheduled_summary: Option<bool>,
 }
 
+/// Focus (iOS) or Do Not Disturb (Android), as [`PlatformProbe::focus`]
+/// reports it.
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct FocusFacts {
+    /// Focus / Do Not Disturb is on.
     #[uniffi(default = None)]
     pub active: Option<bool>,
     /// The app may break through (an allowed exception).
@@ -113,6 +134,7 @@ pub struct FocusFacts {
     pub app_allowed: Option<bool>,
 }
 
+/// How power saving treats the app, as [`PlatformProbe::power`] reports it.
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct PowerFacts {
     /// Battery Saver (Android) or Low Power Mode (iOS) is on.
@@ -132,14 +154,20 @@ pub struct PowerFacts {
     pub background_refresh: Option<bool>,
 }
 
+/// The phone, the app and its standing with the push service, as
+/// [`PlatformProbe::device`] reports them.
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct DeviceFacts {
+    /// The phone's model name.
     #[uniffi(default = None)]
     pub model: Option<String>,
+    /// The operating system's version.
     #[uniffi(default = None)]
     pub os_version: Option<String>,
+    /// The Authenticator app's version.
     #[uniffi(default = None)]
     pub app_version: Option<String>,
+    /// The phone's locale (`en_GB`).
     #[uniffi(default = None)]
     pub locale: Option<String>,
     /// Android: `Build.MANUFACTURER`.
@@ -252,10 +280,17 @@ same_enum! {
 #[uniffi::export(foreign)]
 #[async_trait::async_trait]
 pub trait PlatformProbe: Send + Sync {
+    /// The connection. Each method runs at once with the others, under
+    /// the agent's callback deadline; one that fails or is late leaves only
+    /// its own facts unknown.
     async fn network(&self) -> Result<NetworkFacts, PlatformError>;
+    /// The app's notification settings.
     async fn notifications(&self) -> Result<NotificationFacts, PlatformError>;
+    /// Focus / Do Not Disturb.
     async fn focus(&self) -> Result<FocusFacts, PlatformError>;
+    /// Power saving and background limits.
     async fn power(&self) -> Result<PowerFacts, PlatformError>;
+    /// The phone, the app and its push registration.
     async fn device(&self) -> Result<DeviceFacts, PlatformError>;
     /// Opens a settings screen (`app_notification_settings`, `focus`, …);
     /// `false` when the platform has no such screen.
@@ -267,16 +302,22 @@ pub trait PlatformProbe: Send + Sync {
 pub struct ProbeIssue {
     /// `network`, `notifications`, `focus`, `power`, `device`.
     pub probe: String,
+    /// Why: the platform's error, or that it ran out of time.
     pub reason: String,
 }
 
 /// What each probe method gave: its facts, or why not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlatformAnswers {
+    /// [`PlatformProbe::network`]'s answer.
     pub network: Result<NetworkFacts, ProbeIssue>,
+    /// [`PlatformProbe::notifications`]'s answer.
     pub notifications: Result<NotificationFacts, ProbeIssue>,
+    /// [`PlatformProbe::focus`]'s answer.
     pub focus: Result<FocusFacts, ProbeIssue>,
+    /// [`PlatformProbe::power`]'s answer.
     pub power: Result<PowerFacts, ProbeIssue>,
+    /// [`PlatformProbe::device`]'s answer.
     pub device: Result<DeviceFacts, ProbeIssue>,
 }
 

@@ -18,10 +18,15 @@ use crate::platform::ProbeIssue;
 /// A question for the person, with its choices (`yes`, `no`, or a status).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct QuestionItem {
+    /// The row's stable id, which the answer is given for
+    /// (`push_not_received.connectivity`, …).
     pub row: String,
+    /// The seed's question, word for word.
     pub text: String,
+    /// What to do before answering, where the flow says so.
     #[uniffi(default = None)]
     pub before_answering: Option<String>,
+    /// The answers the row takes, as the values to send back.
     pub choices: Vec<String>,
 }
 

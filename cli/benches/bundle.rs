@@ -143,7 +143,9 @@ struct Run {
 /// Runs a command to completion and reads its own peak memory from the
 /// kernel (wait4's rusage), so each run's peak is its own.
 // The child is reaped by wait4 below, which std cannot see.
-#[allow(clippy::zombie_processes)]
+// wait4 is libc's, so calling it is unsafe; std has no way to read a
+// child's rusage.
+#[allow(clippy::zombie_processes, unsafe_code)]
 fn measure(command: &mut Command) -> Run {
     let start = Instant::now();
     let child = command

@@ -1,3 +1,7 @@
+//! The `pushdoctor` command: the library's `run` with this process's
+//! arguments and standard streams, after checking that standard output is
+//! really open.
+
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -25,7 +29,11 @@ fn main() -> ExitCode {
 /// written nothing. What it leaves is recognisable: `/dev/null` opened for
 /// reading and writing, where a shell's `>/dev/null` opens it for writing
 /// only.
+// fcntl is libc's, so calling it is unsafe; std cannot ask a descriptor
+// for its access mode without opening something, which is what this must
+// not do. The call only reads descriptor 1's flags.
 #[cfg(unix)]
+#[allow(unsafe_code)]
 fn standard_output_is_open() -> bool {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
     let mode = unsafe { libc::fcntl(1, libc::F_GETFL) };

@@ -39,7 +39,7 @@ fn capture() -> &'static std::sync::Arc<Capture> {
 }
 
 #[divan::bench(threads = [1, 2], sample_size = 64)]
-fn baseline_format_into_reused_buffer(bencher: divan::Bencher) {
+fn baseline_format_into_reused_buffer(bencher: divan::Bencher<'_, '_>) {
     bencher
         .with_inputs(|| String::with_capacity(128))
         .bench_local_refs(|buf| {
@@ -56,7 +56,7 @@ fn baseline_format_into_reused_buffer(bencher: divan::Bencher) {
 }
 
 #[divan::bench(threads = [1, 2], sample_size = 64)]
-fn log_info_into_capture(bencher: divan::Bencher) {
+fn log_info_into_capture(bencher: divan::Bencher<'_, '_>) {
     bencher.bench(|| {
         log::info!(
             "accept attempt {} for request {} took {}ms",

@@ -34,7 +34,7 @@ fn parsed(name: &str) -> DeviceSnapshot {
 }
 
 #[divan::bench(args = FIXTURES)]
-fn diagnose_parsed(bencher: divan::Bencher, fixture: &str) {
+fn diagnose_parsed(bencher: divan::Bencher<'_, '_>, fixture: &str) {
     let snapshot = parsed(fixture);
     let answers = Answers::default();
     let options = Options::default();
@@ -42,13 +42,13 @@ fn diagnose_parsed(bencher: divan::Bencher, fixture: &str) {
 }
 
 #[divan::bench(args = FIXTURES)]
-fn parse_snapshot(bencher: divan::Bencher, fixture: &str) {
+fn parse_snapshot(bencher: divan::Bencher<'_, '_>, fixture: &str) {
     let bytes = load(fixture);
     bencher.bench_local(|| DeviceSnapshot::from_json(black_box(&bytes)).unwrap());
 }
 
 #[divan::bench(args = FIXTURES)]
-fn render_text_and_junit(bencher: divan::Bencher, fixture: &str) {
+fn render_text_and_junit(bencher: divan::Bencher<'_, '_>, fixture: &str) {
     let d = diagnose(&parsed(fixture), &Answers::default(), &Options::default());
     bencher.bench_local(|| (report::text(black_box(&d)), report::junit(black_box(&d))));
 }

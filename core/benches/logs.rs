@@ -77,7 +77,7 @@ fn directory() -> &'static (tempfile::TempDir, u64) {
 }
 
 #[divan::bench]
-fn baseline_split_lines(bencher: Bencher) {
+fn baseline_split_lines(bencher: Bencher<'_, '_>) {
     let text = logcat();
     bencher
         .counter(BytesCount::new(text.len()))
@@ -85,7 +85,7 @@ fn baseline_split_lines(bencher: Bencher) {
 }
 
 #[divan::bench]
-fn import_logcat(bencher: Bencher) {
+fn import_logcat(bencher: Bencher<'_, '_>) {
     let text = logcat();
     bencher
         .counter(BytesCount::new(text.len()))
@@ -95,7 +95,7 @@ fn import_logcat(bencher: Bencher) {
 }
 
 #[divan::bench]
-fn read_directory(bencher: Bencher) {
+fn read_directory(bencher: Bencher<'_, '_>) {
     let (dir, bytes) = directory();
     bencher
         .counter(BytesCount::new(*bytes))

@@ -95,7 +95,7 @@ fn loghub() -> String {
 
 /// The same walk over the lines, each copied into a reused buffer.
 #[divan::bench(args = [Text::Logs, Text::Secrets])]
-fn baseline_copy_lines(bencher: Bencher, which: Text) {
+fn baseline_copy_lines(bencher: Bencher<'_, '_>, which: Text) {
     let text = text(which);
     let mut out = String::with_capacity(4096);
     bencher.counter(BytesCount::of_str(text)).bench_local(|| {
@@ -110,7 +110,7 @@ fn baseline_copy_lines(bencher: Bencher, which: Text) {
 /// `Redactor::redact` on every line, the result copied into the same kind
 /// of buffer.
 #[divan::bench(args = [Text::Logs, Text::Secrets])]
-fn redact_lines(bencher: Bencher, which: Text) {
+fn redact_lines(bencher: Bencher<'_, '_>, which: Text) {
     let text = text(which);
     let redactor = Redactor::new(RedactionConfig::default()).unwrap();
     let mut out = String::with_capacity(4096);

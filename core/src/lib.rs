@@ -35,6 +35,11 @@
 //! - [`printable`]: outside text escaped before it is printed or written
 //!   as a line.
 
+// A library inside someone else's app must not write to its standard
+// streams: what the core has to say goes into its results or through
+// `log`. Its own tests may print (a skipped check says so).
+#![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
+
 pub mod bundle;
 pub mod engine;
 pub mod logs;

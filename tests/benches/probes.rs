@@ -108,7 +108,7 @@ fn delayed() -> &'static Setup {
     SETUP.get_or_init(|| setup(Duration::from_millis(60), Duration::from_millis(30)))
 }
 
-fn run(bencher: Bencher, setup: &'static Setup, prober: &'static Prober) {
+fn run(bencher: Bencher<'_, '_>, setup: &'static Setup, prober: &'static Prober) {
     bencher.bench(|| {
         let report = setup.runtime.block_on(prober.run(Some(true)));
         assert!(report.backend.as_ref().is_none_or(|b| b.reached));
@@ -121,22 +121,22 @@ mod at_once {
     use super::*;
 
     #[divan::bench]
-    fn full_run(bencher: Bencher) {
+    fn full_run(bencher: Bencher<'_, '_>) {
         let s = immediate();
         run(bencher, s, &s.full);
     }
     #[divan::bench]
-    fn backend_alone(bencher: Bencher) {
+    fn backend_alone(bencher: Bencher<'_, '_>) {
         let s = immediate();
         run(bencher, s, &s.backend);
     }
     #[divan::bench]
-    fn captive_alone(bencher: Bencher) {
+    fn captive_alone(bencher: Bencher<'_, '_>) {
         let s = immediate();
         run(bencher, s, &s.captive);
     }
     #[divan::bench]
-    fn push_alone(bencher: Bencher) {
+    fn push_alone(bencher: Bencher<'_, '_>) {
         let s = immediate();
         run(bencher, s, &s.push);
     }
@@ -147,22 +147,22 @@ mod far_away {
     use super::*;
 
     #[divan::bench]
-    fn full_run(bencher: Bencher) {
+    fn full_run(bencher: Bencher<'_, '_>) {
         let s = delayed();
         run(bencher, s, &s.full);
     }
     #[divan::bench]
-    fn backend_alone(bencher: Bencher) {
+    fn backend_alone(bencher: Bencher<'_, '_>) {
         let s = delayed();
         run(bencher, s, &s.backend);
     }
     #[divan::bench]
-    fn captive_alone(bencher: Bencher) {
+    fn captive_alone(bencher: Bencher<'_, '_>) {
         let s = delayed();
         run(bencher, s, &s.captive);
     }
     #[divan::bench]
-    fn push_alone(bencher: Bencher) {
+    fn push_alone(bencher: Bencher<'_, '_>) {
         let s = delayed();
         run(bencher, s, &s.push);
     }

@@ -16,12 +16,14 @@ use tokio_rustls::TlsAcceptor;
 /// A certificate authority made for one test: its PEM goes into the
 /// probe's trust roots; the servers' certificates are signed by it.
 pub struct TestCa {
+    /// The CA's certificate, for the probe's extra trust roots.
     pub pem: String,
     cert: rcgen::Certificate,
     key: KeyPair,
 }
 
 impl TestCa {
+    /// A fresh CA whose common name is `name`; its key lives only in this value.
     pub fn new(name: &str) -> Self {
         let key = KeyPair::generate().expect("key");
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
@@ -72,17 +74,22 @@ pub enum Behaviour {
 /// One HTTP answer.
 #[derive(Clone)]
 pub struct Answer {
+    /// The HTTP status.
     pub status: u16,
+    /// Headers besides `Date`, `Content-Length` and `Connection`, in order.
     pub headers: Vec<(String, String)>,
+    /// The body, sent whole.
     pub body: String,
     /// Added to the server's clock in its `Date` header.
     pub date_offset: Duration,
+    /// Subtract [`Answer::date_offset`] instead of adding it: a server whose clock is behind.
     pub date_behind: bool,
     /// Waited before answering: a server far away, or a slow one.
     pub delay: Duration,
 }
 
 impl Answer {
+    /// An answer with `status`, no body, the real time and no delay.
     pub fn status(status: u16) -> Self {
         Answer {
             status,
@@ -94,11 +101,13 @@ impl Answer {
         }
     }
 
+    /// The answer with this body.
     pub fn body(mut self, body: &str) -> Self {
         self.body = body.to_string();
         self
     }
 
+    /// The answer with one more header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_string(), value.to_string()));
         self
@@ -110,12 +119,14 @@ impl Answer {
         self
     }
 
+    /// The `Date` header this far behind the real time.
     pub fn date_behind(mut self, by: Duration) -> Self {
         self.date_offset = by;
         self.date_behind = true;
         self
     }
 
+    /// The answer waits this long before it is sent.
     pub fn delay(mut self, by: Duration) -> Self {
         self.delay = by;
         self
@@ -157,6 +168,7 @@ fn reason(status: u16) -> &'static str {
 
 /// A running server; stopped when dropped.
 pub struct Server {
+    /// The address the server listens on: the port is the system's choice.
     pub addr: SocketAddr,
     task: JoinHandle<()>,
     /// Connections the server has accepted so far.
@@ -172,10 +184,12 @@ impl Server {
         format!("{scheme}://{host}:{}{path}", self.addr.port())
     }
 
+    /// Connections accepted so far, to prove a probe connected (or did not).
     pub fn accepted(&self) -> usize {
         self.accepted.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Connections a silent server saw the client close, to prove a probe gave up instead of hanging on.
     pub fn closed_by_client(&self) -> usize {
         self.closed_by_client
             .load(std::sync::atomic::Ordering::SeqCst)
@@ -188,7 +202,9 @@ impl Drop for Server {
     }
 }
 
+/// IPv4's loopback, where every test server listens unless a test asks for IPv6.
 pub const V4: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+/// IPv6's loopback, for the tests that need it (see [`ipv6_available`]).
 pub const V6: IpAddr = IpAddr::V6(Ipv6Addr::LOCALHOST);
 
 /// Whether this machine can listen on ::1 (some containers have no IPv6).

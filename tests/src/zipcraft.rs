@@ -14,11 +14,17 @@ use sha2::{Digest, Sha256};
 /// its central record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fields {
+    /// The entry's name, as raw bytes (a test may make it invalid UTF-8).
     pub name: Vec<u8>,
+    /// The general-purpose flags (0x0800: the name is UTF-8).
     pub flags: u16,
+    /// The compression method: 0 stored, 8 deflated.
     pub method: u16,
+    /// The CRC-32 the header claims for the uncompressed data.
     pub crc: u32,
+    /// The stored size the header claims.
     pub compressed: u32,
+    /// The uncompressed size the header claims.
     pub uncompressed: u32,
 }
 
@@ -61,6 +67,7 @@ impl Craft {
         }
     }
 
+    /// The entry's name as text, from its central record or, failing that, its local header.
     pub fn name(&self) -> String {
         let fields = self.central.as_ref().or(self.local.as_ref()).unwrap();
         String::from_utf8_lossy(&fields.name).into_owned()
@@ -76,12 +83,15 @@ impl Craft {
 /// A whole archive.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ZipCraft {
+    /// Bytes before the first local header.
     pub prefix: Vec<u8>,
+    /// The entries, in the order their local headers are written.
     pub entries: Vec<Craft>,
     /// Extra central records pointing at the local header of entry `.0`.
     pub central_copies: Vec<(usize, Fields)>,
     /// Between the central directory and the end record.
     pub after_directory: Vec<u8>,
+    /// The end record's comment.
     pub comment: Vec<u8>,
     /// After the end record.
     pub suffix: Vec<u8>,
@@ -123,6 +133,7 @@ impl ZipCraft {
         }
     }
 
+    /// The position of entry `name` in [`ZipCraft::entries`]; panics when there is none, since a test asking for one expects it.
     pub fn index(&self, name: &str) -> usize {
         self.entries
             .iter()
@@ -171,6 +182,7 @@ impl ZipCraft {
         self.entries[i].central = fresh.central;
     }
 
+    /// The archive's bytes, exactly as the fields say, however inconsistent.
     pub fn build(&self) -> Vec<u8> {
         let mut out = self.prefix.clone();
         let mut offsets = Vec::new();

@@ -25,17 +25,22 @@ use crate::printable::{printable, push_printable};
 /// Why a file is not a readable bundle at all.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
+    /// The file could not be read.
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
+    /// The file is not a zip archive this reader accepts.
     #[error("not a bundle: {0}")]
     Zip(#[from] ZipError),
+    /// The archive has no manifest, so nothing in it can be checked.
     #[error("not a bundle: it has no {MANIFEST}")]
     NoManifest,
+    /// The manifest is not the JSON `docs/bundle.md` describes; the text says where.
     #[error("not a bundle: {MANIFEST} is not valid: {0}")]
     BadManifest(String),
     #[error(
         "unsupported bundle_version {0}: this pushdoctor reads version {BUNDLE_FORMAT_VERSION}"
     )]
+    /// The manifest's `bundle_version` is one this build does not read.
     UnsupportedVersion(u64),
 }
 
@@ -76,10 +81,12 @@ const SHOWN_LINE_BYTES: usize = 2 * 1024;
 /// An opened bundle.
 pub struct Bundle {
     archive: ZipArchive,
+    /// The bundle's manifest, read and checked against the format when opened.
     pub manifest: Manifest,
 }
 
 impl Bundle {
+    /// Opens the bundle at `path` and reads its manifest; the entries are read only when asked for, within [`ReadLimits`].
     pub fn open(path: &Path) -> Result<Self, OpenError> {
         let archive = ZipArchive::open(File::open(path)?)?;
         let entry = archive
@@ -554,6 +561,7 @@ pub struct VerifyReport {
     pub problems: Vec<String>,
     /// Secret patterns found, by category.
     pub secrets: RedactionCounts,
+    /// How many secret patterns each entry held, by entry name.
     pub secrets_by_entry: BTreeMap<String, u64>,
     /// Bytes inflated from the entries, in all.
     pub inflated_bytes: u64,
@@ -566,6 +574,7 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
+    /// Whether the bundle is sound: no problem found.
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty()
     }

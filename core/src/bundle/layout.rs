@@ -22,46 +22,101 @@ pub const MAX_NAME_BYTES: usize = 255;
 /// One way the file is not the plain archive a bundle is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LayoutProblem {
+    /// An entry's name could escape the extraction directory or garble a
+    /// terminal (absolute, `..`, control characters, not UTF-8, …).
     #[error("{name}: an entry name {why}")]
-    UnsafeName { name: String, why: &'static str },
+    UnsafeName {
+        /// The name, escaped for printing.
+        name: String,
+        /// What makes it unsafe.
+        why: &'static str,
+    },
+    /// One name more than once: which copy a reader extracts is its own
+    /// choice, so two readers can extract different files.
     #[error("{name}: {copies} copies in the {place}")]
     Duplicate {
+        /// The repeated name.
         name: String,
+        /// How many entries carry it.
         copies: usize,
+        /// `central directory` or `local headers`.
         place: &'static str,
     },
+    /// An entry only a streaming reader sees.
     #[error("{name}: in the local headers (at offset {offset}) but not in the central directory")]
-    LocalOnly { name: String, offset: u64 },
+    LocalOnly {
+        /// The entry's name.
+        name: String,
+        /// Where its local header starts.
+        offset: u64,
+    },
+    /// The two descriptions of one entry differ, so the two kinds of
+    /// reader extract different things.
     #[error("{name}: the local header (at offset {offset}) says {field} {local}, the central directory {central}")]
     Mismatch {
+        /// The entry's name, as the central directory has it.
         name: String,
+        /// Where its local header starts.
         offset: u64,
+        /// Which field differs (the name, the compression method, the CRC-32, …).
         field: &'static str,
+        /// The field's value in the local header.
         local: String,
+        /// The field's value in the central directory.
         central: String,
     },
+    /// An entry only a central-directory reader sees.
     #[error("{name}: the central directory points at offset {offset}, which no local header walk reaches (inside another entry, or not a local header)")]
-    Unreached { name: String, offset: u64 },
+    Unreached {
+        /// The entry's name.
+        name: String,
+        /// Where the central directory says its local header is.
+        offset: u64,
+    },
+    /// An entry's data reaches into the next entry or the directory: the
+    /// same bytes would be read as two things.
     #[error("{name}: its data (offset {offset}, {bytes} bytes) runs into what follows it")]
     Overlap {
+        /// The entry's name.
         name: String,
+        /// Where its data starts.
         offset: u64,
+        /// How long its data says it is.
         bytes: u64,
     },
+    /// Bytes no entry accounts for, where something could hide.
     #[error("{bytes} bytes at offset {offset} belong to no entry ({what})")]
     StrayData {
+        /// Where the stray bytes start.
         offset: u64,
+        /// How many there are.
         bytes: u64,
+        /// Where they sit (before the first entry, between entries, …).
         what: &'static str,
     },
+    /// The entry's sizes come after its data, so a streaming reader has
+    /// to guess where the data ends.
     #[error("{name}: sizes follow the data (a data descriptor), which bundles never use")]
-    DataDescriptor { name: String },
+    DataDescriptor {
+        /// The entry's name.
+        name: String,
+    },
+    /// The end record carries a comment: text a bundle never has, and room
+    /// to hide a second end record.
     #[error("the end record has a comment of {0} bytes")]
     Comment(u16),
+    /// Readers that search for the end record differently find different
+    /// archives.
     #[error("{0} more end-of-directory records in the last 64 KiB (a second archive?)")]
     MoreEnds(usize),
+    /// The end record contradicts the directory it describes.
     #[error("the end record says {what}")]
-    EndRecord { what: String },
+    EndRecord {
+        /// What it says, against what is there.
+        what: String,
+    },
+    /// The walk stopped at the entry limit, so what lies beyond was not
+    /// compared.
     #[error("more than {MAX_ENTRIES} local headers: the rest were not walked")]
     TooManyLocalHeaders,
 }
@@ -70,7 +125,9 @@ pub enum LayoutProblem {
 /// a streaming reader would extract, which must be checked like the rest.
 #[derive(Debug, Default)]
 pub struct Layout {
+    /// Every disagreement found, in the order of the file.
     pub problems: Vec<LayoutProblem>,
+    /// The entries in the local headers that the central directory lacks.
     pub local_only: Vec<ZipEntry>,
 }
 
@@ -112,7 +169,7 @@ struct Local {
 
 /// Walks the local headers from offset 0 and compares what it finds with
 /// the central directory and the end record. Work: one 30-byte header and
-/// its name per step, each step moving forward, at most [`MAX_ENTRIES`]
+/// its name per step, each step moving forward, at most `MAX_ENTRIES` (1024)
 /// headers.
 pub fn inspect(archive: &ZipArchive) -> Result<Layout, ZipError> {
     let mut layout = Layout::default();

@@ -11,6 +11,7 @@ pub struct Window<'a> {
     /// The window's bytes; `bytes[..fresh]` were the end of the previous
     /// window (the overlap), `bytes[fresh..]` are new.
     pub bytes: &'a [u8],
+    /// Where the new bytes start: the length of the overlap, 0 in a line's first window.
     pub fresh: usize,
     /// Whether this window starts a line (it is the line's first).
     pub starts_line: bool,

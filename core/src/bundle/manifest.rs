@@ -25,6 +25,7 @@ pub enum BundleReason {
 }
 
 impl BundleReason {
+    /// The stable id used in the manifest (`qa_run`).
     pub fn as_str(self) -> &'static str {
         match self {
             BundleReason::Button => "button",
@@ -38,41 +39,58 @@ impl BundleReason {
 /// The bundle's table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Always [`BUNDLE_FORMAT_VERSION`] for bundles this build writes.
     pub bundle_version: u32,
     /// RFC 3339.
     pub created_at: String,
     /// `pushdoctor <version>`.
     pub generator: String,
+    /// Why the bundle was made.
     pub reason: BundleReason,
+    /// Who the bundle is from, without anything that names the person.
     pub device: DeviceSummary,
     /// First and last record included (RFC 3339), when any is.
     pub time_range: Option<TimeRange>,
+    /// How many records went in and how many were left out.
     pub records: RecordSummary,
     /// Where the records came from, and what reading each skipped.
     pub sources: Vec<SourceSummary>,
+    /// The cap the bundle was built under.
     pub size_cap_bytes: u64,
+    /// What the scrubber replaced in the records.
     pub redaction: RedactionSummary,
     /// Every other entry, with its SHA-256.
     pub entries: Vec<EntrySummary>,
 }
 
+/// The device facts a developer needs to reproduce the problem, copied from the snapshot.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceSummary {
+    /// `android` or `ios`.
     pub platform: Option<String>,
+    /// The phone's model name.
     pub model: Option<String>,
+    /// The operating system's version.
     pub os_version: Option<String>,
+    /// The Authenticator app's version.
     pub app_version: Option<String>,
+    /// The phone's locale.
     pub locale: Option<String>,
 }
 
+/// A span of record times, both ends included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeRange {
+    /// The earliest record's time (RFC 3339).
     pub first: String,
+    /// The latest record's time (RFC 3339).
     pub last: String,
 }
 
+/// The records in the bundle, and those the size cap left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordSummary {
+    /// Records in the bundle.
     pub included: u64,
     /// Included records per level (`ERROR`, `WARN`, …).
     pub by_level: BTreeMap<String, u64>,
@@ -90,15 +108,19 @@ pub struct SourceSummary {
     pub kind: String,
     /// A file or directory name (never a full path: paths can name people).
     pub name: Option<String>,
+    /// Records taken from this source.
     pub records: u64,
+    /// The source's own read statistics, as it reports them.
     pub details: serde_json::Value,
 }
 
+/// What the scrubber replaced, so a reader knows what is missing from the text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedactionSummary {
     /// Replacements in the included records, by category.
     #[serde(with = "counts_as_list")]
     pub counts: RedactionCounts,
+    /// Replacements in all categories.
     pub total: u64,
 }
 
@@ -152,8 +174,10 @@ mod counts_as_list {
     }
 }
 
+/// One entry of the bundle and the checksum that proves it whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntrySummary {
+    /// The entry's name in the archive.
     pub name: String,
     /// Uncompressed size.
     pub bytes: u64,

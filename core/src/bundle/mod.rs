@@ -42,9 +42,13 @@ use manifest::{DeviceSummary, EntrySummary, RecordSummary, RedactionSummary, Tim
 
 /// Entry names.
 pub const MANIFEST: &str = "manifest.json";
+/// The device snapshot the diagnosis was made from.
 pub const SNAPSHOT: &str = "snapshot.json";
+/// The diagnosis, as `docs/diagnosis.md` describes it.
 pub const DIAGNOSIS: &str = "diagnosis.json";
+/// The records, one JSON object a line, for tools.
 pub const LOGS_NDJSON: &str = "logs.ndjson";
+/// The same records as text, for people.
 pub const LOGS_TEXT: &str = "logs.txt";
 
 /// The smallest cap that leaves room for records at all.
@@ -55,7 +59,9 @@ pub const MIN_MAX_BYTES: u64 = 64 * 1024;
 pub struct BundleOptions {
     /// The bundle file stays under this (default 5 MiB).
     pub max_bytes: u64,
+    /// Why the bundle is made, written into the manifest.
     pub reason: BundleReason,
+    /// How the records are scrubbed before they go in.
     pub redaction: RedactionConfig,
     /// Deflate level, 0–9 (default 6, as `gzip -6`).
     pub compression_level: u32,
@@ -75,22 +81,38 @@ impl Default for BundleOptions {
 /// Why a bundle could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
+    /// The output or a source file could not be read or written.
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the file system said.
+        source: io::Error,
+    },
+    /// The size cap is below [`MIN_MAX_BYTES`].
     #[error("the size cap of {0} bytes is too small: a bundle needs at least {MIN_MAX_BYTES}")]
     CapTooSmall(u64),
     /// What must go into every bundle (the manifest, the snapshot and its
     /// diagnosis) does not fit under the cap even with no record at all.
     #[error("the bundle cannot be kept under {cap} bytes: {what} alone take {needed} bytes; raise the size cap")]
     DoesNotFit {
+        /// The cap asked for.
         cap: u64,
+        /// What the required entries take.
         needed: u64,
+        /// Which entries those are.
         what: &'static str,
     },
     /// The output path cannot take a bundle (its folder is missing, it is
     /// a folder, nothing may be written there).
     #[error("{}: {reason}", path.display())]
-    Output { path: PathBuf, reason: String },
+    Output {
+        /// The output path, as given.
+        path: PathBuf,
+        /// Why it cannot take the bundle.
+        reason: String,
+    },
+    /// The redaction settings are invalid.
     #[error("redaction: {0}")]
     Redaction(#[from] RedactionError),
 }
@@ -98,8 +120,11 @@ pub enum BundleError {
 /// What building a bundle produced.
 #[derive(Debug, Clone)]
 pub struct BundleSummary {
+    /// Where the bundle was written.
     pub path: PathBuf,
+    /// The bundle's size on disk, under the cap.
     pub bytes: u64,
+    /// The manifest written into it.
     pub manifest: Manifest,
 }
 

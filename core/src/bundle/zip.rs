@@ -187,12 +187,16 @@ fn dos_datetime(ms: i64) -> (u16, u16) {
 /// Why a file could not be read as a zip archive.
 #[derive(Debug, thiserror::Error)]
 pub enum ZipError {
+    /// The file could not be read.
     #[error("{0}")]
     Io(#[from] io::Error),
+    /// No end-of-directory record: not a zip archive; the text says what is missing.
     #[error("not a zip archive: {0}")]
     NotZip(&'static str),
+    /// A zip archive whose records contradict each other or the file's size.
     #[error("damaged zip archive: {0}")]
     Damaged(String),
+    /// A zip archive using what bundles never use (encryption, several disks, another compression method, …).
     #[error("unsupported zip feature: {0}")]
     Unsupported(String),
 }
@@ -206,10 +210,15 @@ pub struct ZipEntry {
     pub name: String,
     /// The name exactly as stored.
     pub raw_name: Vec<u8>,
+    /// The general-purpose flags (encryption, data descriptor, UTF-8 name).
     pub flags: u16,
+    /// The compression method: 0 stored, 8 deflated.
     pub method: u16,
+    /// The CRC-32 of the uncompressed data.
     pub crc: u32,
+    /// Bytes stored in the archive.
     pub compressed: u64,
+    /// Bytes after inflating.
     pub uncompressed: u64,
     /// Where its local header starts.
     pub local_offset: u64,
@@ -249,6 +258,7 @@ pub struct ZipArchive {
 }
 
 impl ZipArchive {
+    /// Opens an archive by reading its end record and central directory; entries are read only when asked for.
     pub fn open(mut file: File) -> Result<Self, ZipError> {
         let len = file.seek(SeekFrom::End(0))?;
         if len < 22 {

@@ -1,8 +1,10 @@
 //! The admin side: what the MFA Report says about a login request.
 //!
-//! The seed's seed::TITLE_ADMIN_VERIFY_STATUS table, one
-//! status per row. How a status is held against the device's own facts is
-//! the business of [`crate::checks`] and [`crate::flow`].
+//! The seed's "Admin — Verify Request Status in MFA Report" table, one
+//! status per row, explained to an admin (`pushdoctor mfa-status`). How a
+//! status is held against the device's own facts is the business of
+//! [`crate::engine::checks`], [`crate::engine::evidence`] and
+//! [`crate::engine::flow`].
 
 use serde::Serialize;
 

@@ -201,6 +201,7 @@ impl Capture {
         }))
     }
 
+    /// The settings this capture was started with.
     pub fn config(&self) -> &CaptureConfig {
         &self.shared.config
     }
@@ -340,6 +341,7 @@ impl Capture {
         }
     }
 
+    /// What the capture has kept and dropped so far: the counts a bundle's manifest reports.
     pub fn stats(&self) -> CaptureStats {
         let s = &self.shared;
         CaptureStats {
@@ -416,6 +418,7 @@ impl Drop for Capture {
 pub struct ReadStatsHandle(Arc<Mutex<ReadStats>>);
 
 impl ReadStatsHandle {
+    /// The counts so far; complete once the records have all been read.
     pub fn get(&self) -> ReadStats {
         *lock(&self.0)
     }

@@ -60,7 +60,9 @@ impl Default for ImportOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct ImportStats {
+    /// Lines read, of every kind.
     pub lines: u64,
+    /// Records made: one per record line, plus the orphan lines.
     pub records: u64,
     /// Lines that continued the record before them.
     pub continuation_lines: u64,
@@ -68,6 +70,7 @@ pub struct ImportStats {
     pub orphan_lines: u64,
     /// Marker lines (`--------- beginning of main`) left out.
     pub marker_lines: u64,
+    /// Lines that were not UTF-8, kept with the bad bytes replaced.
     pub invalid_utf8_lines: u64,
     /// Records whose message was cut (a long line, a long message, or
     /// too many continuation lines).
@@ -94,6 +97,7 @@ pub struct Importer<R> {
 }
 
 impl<R: BufRead> Importer<R> {
+    /// An importer reading `reader` as `format`, within the bounds of `options`.
     pub fn new(reader: R, format: ImportFormat, options: ImportOptions) -> Self {
         Importer {
             reader,
@@ -106,10 +110,12 @@ impl<R: BufRead> Importer<R> {
         }
     }
 
+    /// What the import has read so far; final once the records run out.
     pub fn stats(&self) -> &ImportStats {
         &self.stats
     }
 
+    /// The format the text is read as.
     pub fn format(&self) -> ImportFormat {
         self.format
     }

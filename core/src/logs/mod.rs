@@ -31,17 +31,24 @@ pub use store::DirReader;
 /// What can go wrong with the logs.
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
+    /// The log directory could not be created or opened.
     #[error("log directory {}: {source}", dir.display())]
     Directory {
+        /// The directory, as configured.
         dir: PathBuf,
+        /// What the file system said.
         source: std::io::Error,
     },
+    /// The thread that writes the captured records could not start.
     #[error("cannot start the log writer thread: {0}")]
     Thread(std::io::Error),
+    /// The stored logs could not be read.
     #[error("cannot read the logs: {0}")]
     Read(std::io::Error),
+    /// `log` takes one logger per process, and one is already set: the capture cannot be installed as well.
     #[error("a logger is already installed for this process")]
     AlreadyInstalled,
+    /// The capture's redaction settings are invalid; the message names the pattern.
     #[error("redaction: {0}")]
     Redaction(String),
 }

@@ -15,14 +15,20 @@ use crate::printable::push_printable;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Level {
+    /// Something failed (Android's Error, Fatal and Assert).
     Error = 1,
+    /// Something looks wrong but the work went on.
     Warn = 2,
+    /// What happened, at the level a bundle keeps by default.
     Info = 3,
+    /// Detail for whoever debugs the app.
     Debug = 4,
+    /// Every step (Android's Verbose).
     Trace = 5,
 }
 
 impl Level {
+    /// The level as logs and bundles write it (`WARN`).
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Error => "ERROR",
@@ -99,23 +105,30 @@ impl Origin {
 pub struct LogRecord {
     /// Milliseconds since the Unix epoch, UTC.
     pub timestamp_ms: i64,
+    /// How severe; the capture drops records below its minimum level.
     pub level: Level,
     /// The Rust target, the Android tag, or the Apple process or subsystem.
     pub tag: String,
+    /// The text, scrubbed before it is stored.
     pub message: String,
+    /// The name of the thread that logged it, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<String>,
+    /// The process id, as an imported log gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
+    /// The thread id, as an imported log gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tid: Option<u32>,
     /// Structured key-values, in the order given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<(String, String)>,
+    /// Where the record came from, so a reader can tell the app's logs from the system's.
     pub origin: Origin,
 }
 
 impl LogRecord {
+    /// A record without thread, process or fields; set those afterwards where known.
     pub fn new(
         timestamp_ms: i64,
         level: Level,

@@ -23,6 +23,7 @@ use std::ops::Range;
 
 use super::record::{Level, LogRecord, Origin};
 
+/// The first bytes of every log segment file: what it is and the format's version.
 pub const FILE_MAGIC: &[u8; 8] = b"PDLOG01\n";
 const CHUNK_MAGIC: &[u8; 4] = b"PDCH";
 pub(crate) const CHUNK_HEADER: usize = 16;
@@ -125,6 +126,7 @@ pub fn encode_chunk(frames: &[u8], records: u32) -> Vec<u8> {
 /// What reading skipped over.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReadStats {
+    /// Records read whole.
     pub records: u64,
     /// Bytes of damaged or torn chunks that were skipped.
     pub skipped_bytes: u64,
@@ -136,6 +138,7 @@ pub struct ReadStats {
 }
 
 impl ReadStats {
+    /// Adds another file's counts to these (a directory sums its segments').
     pub fn add(&mut self, other: &ReadStats) {
         self.records += other.records;
         self.skipped_bytes += other.skipped_bytes;
@@ -286,6 +289,7 @@ pub struct SegmentReader<R> {
 }
 
 impl<R: Read> SegmentReader<R> {
+    /// A reader of one segment's bytes; damaged stretches are skipped and counted, never fatal.
     pub fn new(source: R) -> Self {
         SegmentReader {
             window: Window {

@@ -14,31 +14,57 @@ use crate::model::Platform;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionId {
+    /// Turn on Wi-Fi or mobile data and turn off Airplane Mode.
     EnableNetwork,
+    /// Allow the app's notifications in the phone's settings.
     EnableNotifications,
+    /// Turn off Focus (iOS) or Do Not Disturb (Android), or exempt the app.
     DisableFocus,
+    /// Turn off Low Power Mode (iOS) or Battery Saver (Android), or exempt the app.
     DisableBatterySaver,
+    /// iOS: turn on Background App Refresh for the app.
     EnableBackgroundRefresh,
+    /// A captive portal holds the connection: sign in to the Wi-Fi network.
     SignInToNetwork,
+    /// A VPN or proxy stands between the phone and the service: turn it off.
     DisableVpnOrProxy,
+    /// This network blocks the service or the push service: try another one.
     SwitchNetwork,
+    /// The clock is off far enough to break TLS and one-time codes: set it automatically.
     EnableAutomaticTime,
+    /// The service itself is failing: try later, then tell the admin.
     WaitForService,
+    /// Android: turn on the notification channel the MFA pushes use.
     EnableMfaChannel,
+    /// iOS: show the app's notifications as alerts, not silently.
     ShowNotificationAlerts,
+    /// iOS: deliver the app's notifications at once, not in a scheduled summary.
     DeliverImmediately,
+    /// Android: exempt the app from battery optimisation so pushes wake it.
     ExemptFromBatteryOptimization,
+    /// Android: lift the restriction on the app's background activity.
     AllowBackgroundActivity,
+    /// Android: let the app use data while Data Saver is on.
     AllowBackgroundData,
+    /// Android: open a force-stopped app once, since a stopped app gets no pushes.
     OpenApp,
+    /// The app has no push token: let it register again (open it online).
     RegisterForPush,
+    /// Tap Accept or Deny to complete the MFA step.
     ApproveRequest,
+    /// Open the app's Pending tab, where the request waits.
     OpenPendingTab,
+    /// Pull down on the Pending tab to refresh it.
     RefreshPending,
+    /// Retry the login so that a new push is sent.
     ResendPush,
+    /// Send the app's logs to the developer.
     ShareLogs,
+    /// Hand over to the admin, who checks the MFA Report.
     EscalateToAdmin,
+    /// The last resort: reconfigure the account in the Authenticator app.
     ReconfigureAccount,
+    /// Ask the admin to reset the user's MFA.
     RequestMfaReset,
 }
 
@@ -62,6 +88,7 @@ pub enum Escalation {
 }
 
 impl Escalation {
+    /// The stable id used in every public format (`contact_admin`).
     pub fn as_str(self) -> &'static str {
         match self {
             Escalation::None => "none",
@@ -80,13 +107,19 @@ impl Escalation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SettingsTarget {
+    /// The Wi-Fi and mobile data settings.
     NetworkSettings,
+    /// The app's own notification settings.
     AppNotificationSettings,
+    /// Focus (iOS) or Do Not Disturb (Android).
     Focus,
+    /// Low Power Mode (iOS) or Battery Saver (Android).
     BatterySaver,
+    /// iOS: Background App Refresh.
     BackgroundRefresh,
     /// The VPN settings (Android has a screen of its own; iOS opens Settings).
     Vpn,
+    /// The date and time settings, where automatic time is turned on.
     DateTime,
     /// Android: the settings of the notification channel the MFA pushes
     /// use (added in 0.2).
@@ -116,6 +149,7 @@ impl SettingsTarget {
         SettingsTarget::DataSaver,
     ];
 
+    /// The stable id the platform layer maps to its deep link.
     pub fn as_str(self) -> &'static str {
         match self {
             SettingsTarget::NetworkSettings => "network_settings",
@@ -136,6 +170,7 @@ impl SettingsTarget {
 /// One thing to do, rendered for one platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
+    /// Which action this is; the rest is its rendering for the platform.
     pub id: ActionId,
     /// A short imperative title for a button or a list.
     pub title: String,
@@ -151,6 +186,7 @@ pub struct Action {
 }
 
 impl ActionId {
+    /// Every action, in the order the flow's tables meet them.
     pub const ALL: [ActionId; 26] = [
         ActionId::EnableNetwork,
         ActionId::EnableNotifications,
@@ -180,6 +216,7 @@ impl ActionId {
         ActionId::RequestMfaReset,
     ];
 
+    /// The stable id used in every public format (`enable_notifications`).
     pub fn as_str(self) -> &'static str {
         match self {
             ActionId::EnableNetwork => "enable_network",
@@ -274,6 +311,7 @@ impl ActionId {
         }
     }
 
+    /// How far up the support ladder this action goes.
     pub fn escalation(self) -> Escalation {
         match self {
             ActionId::ResendPush => Escalation::Retry,
@@ -285,6 +323,7 @@ impl ActionId {
         }
     }
 
+    /// A short imperative title for a button or a list, in the platform's own words (Focus on iOS, Do Not Disturb on Android).
     pub fn title(self, platform: Platform) -> &'static str {
         match (self, platform) {
             (ActionId::EnableNetwork, _) => "Turn on Wi-Fi or mobile data",
@@ -397,6 +436,7 @@ impl ActionId {
         }
     }
 
+    /// Where a deep link can take the person to do this, if anywhere.
     pub fn settings_target(self) -> Option<SettingsTarget> {
         match self {
             ActionId::EnableNetwork => Some(SettingsTarget::NetworkSettings),

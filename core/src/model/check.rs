@@ -8,76 +8,112 @@ use serde::{Deserialize, Serialize};
 /// Every check the engine knows, with its stable dotted id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CheckId {
+    /// Passes when the push notification arrived.
     #[serde(rename = "push.received")]
     PushReceived,
+    /// Passes when Accept or Deny was tapped.
     #[serde(rename = "accept.tapped")]
     AcceptTapped,
+    /// Passes when Accept responded to the tap.
     #[serde(rename = "accept.responded")]
     AcceptResponded,
+    /// Passes when the MFA step completed.
     #[serde(rename = "mfa.completed")]
     MfaCompleted,
+    /// Passes when the push was resent and tried again.
     #[serde(rename = "accept.retried")]
     AcceptRetried,
+    /// Passes when a later attempt worked (not applicable before any retry).
     #[serde(rename = "accept.retry_succeeded")]
     AcceptRetrySucceeded,
+    /// Passes unless Accept still fails after multiple retries.
     #[serde(rename = "accept.retries_under_limit")]
     AcceptRetriesUnderLimit,
+    /// Passes when the request is visible inside the app.
     #[serde(rename = "request.visible_in_app")]
     RequestVisibleInApp,
+    /// Passes when the request is listed under Pending.
     #[serde(rename = "pending.listed")]
     PendingListed,
+    /// Passes when the request showed up after refreshing the Pending tab.
     #[serde(rename = "pending.visible_after_refresh")]
     PendingVisibleAfterRefresh,
+    /// Passes when Wi-Fi or mobile data is connected.
     #[serde(rename = "network.connected")]
     NetworkConnected,
+    /// Passes when Airplane Mode is off, or on with the device still connected.
     #[serde(rename = "network.airplane_mode")]
     NetworkAirplaneMode,
+    /// Passes when the captive-portal check URL gave its known answer: no sign-in page holds the connection.
     #[serde(rename = "network.captive_portal")]
     CaptivePortal,
+    /// Passes when the MFA service answered over DNS, TCP, TLS and HTTP; a failure names the stage.
     #[serde(rename = "network.backend_reachable")]
     BackendReachable,
+    /// Passes when the MFA service's answer is not a server error.
     #[serde(rename = "service.available")]
     ServiceAvailable,
+    /// Passes when an endpoint of the platform's push service (FCM / APNs) could be reached.
     #[serde(rename = "network.push_service_reachable")]
     PushServiceReachable,
+    /// Fails when a VPN is on and something could not be reached through it.
     #[serde(rename = "network.proxy_or_vpn")]
     ProxyOrVpn,
+    /// Passes when the device clock is within the limit of the MFA service's `Date`.
     #[serde(rename = "clock.skew")]
     ClockSkew,
+    /// Android: passes when Data Saver is off or the app has unrestricted data.
     #[serde(rename = "network.data_saver")]
     DataSaver,
+    /// Passes when the app-wide notifications switch is on.
     #[serde(rename = "notifications.enabled")]
     NotificationsEnabled,
+    /// Android 13+: passes when `POST_NOTIFICATIONS` is granted.
     #[serde(rename = "notifications.permission")]
     NotificationPermission,
+    /// Android: passes when the MFA pushes' channel is neither blocked nor silenced.
     #[serde(rename = "notifications.mfa_channel")]
     MfaChannel,
+    /// iOS: passes when the notification authorization is `authorized` or `ephemeral`.
     #[serde(rename = "notifications.authorized")]
     NotificationsAuthorized,
+    /// iOS: passes when the alert style shows the push (banner or alert).
     #[serde(rename = "notifications.alert_style")]
     AlertStyle,
+    /// iOS: passes when the pushes are not held for the Scheduled Summary.
     #[serde(rename = "notifications.immediate_delivery")]
     ImmediateDelivery,
+    /// Passes when Focus / Do Not Disturb is off, or the app is an allowed exception.
     #[serde(rename = "focus.off")]
     FocusOff,
+    /// Passes when Battery Saver / Low Power Mode is off.
     #[serde(rename = "battery_saver.off")]
     BatterySaverOff,
+    /// Android: passes when the app is exempt from battery optimisation.
     #[serde(rename = "power.battery_optimization_exempt")]
     BatteryOptimizationExempt,
+    /// Android: passes when the app's background activity is not restricted.
     #[serde(rename = "power.background_unrestricted")]
     BackgroundUnrestricted,
+    /// Android: passes when the App Standby bucket does not ration the app's pushes.
     #[serde(rename = "power.standby_bucket")]
     StandbyBucket,
+    /// iOS: passes when Background App Refresh is on for the app.
     #[serde(rename = "background_refresh.enabled")]
     BackgroundRefreshEnabled,
+    /// Android: passes when the app is not force-stopped, a state FCM delivers nothing to.
     #[serde(rename = "app.not_force_stopped")]
     AppNotForceStopped,
+    /// Passes when the app holds a push token (FCM registration or APNs device token).
     #[serde(rename = "push.token_registered")]
     PushTokenRegistered,
+    /// Passes when the push arrived after the settings were fixed.
     #[serde(rename = "push.received_after_fixes")]
     PushReceivedAfterFixes,
+    /// Passes while the account has not been reconfigured yet: reconfiguring is still left to try.
     #[serde(rename = "account.reconfigure_untried")]
     AccountReconfigureUntried,
+    /// Passes when the admin's MFA Report shows `Success` or `Received`.
     #[serde(rename = "admin.mfa_report")]
     AdminMfaReport,
 }
@@ -124,6 +160,7 @@ impl CheckId {
         CheckId::AdminMfaReport,
     ];
 
+    /// The stable dotted id used in every public format (`notifications.enabled`).
     pub fn as_str(self) -> &'static str {
         match self {
             CheckId::PushReceived => "push.received",
@@ -290,13 +327,18 @@ impl fmt::Display for CheckId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
+    /// The healthy state the check names holds.
     Pass,
+    /// The healthy state does not hold: this is a reason, with its fix.
     Fail,
+    /// The evidence to decide is missing: the flow asks instead.
     Unknown,
+    /// The check does not apply here (another platform, an older Android, no retry yet).
     NotApplicable,
 }
 
 impl CheckStatus {
+    /// The stable id used in every public format (`not_applicable`).
     pub fn as_str(self) -> &'static str {
         match self {
             CheckStatus::Pass => "pass",

@@ -13,12 +13,19 @@ use super::seed;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScenarioId {
+    /// Push received, Accept / Deny works: the flow only confirms the sign-in completed.
     PushOk,
+    /// Push received but tapping Accept has no effect, typically a passing API failure.
     AcceptNotResponding,
+    /// Push received but no longer visible, or not shown inside the app: the Pending tab holds it.
     PushNotVisible,
+    /// No push arrived at all: connectivity and permissions are checked.
     PushNotReceived,
+    /// The admin's side: what the MFA Report says became of the request.
     AdminVerifyStatus,
+    /// The last resort: the account is set up again in the Authenticator app.
     ReconfigureAccount,
+    /// The admin resets the user's MFA so they can sign in with their password again.
     AdminResetMfa,
 }
 
@@ -34,6 +41,7 @@ impl ScenarioId {
         ScenarioId::AdminResetMfa,
     ];
 
+    /// The stable id used in every public format (`push_not_received`).
     pub fn as_str(self) -> &'static str {
         match self {
             ScenarioId::PushOk => "push_ok",
@@ -84,52 +92,76 @@ impl fmt::Display for ScenarioId {
 /// whether the account was already reconfigured).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RowId {
+    /// "Did you receive the push notification on your device?"
     #[serde(rename = "push_ok.received")]
     PushOkReceived,
+    /// "Did you tap Accept or Deny?"
     #[serde(rename = "push_ok.tapped")]
     PushOkTapped,
+    /// "Did the MFA step complete successfully?"
     #[serde(rename = "push_ok.completed")]
     PushOkCompleted,
+    /// "Did you receive the push notification?" (Accept not responding).
     #[serde(rename = "accept_not_responding.received")]
     AcceptReceived,
+    /// "Did Accept respond when tapped?"
     #[serde(rename = "accept_not_responding.responded")]
     AcceptResponded,
+    /// "Did you resend the push notification and try again?"
     #[serde(rename = "accept_not_responding.resent")]
     AcceptResent,
+    /// "Did it work on the second attempt?"
     #[serde(rename = "accept_not_responding.second_attempt")]
     AcceptSecondAttempt,
+    /// "Is the issue still happening after multiple retries?"
     #[serde(rename = "accept_not_responding.multiple_retries")]
     AcceptMultipleRetries,
+    /// "Is the request visible inside the Authenticator app?"
     #[serde(rename = "push_not_visible.in_app")]
     NotVisibleInApp,
+    /// "Is the request listed under Pending?"
     #[serde(rename = "push_not_visible.listed")]
     NotVisibleListed,
+    /// "Is the request visible at all?"
     #[serde(rename = "push_not_visible.visible_at_all")]
     NotVisibleAtAll,
+    /// "Is the request still not visible after refreshing?"
     #[serde(rename = "push_not_visible.after_refresh")]
     NotVisibleAfterRefresh,
+    /// "Did you receive any push notification?" (push not received).
     #[serde(rename = "push_not_received.received")]
     NotReceivedAny,
+    /// "Is your internet connection active?"
     #[serde(rename = "push_not_received.connectivity")]
     NotReceivedConnectivity,
+    /// "Are notifications enabled for the Authenticator app in device settings?"
     #[serde(rename = "push_not_received.notifications")]
     NotReceivedNotifications,
+    /// "Is Focus, Do Not Disturb, or Battery Saver mode currently ON?"
     #[serde(rename = "push_not_received.focus_battery")]
     NotReceivedFocusBattery,
+    /// "(iOS only) Is Background App Refresh enabled for the Authenticator app?"
     #[serde(rename = "push_not_received.background_refresh")]
     NotReceivedBackgroundRefresh,
+    /// "Is the notification still not arriving after all checks?"
     #[serde(rename = "push_not_received.still_not_arriving")]
     NotReceivedStill,
+    /// Which status the MFA Report shows: the question the seed leaves implicit before its one-row-per-status table.
     #[serde(rename = "admin_verify_status.report")]
     AdminReport,
+    /// "MFA Report shows status: Success"
     #[serde(rename = "admin_verify_status.success")]
     AdminSuccess,
+    /// "MFA Report shows status: Denied"
     #[serde(rename = "admin_verify_status.denied")]
     AdminDenied,
+    /// "MFA Report shows status: Delivered"
     #[serde(rename = "admin_verify_status.delivered")]
     AdminDelivered,
+    /// "MFA Report shows status: Received"
     #[serde(rename = "admin_verify_status.received")]
     AdminReceived,
+    /// Whether the account was already reconfigured: the question the seed leaves implicit before its last resort.
     #[serde(rename = "reconfigure_account.reconfigured")]
     ReconfigureDone,
 }
@@ -138,16 +170,27 @@ pub enum RowId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeId {
+    /// The MFA step completed: authentication is done.
     AllDone,
+    /// The person has yet to tap Accept (or Deny) on the push.
     TapToApprove,
+    /// The request waits in the Pending tab: tap Accept or Deny there.
     ApproveFromPending,
+    /// Accept did nothing, likely an API failure: log in again to resend the push.
     RetryLogin,
+    /// The second attempt worked: the issue is resolved.
     RetryResolved,
+    /// Retries keep failing: the app's logs go to the developer.
     ShareLogs,
+    /// A fix from the connectivity and permission checks made the push arrive.
     FixedAfterChecks,
+    /// The MFA Report shows Success: the request was approved, nothing more to do.
     ReportApproved,
+    /// The MFA Report shows Denied: the user rejected the request and should retry.
     ReportDenied,
+    /// Nothing else helped: reconfigure the account in the Authenticator app.
     Reconfigure,
+    /// Even reconfiguring did not help: the admin resets the user's MFA.
     ResetMfa,
 }
 
@@ -180,6 +223,7 @@ impl RowId {
         RowId::ReconfigureDone,
     ];
 
+    /// The stable id, `<scenario>.<row>`, used in answers and every public format.
     pub fn as_str(self) -> &'static str {
         match self {
             RowId::PushOkReceived => "push_ok.received",
@@ -228,6 +272,7 @@ impl std::str::FromStr for RowId {
 }
 
 impl OutcomeId {
+    /// The stable id used in every public format (`share_logs`).
     pub fn as_str(self) -> &'static str {
         match self {
             OutcomeId::AllDone => "all_done",

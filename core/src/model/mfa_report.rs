@@ -15,9 +15,13 @@ use super::seed;
 /// spells it (`Success`, `Denied`, `Delivered`, `Received`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum MfaReportStatus {
+    /// The request was approved.
     Success,
+    /// The user rejected the request.
     Denied,
+    /// The notification was sent but has not reached the device yet.
     Delivered,
+    /// The request reached the app and waits in its Pending tab.
     Received,
 }
 
@@ -30,6 +34,7 @@ impl MfaReportStatus {
         MfaReportStatus::Received,
     ];
 
+    /// The status as the report spells it, which is also its id in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             MfaReportStatus::Success => "Success",

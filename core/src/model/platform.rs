@@ -8,11 +8,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Platform {
+    /// Android: the notification settings live under Settings > Apps.
     Android,
+    /// iOS: adds the Background App Refresh check the seed asks only there.
     Ios,
 }
 
 impl Platform {
+    /// Every platform, for tests and listings that cover them all.
     pub const ALL: [Platform; 2] = [Platform::Android, Platform::Ios];
 
     /// The id used in JSON and on the command line.

@@ -23,6 +23,7 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The stable id used in the probe report's JSON (`tls`).
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Dns => "dns",
@@ -96,6 +97,7 @@ impl FailureKind {
         }
     }
 
+    /// The stable id used in the probe report's JSON (`certificate_untrusted`).
     pub fn as_str(self) -> &'static str {
         match self {
             FailureKind::TimedOut => "timed_out",
@@ -122,8 +124,11 @@ impl fmt::Display for FailureKind {
 /// A failed stage: where, why, and the underlying error's words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
+    /// The stage that failed; the ones before it succeeded.
     pub stage: Stage,
+    /// Why it failed, as a kind a finding can explain and a fix can follow.
     pub kind: FailureKind,
+    /// The underlying error's own words, for whoever reads the details.
     pub message: String,
 }
 
@@ -143,10 +148,13 @@ impl fmt::Display for Failure {
 /// needed: no DNS for an IP address, no TLS for plain TCP).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timings {
+    /// Resolving the host name.
     #[serde(default)]
     pub dns_ms: Option<f64>,
+    /// The TCP connection.
     #[serde(default)]
     pub connect_ms: Option<f64>,
+    /// The TLS handshake, certificate checks included.
     #[serde(default)]
     pub tls_ms: Option<f64>,
     /// From sending the request to the answer's headers, the HTTP
@@ -205,6 +213,7 @@ pub struct EndpointResult {
     /// Set when a stage failed.
     #[serde(default)]
     pub failure: Option<Failure>,
+    /// How long each stage took, up to the one that failed.
     #[serde(default)]
     pub timings: Timings,
     /// The address the connection went to.
@@ -262,11 +271,14 @@ pub enum PortalVerdict {
 /// The captive-portal check: one request whose answer is known.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaptivePortalResult {
+    /// The request to the check URL and how far it got.
     pub endpoint: EndpointResult,
+    /// The status the check URL answers with when nothing intercepts (204 for the usual ones).
     pub expected_status: u16,
     /// A text the answer's body must contain, if any.
     #[serde(default)]
     pub expected_body: Option<String>,
+    /// Whether a portal holds the connection, from the answer against what was expected.
     pub verdict: PortalVerdict,
     /// Why the verdict, in one sentence.
     pub detail: String,
@@ -277,14 +289,17 @@ pub struct CaptivePortalResult {
 pub struct PushServiceResult {
     /// `fcm` or `apns`.
     pub service: String,
+    /// One result per host and port probed, in the configured order.
     pub endpoints: Vec<EndpointResult>,
 }
 
 impl PushServiceResult {
+    /// The endpoints that answered.
     pub fn reached(&self) -> impl Iterator<Item = &EndpointResult> {
         self.endpoints.iter().filter(|e| e.reached)
     }
 
+    /// The endpoints that did not: their failures say which ports are blocked.
     pub fn unreached(&self) -> impl Iterator<Item = &EndpointResult> {
         self.endpoints.iter().filter(|e| !e.reached)
     }
@@ -311,6 +326,7 @@ pub struct ClockResult {
 }
 
 impl ClockResult {
+    /// Whether the skew is past the limit, either way: a wrong clock breaks TLS and one-time codes.
     pub fn is_off(&self) -> bool {
         self.skew_seconds.abs() > f64::from(self.max_skew_seconds)
     }
@@ -336,10 +352,13 @@ pub struct ProbeReport {
     /// The MFA service's own endpoint.
     #[serde(default)]
     pub backend: Option<EndpointResult>,
+    /// Whether a captive portal intercepts the connection.
     #[serde(default)]
     pub captive_portal: Option<CaptivePortalResult>,
+    /// Whether the platform's push service (FCM / APNs) can be reached.
     #[serde(default)]
     pub push_service: Option<PushServiceResult>,
+    /// The device clock against the MFA service's `Date`.
     #[serde(default)]
     pub clock: Option<ClockResult>,
 }

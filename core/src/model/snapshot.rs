@@ -29,20 +29,27 @@ pub const MAX_SNAPSHOT_BYTES: usize = 1024 * 1024;
 pub struct DeviceSnapshot {
     /// Always [`SNAPSHOT_SCHEMA_VERSION`] for documents this build writes.
     pub schema_version: u32,
+    /// Which phone's flow applies: some checks exist on one platform only.
     pub platform: Platform,
     /// When the facts were gathered (RFC 3339), if the producer says.
     #[serde(default)]
     pub captured_at: Option<String>,
+    /// Who reports: the phone and the app, for people reading a report.
     #[serde(default, deserialize_with = "null_as_default")]
     pub device: DeviceInfo,
+    /// Whether the device is online, and what stands in its way.
     #[serde(default, deserialize_with = "null_as_default")]
     pub network: Network,
+    /// Whether and how the app's notifications may show.
     #[serde(default, deserialize_with = "null_as_default")]
     pub notifications: Notifications,
+    /// Focus / Do Not Disturb, which can hold the push back.
     #[serde(default, deserialize_with = "null_as_default")]
     pub focus: Focus,
+    /// Battery Saver / Low Power Mode, which can delay pushes.
     #[serde(default, deserialize_with = "null_as_default")]
     pub battery_saver: BatterySaver,
+    /// iOS's Background App Refresh for the app.
     #[serde(default, deserialize_with = "null_as_default")]
     pub background_refresh: BackgroundRefresh,
     /// How Android's power management treats the app (added in 0.2).
@@ -51,6 +58,7 @@ pub struct DeviceSnapshot {
     /// The app's own standing with the push service (added in 0.2).
     #[serde(default, deserialize_with = "null_as_default")]
     pub app: AppState,
+    /// What the person saw happen to the request: the answers to the seed's questions the phone can know itself.
     #[serde(default, deserialize_with = "null_as_default")]
     pub observations: Observations,
     /// The admin side: the status the MFA Report shows for the request.
@@ -69,12 +77,16 @@ pub struct DeviceSnapshot {
 /// Facts about the device and the app, for people reading a report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceInfo {
+    /// The phone's model name.
     #[serde(default)]
     pub model: Option<String>,
+    /// The operating system's version as the platform writes it.
     #[serde(default)]
     pub os_version: Option<String>,
+    /// The Authenticator app's version.
     #[serde(default)]
     pub app_version: Option<String>,
+    /// The phone's locale as the platform writes it (`en_GB`), for reading the person's own words in a report.
     #[serde(default)]
     pub locale: Option<String>,
     /// Android's `Build.MANUFACTURER` (added in 0.2): some makers stop
@@ -86,11 +98,13 @@ pub struct DeviceInfo {
     pub sdk_int: Option<u32>,
 }
 
+/// The device's connection: the seed's connectivity check and what the network probes need to read their results.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Network {
     /// Wi-Fi or mobile data is up.
     #[serde(default)]
     pub connected: Option<bool>,
+    /// Airplane Mode is on: the seed's fix turns it off.
     #[serde(default)]
     pub airplane_mode: Option<bool>,
     /// A VPN carries the device's traffic.
@@ -104,6 +118,7 @@ pub struct Network {
     pub data_saver: Option<DataSaver>,
 }
 
+/// The app's notification settings: the app-wide switch and, per platform, what else can silence the push.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notifications {
     /// Notifications are allowed for the Authenticator app in device
@@ -130,6 +145,7 @@ pub struct Notifications {
     pub scheduled_summary: Option<bool>,
 }
 
+/// Focus (iOS) or Do Not Disturb (Android), and whether the app breaks through it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Focus {
     /// Focus (iOS) or Do Not Disturb (Android) is on.
@@ -141,6 +157,7 @@ pub struct Focus {
     pub app_allowed: Option<bool>,
 }
 
+/// Battery Saver (Android) or Low Power Mode (iOS).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatterySaver {
     /// Battery Saver (Android) or Low Power Mode (iOS) is on.
@@ -148,6 +165,7 @@ pub struct BatterySaver {
     pub active: Option<bool>,
 }
 
+/// iOS's Background App Refresh, which the seed checks on iOS only.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackgroundRefresh {
     /// Background App Refresh is enabled for the app (iOS only).
@@ -308,6 +326,7 @@ impl DeviceSnapshot {
 /// A parsed snapshot and what the parser noticed on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedSnapshot {
+    /// The snapshot itself, with the unknown keys left out.
     pub snapshot: DeviceSnapshot,
     /// Dotted paths of keys that schema version 1 does not define (outside
     /// `extensions`). They were not used.
@@ -361,30 +380,52 @@ fn json_type_name(value: &Value) -> &'static str {
 /// and, where the parser knows it, the field and the position.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SnapshotError {
+    /// The document has no bytes, or only white space.
     #[error("the snapshot is empty")]
     Empty,
+    /// The document is larger than [`MAX_SNAPSHOT_BYTES`], refused before parsing.
     #[error("the snapshot is larger than {limit} bytes; this is not a device snapshot")]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The document is not JSON; the position is where the parser stopped.
     #[error("not valid JSON at line {line}, column {column}: {message}")]
     Syntax {
+        /// The 1-based line of the syntax error.
         line: usize,
+        /// The 1-based column of the syntax error.
         column: usize,
+        /// The JSON parser's own words.
         message: String,
     },
+    /// The document is JSON but not an object; `found` names what it is.
     #[error("a snapshot is a JSON object, but this document is {found}")]
-    NotAnObject { found: &'static str },
+    NotAnObject {
+        /// What the document is instead (`an array`, `a string`, …).
+        found: &'static str,
+    },
     #[error(
         "missing field `schema_version` (this pushdoctor reads version {SNAPSHOT_SCHEMA_VERSION})"
     )]
+    /// The document has no `schema_version`, so it cannot be read safely.
     MissingVersion,
+    /// The document's `schema_version` is not one this build reads.
     #[error("unsupported `schema_version` {found}: this pushdoctor reads version {SNAPSHOT_SCHEMA_VERSION}")]
-    UnsupportedVersion { found: String },
+    UnsupportedVersion {
+        /// The version the document gives, as written.
+        found: String,
+    },
+    /// A field has the wrong type or an unknown value (an unknown enum value is an error, not a guess).
     #[error("{}line {line}, column {column}: {message}", field_prefix(.field))]
     Field {
         /// Dotted path of the offending field; empty for the document itself.
         field: String,
+        /// The 1-based line of the offending value.
         line: usize,
+        /// The 1-based column of the offending value.
         column: usize,
+        /// What is wrong with the value, in the parser's words.
         message: String,
     },
 }

@@ -20,7 +20,9 @@ pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(90);
 /// One TCP endpoint of a push service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushEndpoint {
+    /// The host name, as a phone would look it up.
     pub host: String,
+    /// The TCP port.
     pub port: u16,
     /// Also complete a TLS handshake (with the configured trust roots).
     /// Off for the push services' own ports, which speak TLS with their
@@ -30,6 +32,7 @@ pub struct PushEndpoint {
 }
 
 impl PushEndpoint {
+    /// A TCP-only endpoint, the way push services' own ports are probed.
     pub fn tcp(host: &str, port: u16) -> Self {
         PushEndpoint {
             host: host.to_string(),
@@ -70,6 +73,7 @@ impl std::str::FromStr for PushEndpoint {
 pub struct PushService {
     /// `fcm` or `apns`.
     pub name: String,
+    /// Every host and port the phone may use, in the order it tries them.
     pub endpoints: Vec<PushEndpoint>,
 }
 
@@ -101,6 +105,7 @@ impl PushService {
         }
     }
 
+    /// FCM for Android, APNs for iOS.
     pub fn for_platform(platform: Platform) -> Self {
         match platform {
             Platform::Android => PushService::fcm(),
@@ -114,7 +119,9 @@ impl PushService {
 /// only rewrite what is not encrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaptivePortalCheck {
+    /// The check URL, plain HTTP.
     pub url: String,
+    /// The status the URL answers with when nothing intercepts.
     pub expected_status: u16,
     /// A text the body must contain; `None` checks the status only.
     pub expected_body: Option<String>,
@@ -165,11 +172,17 @@ pub struct ProbeConfig {
     /// The MFA service's own endpoint, HTTPS (plain HTTP only on loopback,
     /// for tests). Its `Date` header also gives the clock check.
     pub backend_url: Option<String>,
+    /// The captive-portal check; `None` skips it.
     pub captive_portal: Option<CaptivePortalCheck>,
+    /// The platform's push service; `None` skips it.
     pub push_service: Option<PushService>,
+    /// The whole run ends within this, whatever the probes do.
     pub deadline: Duration,
+    /// One probe (all its stages) ends within this.
     pub probe_timeout: Duration,
+    /// Past this, either way, the device clock counts as wrong.
     pub max_clock_skew: Duration,
+    /// Which certificates the TLS stages trust.
     pub trust: TrustRoots,
 }
 
@@ -208,36 +221,74 @@ impl Default for ProbeConfig {
 /// A configuration that cannot be run. Nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProbeConfigError {
+    /// A URL does not parse.
     #[error("{what} `{url}` is not a URL: {reason}")]
     BadUrl {
+        /// Which setting it is (`backend URL`, …).
         what: &'static str,
+        /// The URL as given.
         url: String,
+        /// Why it does not parse.
         reason: String,
     },
+    /// A URL uses a scheme the probe does not allow there (plain HTTP to anything but loopback, say).
     #[error("{what} `{url}` must use {expected}")]
     WrongScheme {
+        /// Which setting it is.
         what: &'static str,
+        /// The URL as given.
         url: String,
+        /// The scheme it must use.
         expected: &'static str,
     },
+    /// A URL carries a user name or password, which would end up in reports.
     #[error("{what} must not carry a user name or password: it is written into reports")]
-    Credentials { what: &'static str },
+    Credentials {
+        /// Which setting it is.
+        what: &'static str,
+    },
+    /// A URL has no host to probe.
     #[error("{what} `{url}` has no host")]
-    NoHost { what: &'static str, url: String },
+    NoHost {
+        /// Which setting it is.
+        what: &'static str,
+        /// The URL as given.
+        url: String,
+    },
+    /// A push endpoint is not a usable host and port.
     #[error("push endpoint `{target}`: {reason}")]
-    BadPushEndpoint { target: String, reason: String },
+    BadPushEndpoint {
+        /// The endpoint as `host:port`.
+        target: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A time limit is zero, so nothing could run.
     #[error("{what} must be more than zero")]
-    ZeroDuration { what: &'static str },
+    ZeroDuration {
+        /// Which limit it is.
+        what: &'static str,
+    },
+    /// The extra trust roots are not valid PEM certificates.
     #[error("trust roots: {reason}")]
-    BadTrustRoots { reason: String },
+    BadTrustRoots {
+        /// What is wrong with them.
+        reason: String,
+    },
+    /// The HTTP client could not be built from the settings.
     #[error("the HTTP client could not be built: {reason}")]
-    Client { reason: String },
+    Client {
+        /// The HTTP client's own words.
+        reason: String,
+    },
 }
 
 /// The configuration's URLs, parsed once by [`ProbeConfig::validate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedUrls {
+    /// The backend URL, parsed.
     pub backend: Option<Url>,
+    /// The captive-portal check's URL, parsed.
     pub captive_portal: Option<Url>,
 }
 

@@ -81,6 +81,7 @@ impl Prober {
         })
     }
 
+    /// The validated configuration this prober runs.
     pub fn config(&self) -> &ProbeConfig {
         &self.config
     }

@@ -50,12 +50,14 @@ use rules::*;
 pub struct RedactionCounts(pub BTreeMap<String, u64>);
 
 impl RedactionCounts {
+    /// Adds another run's counts to these, category by category (a bundle sums its files').
     pub fn add(&mut self, other: &RedactionCounts) {
         for (k, v) in &other.0 {
             *self.0.entry(k.clone()).or_default() += v;
         }
     }
 
+    /// Replacements made in all categories.
     pub fn total(&self) -> u64 {
         self.0.values().sum()
     }
@@ -98,12 +100,14 @@ pub struct CustomPattern {
     /// Letters, digits, `_`, `-` and `.` (it becomes the token `[name]` and
     /// the key of the count).
     pub name: String,
+    /// The pattern (Rust `regex` syntax); checked when the [`Redactor`] is built.
     pub regex: String,
 }
 
 /// What the scrubber replaces, and how. The default is what a bundle uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedactionConfig {
+    /// What IP addresses become: kept, a category token, or a keyed hash.
     #[serde(default)]
     pub ip_mode: IpMode,
     /// The key of [`IpMode::Hash`]. Not a cryptographic key: it makes the
@@ -128,10 +132,18 @@ pub struct RedactionConfig {
     pub exemption_patterns: Vec<String>,
 }
 
+/// Why a redaction configuration cannot be used. Nothing is scrubbed with it.
 #[derive(Debug, thiserror::Error)]
 pub enum RedactionError {
+    /// A custom or exemption pattern is not a valid regular expression, or its name is not a valid token.
     #[error("invalid pattern `{name}`: {message}")]
-    InvalidPattern { name: String, message: String },
+    InvalidPattern {
+        /// The custom pattern's name, or `exemption <pattern>` for an
+        /// exemption pattern.
+        name: String,
+        /// What is wrong with it, in the regex compiler's words or ours.
+        message: String,
+    },
 }
 
 /// The built-in categories and their tokens. The token of a category is
@@ -280,6 +292,7 @@ struct Found {
 }
 
 impl Redactor {
+    /// A scrubber for `config`, its patterns compiled once; fails on a pattern that does not compile.
     pub fn new(config: RedactionConfig) -> Result<Self, RedactionError> {
         let rules = rules();
         let source: Vec<String> = rules
