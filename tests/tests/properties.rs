@@ -382,29 +382,19 @@ proptest! {
     }
 }
 
-/// A snapshot in which every fact the flow reads is known: `s` with each
-/// unknown filled from `fill`, and a report status.
-fn all_known(
-    mut s: DeviceSnapshot,
-    fill: [bool; 19],
-    report: usize,
-    retries: u32,
-) -> DeviceSnapshot {
-    let mut next = fill.into_iter();
-    let mut set = |fact: &mut Option<bool>| {
-        let value = next.next().unwrap();
-        fact.get_or_insert(value);
-    };
-    set(&mut s.network.connected);
-    set(&mut s.network.airplane_mode);
-    set(&mut s.network.vpn_active);
-    set(&mut s.network.proxy_active);
-    set(&mut s.notifications.enabled);
-    set(&mut s.focus.active);
-    set(&mut s.battery_saver.active);
-    set(&mut s.background_refresh.enabled);
+/// Every yes/no fact the flow reads, in one order: the settings, then the
+/// request's story.
+fn yes_no_facts(s: &mut DeviceSnapshot) -> [&mut Option<bool>; 18] {
     let o = &mut s.observations;
-    for fact in [
+    [
+        &mut s.network.connected,
+        &mut s.network.airplane_mode,
+        &mut s.network.vpn_active,
+        &mut s.network.proxy_active,
+        &mut s.notifications.enabled,
+        &mut s.focus.active,
+        &mut s.battery_saver.active,
+        &mut s.background_refresh.enabled,
         &mut o.push_received,
         &mut o.accept_tapped,
         &mut o.accept_responded,
@@ -415,10 +405,21 @@ fn all_known(
         &mut o.request_visible_after_refresh,
         &mut o.push_arrived_after_fixes,
         &mut o.account_reconfigured,
-    ] {
-        set(fact);
+    ]
+}
+
+/// A snapshot in which every fact the flow reads is known: `s` with each
+/// unknown filled from `fill`, and a report status.
+fn all_known(
+    mut s: DeviceSnapshot,
+    fill: [bool; 18],
+    report: usize,
+    retries: u32,
+) -> DeviceSnapshot {
+    for (fact, value) in yes_no_facts(&mut s).into_iter().zip(fill) {
+        fact.get_or_insert(value);
     }
-    o.retry_count.get_or_insert(retries);
+    s.observations.retry_count.get_or_insert(retries);
     s.mfa_report_status
         .get_or_insert(MfaReportStatus::ALL[report % 4]);
     s
@@ -506,42 +507,19 @@ fn story() -> impl Strategy<Value = DeviceSnapshot> {
         })
 }
 
-/// `truth` with the facts `keep` does not keep forgotten.
+/// `truth` with the facts `keep` does not keep forgotten (the yes/no facts,
+/// then the retry count, then the report).
 fn forget(truth: &DeviceSnapshot, keep: &[bool; 20]) -> DeviceSnapshot {
     let mut s = truth.clone();
-    let mut keep = keep.iter().copied();
-    let mut drop = |fact: &mut Option<bool>| {
-        if !keep.next().unwrap() {
+    for (fact, &kept) in yes_no_facts(&mut s).into_iter().zip(keep) {
+        if !kept {
             *fact = None;
         }
-    };
-    drop(&mut s.network.connected);
-    drop(&mut s.network.airplane_mode);
-    drop(&mut s.network.vpn_active);
-    drop(&mut s.network.proxy_active);
-    drop(&mut s.notifications.enabled);
-    drop(&mut s.focus.active);
-    drop(&mut s.battery_saver.active);
-    drop(&mut s.background_refresh.enabled);
-    let o = &mut s.observations;
-    for fact in [
-        &mut o.push_received,
-        &mut o.accept_tapped,
-        &mut o.accept_responded,
-        &mut o.retry_succeeded,
-        &mut o.mfa_completed,
-        &mut o.request_visible_in_app,
-        &mut o.request_in_pending_tab,
-        &mut o.request_visible_after_refresh,
-        &mut o.push_arrived_after_fixes,
-        &mut o.account_reconfigured,
-    ] {
-        drop(fact);
     }
-    if !keep.next().unwrap() {
-        o.retry_count = None;
+    if !keep[18] {
+        s.observations.retry_count = None;
     }
-    if !keep.next().unwrap() {
+    if !keep[19] {
         s.mfa_report_status = None;
     }
     s
@@ -620,7 +598,7 @@ proptest! {
     #[test]
     fn a_snapshot_that_knows_everything_never_asks(
         s in snapshot(),
-        fill in any::<[bool; 19]>(),
+        fill in any::<[bool; 18]>(),
         report in 0usize..4,
         retries in 0u32..4,
     ) {

@@ -179,23 +179,10 @@ pub(super) fn data_saver(s: &DeviceSnapshot) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::checks::Finding;
-    use crate::model::CheckStatus;
+    use crate::engine::checks::testing::expect;
 
     fn android(edit: impl FnOnce(&mut DeviceSnapshot)) -> DeviceSnapshot {
-        let mut s = DeviceSnapshot::new(Platform::Android);
-        edit(&mut s);
-        s
-    }
-
-    /// Each case: the finding's status, and a part its detail must hold.
-    fn expect(finding: Finding, status: CheckStatus, detail: &str) {
-        assert_eq!(finding.status, status, "{finding:?}");
-        assert!(
-            finding.evidence.detail.contains(detail),
-            "{:?} lacks {detail:?}",
-            finding.evidence.detail
-        );
+        super::super::testing::snapshot(Platform::Android, edit)
     }
 
     /// Every check here on iOS, whatever the facts say.

@@ -84,22 +84,10 @@ pub(super) fn immediate_delivery(s: &DeviceSnapshot) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::checks::Finding;
-    use crate::model::CheckStatus;
+    use crate::engine::checks::testing::expect;
 
     fn ios(edit: impl FnOnce(&mut DeviceSnapshot)) -> DeviceSnapshot {
-        let mut s = DeviceSnapshot::new(Platform::Ios);
-        edit(&mut s);
-        s
-    }
-
-    fn expect(finding: Finding, status: CheckStatus, detail: &str) {
-        assert_eq!(finding.status, status, "{finding:?}");
-        assert!(
-            finding.evidence.detail.contains(detail),
-            "{:?} lacks {detail:?}",
-            finding.evidence.detail
-        );
+        super::super::testing::snapshot(Platform::Ios, edit)
     }
 
     #[test]

@@ -297,6 +297,33 @@ fn evaluate_one(s: &DeviceSnapshot, check: CheckId, multiple_retries: u32) -> Fi
     }
 }
 
+/// What the family files' tests share.
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::engine::checks::Finding;
+    use crate::model::{CheckStatus, DeviceSnapshot, Platform};
+
+    /// A snapshot of `platform` with `edit`'s facts in it.
+    pub(crate) fn snapshot(
+        platform: Platform,
+        edit: impl FnOnce(&mut DeviceSnapshot),
+    ) -> DeviceSnapshot {
+        let mut s = DeviceSnapshot::new(platform);
+        edit(&mut s);
+        s
+    }
+
+    /// The finding's status, and a part its detail must hold.
+    pub(crate) fn expect(finding: Finding, status: CheckStatus, detail: &str) {
+        assert_eq!(finding.status, status, "{finding:?}");
+        assert!(
+            finding.evidence.detail.contains(detail),
+            "{:?} lacks {detail:?}",
+            finding.evidence.detail
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
