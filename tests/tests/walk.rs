@@ -151,3 +151,71 @@ fn answering_what_the_device_knows_changes_nothing() {
     );
     assert_eq!(after, before);
 }
+
+#[test]
+fn a_persons_answers_are_evidence_and_show_as_such() {
+    use pushdoctor_core::{CheckId as C, CheckStatus};
+    let mut walk = Walk::new(DeviceSnapshot::new(Platform::Android));
+    // No push; the internet is not active.
+    walk_through(&mut walk, &[No, No]);
+    let d = walk.diagnosis();
+    let connected = d.finding(C::NetworkConnected);
+    assert_eq!(connected.status, CheckStatus::Fail);
+    assert_eq!(connected.evidence.source, EvidenceSource::Person);
+    // The seed's question covers Airplane Mode too, and a "no" cannot say
+    // which of the two it was: both fail, and say so.
+    let airplane = d.finding(C::NetworkAirplaneMode);
+    assert_eq!(airplane.status, CheckStatus::Fail);
+    assert!(
+        airplane.evidence.detail.contains("at least"),
+        "{airplane:?}"
+    );
+    let text = pushdoctor_core::engine::report::text(&d);
+    let problems = text
+        .split("Problems found")
+        .nth(1)
+        .expect("problems are listed");
+    assert!(
+        problems.contains("network.connected") && problems.contains("[answered]"),
+        "{text}"
+    );
+    assert!(d.reasons.iter().any(|r| r.check == C::NetworkConnected));
+
+    // A "yes" to a question about several settings settles each of them.
+    let mut walk = Walk::new(DeviceSnapshot::new(Platform::Android));
+    walk_through(&mut walk, &[No, Yes, Yes, No]);
+    let d = walk.diagnosis();
+    for check in [
+        C::NetworkConnected,
+        C::NotificationsEnabled,
+        C::FocusOff,
+        C::BatterySaverOff,
+    ] {
+        assert_eq!(
+            d.finding(check).evidence.source,
+            EvidenceSource::Person,
+            "{check}"
+        );
+        assert_eq!(d.finding(check).status, CheckStatus::Pass, "{check}");
+    }
+}
+
+#[test]
+fn the_admins_answer_is_recorded_as_a_persons() {
+    let snapshot = load_snapshot("not-received-escalate.json");
+    let mut walk = Walk::new(snapshot);
+    walk_through(&mut walk, &[AnswerValue::Status(MfaReportStatus::Denied)]);
+    let d = walk.diagnosis();
+    let step = d
+        .path
+        .iter()
+        .find(|s| s.row == R::AdminDenied)
+        .expect("the report's row is taken");
+    assert_eq!(step.answered_by, EvidenceSource::Person);
+    // The same status in the snapshot itself is the report's own word.
+    let mut snapshot = load_snapshot("not-received-escalate.json");
+    snapshot.mfa_report_status = Some(MfaReportStatus::Denied);
+    let d = Walk::new(snapshot).diagnosis();
+    let step = d.path.iter().find(|s| s.row == R::AdminDenied).unwrap();
+    assert_eq!(step.answered_by, EvidenceSource::MfaReport);
+}

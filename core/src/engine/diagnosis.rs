@@ -253,6 +253,11 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
         }
         _ => Cow::Borrowed(snapshot),
     };
+    let report_from_person =
+        snapshot.mfa_report_status.is_some() && matches!(snapshot, Cow::Owned(_));
+    // The findings keep `mfa_report` as their source (the report weighs
+    // what a report weighs, whoever read it out); the row a person
+    // answered says `person`.
     let mut findings = checks::evaluate(&snapshot, options.multiple_retries);
     warnings.extend(contradicted_answers(&findings, answers));
     apply_person_answers(&mut findings, answers);
@@ -271,6 +276,9 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
         selected,
         LOOK_AHEAD_DEPTH,
     );
+    if report_from_person {
+        walker.report_source = EvidenceSource::Person;
+    }
     let end = walker.run(Next::Row(FIRST_ROW));
     // Two scenarios tie: the question that tells them apart comes first.
     let next_question = end
@@ -387,30 +395,43 @@ fn separating_question(
         })
 }
 
-/// A person's yes or no to a question that covers exactly one check settles
-/// that check, where the device did not.
+/// A person's yes or no is evidence, and shows as such: it settles the
+/// row's checks that the device did not. A healthy answer settles each of
+/// them; an unhealthy one, to a question that covers several ("Is Focus,
+/// Do Not Disturb, or Battery Saver mode currently ON?"), cannot say which,
+/// so each unknown one fails and says so.
 fn apply_person_answers(findings: &mut [Finding], answers: &Answers) {
     for (&row, &said_yes) in &answers.rows {
         let def = row.row();
         let RowKind::YesNo {
-            checks: [check],
-            yes_means,
-            ..
+            checks, yes_means, ..
         } = def.kind
         else {
             continue;
         };
-        let finding = findings
-            .iter_mut()
-            .find(|f| f.check == *check)
-            .expect("findings hold every check");
-        if finding.status == CheckStatus::Unknown {
-            let status = if said_yes {
-                yes_means
-            } else {
-                opposite(yes_means)
-            };
-            *finding = Finding::from_person(*check, status, def.question, said_yes);
+        let status = if said_yes {
+            yes_means
+        } else {
+            opposite(yes_means)
+        };
+        let open: Vec<CheckId> = checks
+            .iter()
+            .copied()
+            .filter(|&check| {
+                findings
+                    .iter()
+                    .any(|f| f.check == check && f.status == CheckStatus::Unknown)
+            })
+            .collect();
+        let several = open.len() > 1 && status == CheckStatus::Fail;
+        for finding in findings.iter_mut().filter(|f| open.contains(&f.check)) {
+            *finding = Finding::from_person(finding.check, status, def.question, said_yes);
+            if several {
+                finding
+                    .evidence
+                    .detail
+                    .push_str(" (one of the settings it asks about, at least)");
+            }
         }
     }
 }
@@ -541,6 +562,8 @@ struct Walker<'a> {
     findings: &'a [Finding],
     answers: &'a Answers,
     report: Option<MfaReportStatus>,
+    /// Who gave the report's status: the snapshot, or a person in a walk.
+    report_source: EvidenceSource,
     /// The scenario the evidence selects.
     selected: Option<ScenarioId>,
     /// The same, until the walk has entered it.
@@ -565,6 +588,7 @@ impl<'a> Walker<'a> {
             findings,
             answers,
             report,
+            report_source: EvidenceSource::MfaReport,
             selected,
             jump_to: selected,
             assumed: Vec::new(),
@@ -660,7 +684,7 @@ impl<'a> Walker<'a> {
                     None => unreachable!("answered above"),
                 },
                 RowKind::ReportStatus { next, .. } => {
-                    self.record(row, StepAnswer::Yes, EvidenceSource::MfaReport, on_reaching);
+                    self.record(row, StepAnswer::Yes, self.report_source, on_reaching);
                     next
                 }
                 RowKind::YesNo {
