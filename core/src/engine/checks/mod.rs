@@ -18,6 +18,7 @@ mod settings;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::action::ActionId;
 use crate::model::snapshot::DeviceSnapshot;
 use crate::model::{CheckId, CheckStatus, EvidenceSource, MfaReportStatus, Platform};
 
@@ -185,6 +186,18 @@ const ABOUT_RETRYING: [CheckId; 3] = [
     CheckId::AcceptRetrySucceeded,
     CheckId::AcceptRetriesUnderLimit,
 ];
+
+/// The fix for a failing finding: the check's own ([`ActionId::fixing`]),
+/// except for a network check whose failure's kind calls for another (a
+/// refused connection, a 4xx from the health URL: `docs/network.md`).
+pub fn fix_for(finding: &Finding, snapshot: &DeviceSnapshot) -> Option<ActionId> {
+    snapshot
+        .probes
+        .as_ref()
+        .filter(|_| finding.check.is_network_probe())
+        .and_then(|report| probes::fix(finding.check, report))
+        .or_else(|| ActionId::fixing(finding.check))
+}
 
 /// Marks what the other findings make moot, so that a check that does not
 /// apply is `not_applicable` and never listed as a problem. Run after
