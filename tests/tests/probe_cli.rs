@@ -77,7 +77,11 @@ fn a_healthy_service_exits_0_and_a_portal_exits_1_with_the_fix() {
         "--push",
         &push,
     ];
-    let healthy = [&trusting_only_the_test_ca[..], &["--captive-url", &captive_url]].concat();
+    let healthy = [
+        &trusting_only_the_test_ca[..],
+        &["--captive-url", &captive_url],
+    ]
+    .concat();
     let (code, out, err) = pushdoctor(&healthy);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.starts_with("Push Doctor network probes: iOS"), "{out}");

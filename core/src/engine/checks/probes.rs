@@ -365,9 +365,13 @@ mod tests {
     #[test]
     fn the_fix_follows_the_failures_kind() {
         use FailureKind as K;
-        let backend = |kind| with_report(|r| r.backend = Some(endpoint("https://x/", Some(kind), None)));
+        let backend =
+            |kind| with_report(|r| r.backend = Some(endpoint("https://x/", Some(kind), None)));
         assert_eq!(
-            fix(CheckId::BackendReachable, backend(K::Refused).probes.as_ref().unwrap()),
+            fix(
+                CheckId::BackendReachable,
+                backend(K::Refused).probes.as_ref().unwrap()
+            ),
             Some(ActionId::ReportServiceDown)
         );
         for kind in [K::TimedOut, K::NameNotResolved, K::Unreachable, K::Reset] {
