@@ -43,7 +43,7 @@ pub mod exit {
     name = "pushdoctor",
     version,
     about = "Diagnoses push-MFA problems: why a login push did not arrive, vanished, or why Accept did nothing.",
-    after_help = "Exit codes: 0 nothing to fix, 1 something to act on, 2 bad input or usage, 3 incomplete (a question is still open), 4 the output could not be written."
+    after_help = "Exit codes: 0 nothing to fix, 1 something to act on, 2 bad input or usage, 3 incomplete (a question is still open, or a walk whose input ended early), 4 the output could not be written."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -540,7 +540,7 @@ mod tests {
     }
 
     #[test]
-    fn the_service_has_a_problem_of_its_own_from_http_500_on() {
+    fn the_service_fails_from_http_400_on() {
         let status_of = |http_status: Option<u16>| {
             let mut s = DeviceSnapshot::new(Platform::Android);
             let backend = endpoint(
@@ -554,10 +554,12 @@ mod tests {
             });
             finding(&s, CheckId::ServiceAvailable).status
         };
-        for status in [500, 502, 503, 504, 599] {
+        // A 4xx is a wrong health URL, which must not look healthy; a 5xx
+        // the service's own problem.
+        for status in [400, 401, 404, 429, 499, 500, 502, 503, 504, 599] {
             assert_eq!(status_of(Some(status)), CheckStatus::Fail, "{status}");
         }
-        for status in [200, 204, 301, 401, 404, 429, 499] {
+        for status in [200, 204, 301, 399] {
             assert_eq!(status_of(Some(status)), CheckStatus::Pass, "{status}");
         }
         assert_eq!(status_of(None), CheckStatus::NotApplicable);
