@@ -1,7 +1,7 @@
 //! `pushdoctor bundle create | verify | show`.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
@@ -9,7 +9,7 @@ use pushdoctor_core::bundle::inspect::Bundle;
 use pushdoctor_core::bundle::{
     BundleError, BundleOptions, BundleReason, BundleWriter, SourceSummary,
 };
-use pushdoctor_core::logs::import::{ImportFormat, ImportOptions, Importer};
+use pushdoctor_core::logs::import::{ImportFormat, ImportOptions, Importer, Sniffed};
 use pushdoctor_core::logs::{DirReader, LogRecord};
 use pushdoctor_core::printable::{printable, push_printable};
 use pushdoctor_core::{Answers, Options};
@@ -51,6 +51,9 @@ pub(crate) enum BundleCommand {
         /// Replace an existing output that is not a zip file (by default it is kept and the command refused).
         #[arg(long)]
         force: bool,
+        /// Import --logcat and --apple-log files even when their first lines look like another format (or neither).
+        #[arg(long)]
+        force_format: bool,
     },
     /// Check a bundle: checksums, format, and that no secret survived.
     Verify { bundle: PathBuf },
@@ -95,6 +98,7 @@ pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, 
             year,
             utc_offset_minutes,
             force,
+            force_format,
         } => {
             let options = BundleOptions {
                 max_bytes,
@@ -115,6 +119,9 @@ pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, 
                 snapshot: snapshot.as_deref(),
             };
             check_output(&output, &inputs, force)?;
+            if !force_format {
+                check_formats(&inputs)?;
+            }
             create(&output, options, &inputs, &import, stdout)
         }
         BundleCommand::Verify { bundle } => verify(&bundle, stdout),
@@ -189,6 +196,65 @@ fn check_output(output: &Path, inputs: &Inputs<'_>, force: bool) -> Result<(), F
         ));
     }
     Ok(())
+}
+
+/// Refuses a log file given under the other format's option (or in
+/// neither format): read as the wrong one, every line would become an
+/// orphan record with no time and no level, and the bundle would look
+/// fine. Checked before anything is written; `--force-format` skips it.
+fn check_formats(inputs: &Inputs<'_>) -> Result<(), Failure> {
+    let given = [
+        (inputs.logcat, ImportFormat::LogcatThreadtime),
+        (inputs.apple_log, ImportFormat::AppleSyslog),
+    ];
+    for (files, format) in given {
+        let option = option_for(format);
+        for path in files {
+            let head = read_head(path)?;
+            let looks_like = match ImportFormat::sniff(&head) {
+                Sniffed::Empty => continue,
+                Sniffed::Format(found) if found == format => continue,
+                Sniffed::Format(other) => format!(
+                    "looks like {}: give it as {}",
+                    other.describe(),
+                    option_for(other)
+                ),
+                Sniffed::Neither { first_line } => {
+                    format!("looks like neither format (its first line is `{first_line}`)")
+                }
+            };
+            return Err(Failure::bad_input(format!(
+                "{option} {}: expected {}, but the file {looks_like} \
+                 (--force-format imports it as given)",
+                path.display(),
+                format.describe()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The option that names files of `format`.
+fn option_for(format: ImportFormat) -> &'static str {
+    match format {
+        ImportFormat::LogcatThreadtime => "--logcat",
+        ImportFormat::AppleSyslog => "--apple-log",
+    }
+}
+
+/// The first lines of a file, enough for [`ImportFormat::sniff`]: at most
+/// 16 KiB, a line cut at the end left out, read lossily.
+fn read_head(path: &Path) -> Result<String, Failure> {
+    let mut head = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(16 * 1024).read_to_end(&mut head))
+        .map_err(|e| Failure::bad_input(format!("{}: cannot read: {e}", path.display())))?;
+    if head.len() == 16 * 1024 {
+        if let Some(end) = head.iter().rposition(|&b| b == b'\n') {
+            head.truncate(end + 1);
+        }
+    }
+    Ok(String::from_utf8_lossy(&head).into_owned())
 }
 
 /// Whether two paths name one file: the same device and inode where the

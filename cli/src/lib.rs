@@ -43,7 +43,7 @@ pub mod exit {
     name = "pushdoctor",
     version,
     about = "Diagnoses push-MFA problems: why a login push did not arrive, vanished, or why Accept did nothing.",
-    after_help = "Exit codes: 0 nothing to fix, 1 something to act on, 2 bad input or usage, 3 incomplete (a question is still open), 4 the output could not be written."
+    after_help = "Exit codes: 0 nothing to fix, 1 something to act on, 2 bad input or usage, 3 incomplete (a question is still open, or a walk whose input ended early), 4 the output could not be written."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -60,6 +60,8 @@ enum Command {
         format: Format,
         #[command(flatten)]
         flow: FlowArgs,
+        #[command(flatten)]
+        detail: DetailArgs,
     },
     /// Walk the troubleshooting flow in the terminal, one question at a time.
     Walk {
@@ -73,6 +75,8 @@ enum Command {
         format: Format,
         #[command(flatten)]
         flow: FlowArgs,
+        #[command(flatten)]
+        detail: DetailArgs,
     },
     /// Log bundles for developers: create, verify, show.
     Bundle {
@@ -110,6 +114,21 @@ impl FlowArgs {
     fn options(&self) -> Options {
         Options {
             multiple_retries: self.multiple_retries,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct DetailArgs {
+    /// Text format: also list the checks not known and not applicable, what the evidence points at and the path through the flow.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+}
+
+impl DetailArgs {
+    fn options(&self) -> report::TextOptions {
+        report::TextOptions {
+            verbose: self.verbose,
         }
     }
 }
@@ -197,16 +216,25 @@ where
             snapshot,
             format,
             flow,
-        } => diagnose(&snapshot, format, &flow.options(), stdin, stdout, stderr),
+            detail,
+        } => diagnose(
+            &snapshot,
+            Output::new(format, &detail),
+            &flow.options(),
+            stdin,
+            stdout,
+            stderr,
+        ),
         Command::Walk {
             snapshot,
             platform,
             format,
             flow,
+            detail,
         } => walk(
             snapshot.as_deref(),
             platform,
-            format,
+            Output::new(format, &detail),
             &flow.options(),
             stdin,
             stdout,
@@ -230,9 +258,35 @@ where
     }
 }
 
+/// How a diagnosis is printed: the format, and for text how much of it.
+#[derive(Debug, Clone, Copy)]
+struct Output {
+    format: Format,
+    text: report::TextOptions,
+}
+
+impl Output {
+    fn new(format: Format, detail: &DetailArgs) -> Self {
+        Output {
+            format,
+            text: detail.options(),
+        }
+    }
+}
+
+/// Whether the answers reached the flow's end: a walk whose standard input
+/// ended before its questions did is cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answering {
+    /// Nobody was asked (`diagnose`), or every question was answered.
+    Finished,
+    /// A walk whose standard input ended with a question still open.
+    CutShort,
+}
+
 fn diagnose(
     source: &str,
-    format: Format,
+    output: Output,
     options: &Options,
     stdin: &mut dyn BufRead,
     stdout: &mut dyn Write,
@@ -240,14 +294,22 @@ fn diagnose(
 ) -> Result<u8, Failure> {
     let (snapshot, warnings) = load_snapshot(source, stdin)?;
     let mut diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), options);
-    emit(&mut diagnosis, warnings, format, stdout, stderr)
+    emit(
+        &mut diagnosis,
+        warnings,
+        output,
+        Answering::Finished,
+        stdout,
+        stderr,
+    )
 }
 
 /// Prints the diagnosis and its warnings; returns the exit code it means.
 fn emit(
     diagnosis: &mut Diagnosis,
     warnings: Vec<String>,
-    format: Format,
+    output: Output,
+    answering: Answering,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<u8, Failure> {
@@ -258,8 +320,8 @@ fn emit(
         let _ = writeln!(stderr, "pushdoctor: warning: {}", printable(warning));
     }
     diagnosis.warnings = all;
-    let rendered = match format {
-        Format::Text => report::text(diagnosis),
+    let rendered = match output.format {
+        Format::Text => report::text_with(diagnosis, output.text),
         Format::Json => {
             let mut json =
                 serde_json::to_string_pretty(diagnosis).expect("a diagnosis always serializes");
@@ -269,12 +331,18 @@ fn emit(
         Format::Junit => report::junit(diagnosis),
     };
     write_out(stdout, &rendered)?;
-    Ok(exit_code(diagnosis))
+    Ok(exit_code(diagnosis, answering))
 }
 
-/// What a diagnosis means for the exit code.
-pub fn exit_code(diagnosis: &Diagnosis) -> u8 {
-    if diagnosis.needs_action() {
+/// What a diagnosis means for the exit code, the one rule of every
+/// command that prints one (`docs/cli.md`, "Exit codes"): a walk cut
+/// short is incomplete (3) even with fixes listed, since the questions
+/// left may change them; otherwise something to act on is 1, a question
+/// still open with nothing to fix 3, and nothing left 0.
+pub fn exit_code(diagnosis: &Diagnosis, answering: Answering) -> u8 {
+    if answering == Answering::CutShort {
+        exit::INCOMPLETE
+    } else if diagnosis.needs_action() {
         exit::ACTION_NEEDED
     } else if !diagnosis.is_complete() {
         exit::INCOMPLETE
@@ -332,7 +400,7 @@ pub(crate) fn load_snapshot(
 fn walk(
     source: Option<&str>,
     platform: Option<PlatformArg>,
-    format: Format,
+    output: Output,
     options: &Options,
     stdin: &mut dyn BufRead,
     stdout: &mut dyn Write,
@@ -357,6 +425,7 @@ fn walk(
         },
     };
     let mut walk = Walk::with_answers(snapshot, Answers::default(), options.clone());
+    let mut answering = Answering::Finished;
     loop {
         let diagnosis = walk.diagnosis();
         let Some(question) = diagnosis.next_question.clone() else {
@@ -367,10 +436,19 @@ fn walk(
             let _ = writeln!(stderr, "First: {before}");
         }
         let _ = writeln!(stderr, "{}", question.text);
+        // Each choice once: its label only where it says more than the
+        // value typed ("yes", not "yes = Yes").
         let labels: Vec<String> = question
             .choices
             .iter()
-            .map(|c| format!("{} = {}", c.value, c.label))
+            .map(|c| {
+                let value = c.value.to_string();
+                if c.label.eq_ignore_ascii_case(&value) {
+                    value
+                } else {
+                    format!("{value} ({})", c.label)
+                }
+            })
             .collect();
         let Some(answer) = ask(stdin, stderr, &labels.join(" | "), |line| {
             line.parse::<AnswerValue>()
@@ -382,13 +460,21 @@ fn walk(
                 stderr,
                 "\n(standard input ended: the diagnosis below is incomplete)"
             );
+            answering = Answering::CutShort;
             break;
         };
         walk.answer(question.row, answer)
             .map_err(|e| Failure::bad_input(e.to_string()))?;
     }
     let _ = writeln!(stderr);
-    emit(&mut walk.diagnosis(), warnings, format, stdout, stderr)
+    emit(
+        &mut walk.diagnosis(),
+        warnings,
+        output,
+        answering,
+        stdout,
+        stderr,
+    )
 }
 
 fn ask_platform(

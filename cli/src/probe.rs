@@ -29,9 +29,9 @@ pub(crate) struct ProbeArgs {
     /// A text the captive-portal URL's answer contains when nothing intercepts it.
     #[arg(long)]
     captive_body: Option<String>,
-    /// Probe this platform's push service (FCM or APNs) and captive-portal check.
+    /// The phone's platform (required): its push service (FCM or APNs) and captive-portal check are probed unless `--push` / `--captive-url` replace them, and the advice uses its words.
     #[arg(long, value_enum)]
-    platform: Option<PlatformArg>,
+    platform: PlatformArg,
     /// A push-service endpoint to reach over TCP, `host:port` (repeatable; replaces the platform's list).
     #[arg(long = "push", value_name = "HOST:PORT")]
     push: Vec<String>,
@@ -64,16 +64,10 @@ pub(crate) enum ProbeFormat {
 }
 
 pub(crate) fn run(args: ProbeArgs, stdout: &mut dyn Write) -> Result<u8, Failure> {
-    let platform = args.platform.map(Platform::from);
+    // Required: a probe from a desktop cannot tell which phone it stands
+    // in for, and guessing one would print that phone's name and settings.
+    let platform = Platform::from(args.platform);
     let config = config(&args, platform)?;
-    if config.backend_url.is_none()
-        && config.captive_portal.is_none()
-        && config.push_service.is_none()
-    {
-        return Err(Failure::bad_input(
-            "nothing to probe: give --backend URL, --captive-url URL, --push HOST:PORT or --platform",
-        ));
-    }
     let prober = Prober::new(config).map_err(|e| Failure::bad_input(e.to_string()))?;
     // From a desktop the platform's "connected" is unknown: probe anyway.
     let report = run_to_deadline(prober.run(None))?;
@@ -81,7 +75,7 @@ pub(crate) fn run(args: ProbeArgs, stdout: &mut dyn Write) -> Result<u8, Failure
         vpn_active: args.vpn.then_some(true),
         ..Network::default()
     };
-    let summary = ProbeSummary::new(report, platform.unwrap_or(Platform::Android), network);
+    let summary = ProbeSummary::new(report, platform, network);
     let rendered = match args.format {
         ProbeFormat::Text => summary.text(),
         ProbeFormat::Json => {
@@ -115,19 +109,18 @@ pub(crate) fn run_to_deadline<F: std::future::Future>(work: F) -> Result<F::Outp
     Ok(output)
 }
 
-fn config(args: &ProbeArgs, platform: Option<Platform>) -> Result<ProbeConfig, Failure> {
-    let captive_portal = match (&args.captive_url, platform) {
-        (Some(url), _) => Some(CaptivePortalCheck {
+fn config(args: &ProbeArgs, platform: Platform) -> Result<ProbeConfig, Failure> {
+    let captive_portal = Some(match &args.captive_url {
+        Some(url) => CaptivePortalCheck {
             url: url.clone(),
             expected_status: args.captive_status,
             expected_body: args.captive_body.clone(),
-        }),
-        (None, Some(platform)) => Some(CaptivePortalCheck::for_platform(platform)),
-        (None, None) => None,
-    };
-    let push_service = if !args.push.is_empty() {
-        Some(PushService {
-            name: platform.map_or_else(|| "custom".into(), |p| PushService::for_platform(p).name),
+        },
+        None => CaptivePortalCheck::for_platform(platform),
+    });
+    let push_service = Some(if !args.push.is_empty() {
+        PushService {
+            name: PushService::for_platform(platform).name,
             endpoints: args
                 .push
                 .iter()
@@ -136,10 +129,10 @@ fn config(args: &ProbeArgs, platform: Option<Platform>) -> Result<ProbeConfig, F
                         .map_err(|e| Failure::bad_input(format!("--push {e}")))
                 })
                 .collect::<Result<_, _>>()?,
-        })
+        }
     } else {
-        platform.map(PushService::for_platform)
-    };
+        PushService::for_platform(platform)
+    });
     let mut extra_pem = Vec::new();
     for path in &args.ca_files {
         extra_pem.push(

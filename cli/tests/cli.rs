@@ -239,6 +239,84 @@ fn walk_reasks_after_a_bad_answer_and_stops_cleanly_at_end_of_input() {
 }
 
 #[test]
+fn a_walk_cut_short_is_incomplete_even_with_a_fix_listed() {
+    // "no" to the internet question lists a fix; the walk then ends with
+    // its next question unanswered: incomplete (3), not "act on it" (1).
+    let out = pushdoctor(
+        &["walk", "--platform", "android"],
+        b"no
+no
+",
+    );
+    let report = text(&out.stdout);
+    assert!(report.contains("[enable_network]"), "{report}");
+    assert!(report.contains("Next question"), "{report}");
+    assert_eq!(out.status.code(), Some(3), "{report}");
+    // The same answers given in full end the walk: then the fix decides.
+    let out = pushdoctor(
+        &["walk", "--platform", "android"],
+        b"no
+no
+yes
+no
+no
+",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
+
+#[test]
+fn walk_prompts_give_each_choice_once_and_answers_show_as_evidence() {
+    let out = pushdoctor(
+        &["walk", "--platform", "android"],
+        b"no
+no
+",
+    );
+    let prompts = text(&out.stderr);
+    assert!(prompts.contains("[yes | no] > "), "{prompts}");
+    assert!(!prompts.contains("yes = Yes"), "{prompts}");
+    let report = text(&out.stdout);
+    let problems = report
+        .split("\nProblems found\n")
+        .nth(1)
+        .expect("a problems section");
+    let received = problems
+        .lines()
+        .find(|l| l.contains("push.received"))
+        .expect("the person's answer is listed");
+    assert!(received.starts_with("  FAIL"), "{received}");
+    assert!(received.ends_with("[answered]"), "{received}");
+}
+
+#[test]
+fn the_text_shows_what_matters_first_and_the_rest_with_verbose() {
+    let short = pushdoctor(&["diagnose", &fixture("push-ok-all-done.json")], b"");
+    assert_eq!(short.status.code(), Some(0), "{}", text(&short.stderr));
+    let short = text(&short.stdout);
+    assert!(short.contains("Checks passed"), "{short}");
+    assert!(!short.contains("UNKNOWN"), "{short}");
+    assert!(!short.contains("N/A"), "{short}");
+    assert!(!short.contains("How the flow got here"), "{short}");
+    assert!(short.contains("(--verbose)"), "{short}");
+    for flag in ["--verbose", "-v"] {
+        let verbose = pushdoctor(&["diagnose", &fixture("push-ok-all-done.json"), flag], b"");
+        assert_eq!(verbose.status.code(), Some(0));
+        let verbose = text(&verbose.stdout);
+        assert!(verbose.starts_with(short.lines().next().unwrap()));
+        for part in [
+            "\nNot known\n",
+            "UNKNOWN",
+            "\nNot applicable\n",
+            "How the flow got here",
+            "What the evidence points at",
+        ] {
+            assert!(verbose.contains(part), "{part:?} not in {verbose}");
+        }
+    }
+}
+
+#[test]
 fn walk_skips_what_the_snapshot_knows_and_takes_the_platform_from_it() {
     let out = pushdoctor(
         &[

@@ -49,7 +49,10 @@ fn json(d: &Diagnosis) -> String {
 #[test]
 fn text_reports_match() {
     for fixture in FIXTURES {
-        compare(fixture, "txt", &report::text(&diagnose_fixture(fixture)));
+        let d = diagnose_fixture(fixture);
+        compare(fixture, "txt", &report::text(&d));
+        let verbose = report::TextOptions { verbose: true };
+        compare(fixture, "verbose.txt", &report::text_with(&d, verbose));
     }
 }
 

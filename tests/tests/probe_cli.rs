@@ -60,16 +60,31 @@ fn a_healthy_service_exits_0_and_a_portal_exits_1_with_the_fix() {
     let backend_url = backend.url("https", "localhost", "/health");
     let pem_path = pem.path().to_str().unwrap();
 
+    // Every probe on loopback: the platform's own push service and captive
+    // check are replaced, so nothing leaves the machine.
+    let captive = servers.serve(None, Behaviour::Answer(Answer::status(204)));
+    let captive_url = captive.url("http", "127.0.0.1", "/generate_204");
+    let push = format!("127.0.0.1:{}", backend.addr.port());
     let trusting_only_the_test_ca = [
         "probe",
+        "--platform",
+        "ios",
         "--backend",
         &backend_url,
         "--ca-file",
         pem_path,
         "--no-web-pki",
+        "--push",
+        &push,
     ];
-    let (code, out, err) = pushdoctor(&trusting_only_the_test_ca);
+    let healthy = [
+        &trusting_only_the_test_ca[..],
+        &["--captive-url", &captive_url],
+    ]
+    .concat();
+    let (code, out, err) = pushdoctor(&healthy);
     assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("Push Doctor network probes: iOS"), "{out}");
     assert!(
         out.contains(&format!("{backend_url}: reached (DNS ")),
         "{out}"
@@ -111,6 +126,10 @@ fn blocked_push_ports_and_an_unreachable_service_exit_1_naming_the_stage() {
     let target = format!("127.0.0.1:{closed}");
     let (code, out, _) = pushdoctor(&[
         "probe",
+        "--platform",
+        "android",
+        "--captive-url",
+        &format!("http://{target}/generate_204"),
         "--backend",
         &format!("https://{target}/"),
         "--push",
@@ -126,7 +145,65 @@ fn blocked_push_ports_and_an_unreachable_service_exit_1_naming_the_stage() {
         out.contains("FAIL    network.push_service_reachable"),
         "{out}"
     );
-    assert!(out.contains("[switch_network]"), "{out}");
+    // Refused is a service that is down or a closed port: another network
+    // would not help, so the advice is not "try another network".
+    assert!(out.contains("[report_service_down]"), "{out}");
+    assert!(!out.contains("[switch_network]"), "{out}");
+    assert!(!out.contains("firewall or DNS"), "{out}");
+}
+
+#[test]
+fn a_404_from_the_health_url_fails_the_service_and_says_check_the_url() {
+    let servers = Servers::new();
+    let ca = TestCa::new("test CA");
+    let pem = ca_file(&ca);
+    let captive = servers.serve(None, Behaviour::Answer(Answer::status(204)));
+    for (status, verdict, fix) in [
+        (404, "FAIL", Some("[check_service_url]")),
+        (401, "FAIL", Some("[check_service_url]")),
+        (503, "FAIL", Some("[wait_for_service]")),
+        (204, "PASS", None),
+    ] {
+        let backend = servers.serve(Some(&ca), Behaviour::Answer(Answer::status(status)));
+        let (code, out, err) = pushdoctor(&[
+            "probe",
+            "--platform",
+            "android",
+            "--backend",
+            &backend.url("https", "localhost", "/helth"),
+            "--ca-file",
+            pem.path().to_str().unwrap(),
+            "--no-web-pki",
+            "--captive-url",
+            &captive.url("http", "127.0.0.1", "/generate_204"),
+            "--push",
+            &format!("127.0.0.1:{}", backend.addr.port()),
+        ]);
+        assert!(
+            out.contains(&format!("{verdict:<7} service.available")),
+            "{status}: {out}{err}"
+        );
+        assert_eq!(code, u8::from(fix.is_some()), "{status}: {out}");
+        if let Some(fix) = fix {
+            assert!(out.contains(fix), "{status}: {out}");
+        }
+        if (400..500).contains(&status) {
+            assert!(
+                out.contains(&format!("the health URL answered {status}: check the URL")),
+                "{out}"
+            );
+            assert!(!out.contains("[wait_for_service]"), "{out}");
+        }
+    }
+}
+
+#[test]
+fn probe_without_a_platform_is_refused_rather_than_guessed() {
+    let (code, out, err) = pushdoctor(&["probe", "--backend", "https://x.example/"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("--platform"), "{err}");
+    assert!(!err.contains("Android"), "{err}");
 }
 
 #[test]
@@ -136,6 +213,12 @@ fn a_silent_service_is_given_up_on_at_the_deadline() {
     let begun = std::time::Instant::now();
     let (code, out, _) = pushdoctor(&[
         "probe",
+        "--platform",
+        "ios",
+        "--captive-url",
+        &silent.url("http", "127.0.0.1", "/hotspot-detect.html"),
+        "--push",
+        &format!("127.0.0.1:{}", silent.addr.port()),
         "--backend",
         &silent.url("https", "localhost", "/"),
         "--probe-timeout-ms",
@@ -148,23 +231,35 @@ fn a_silent_service_is_given_up_on_at_the_deadline() {
     );
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("TLS failed (timed_out)"), "{out}");
+    // A server that accepts and then says nothing: the network (or a
+    // middlebox on it) may be the cause, so another network is worth a try.
+    assert!(out.contains("[switch_network]"), "{out}");
+    assert!(!out.contains("[report_service_down]"), "{out}");
 }
 
 #[test]
 fn bad_usage_exits_2_with_one_line_and_nothing_on_stdout() {
     let cases: [(&[&str], &str); 5] = [
-        (&["probe"], "nothing to probe"),
+        (&["probe"], "--platform"),
         (
-            &["probe", "--backend", "http://mfa.example.com/"],
+            &[
+                "probe",
+                "--platform",
+                "ios",
+                "--backend",
+                "http://mfa.example.com/",
+            ],
             "must use https",
         ),
         (
-            &["probe", "--push", "mtalk.google.com"],
+            &["probe", "--platform", "ios", "--push", "mtalk.google.com"],
             "--push `mtalk.google.com`: no port",
         ),
         (
             &[
                 "probe",
+                "--platform",
+                "ios",
                 "--backend",
                 "https://x.example/",
                 "--ca-file",
@@ -175,6 +270,8 @@ fn bad_usage_exits_2_with_one_line_and_nothing_on_stdout() {
         (
             &[
                 "probe",
+                "--platform",
+                "ios",
                 "--backend",
                 "https://x.example/",
                 "--deadline-ms",

@@ -43,7 +43,7 @@ impl ProbeSummary {
         let mut fixes: Vec<ActionId> = findings
             .iter()
             .filter(|f| f.status == CheckStatus::Fail)
-            .filter_map(|f| ActionId::fixing(f.check))
+            .filter_map(|f| checks::fix_for(f, &snapshot))
             .collect();
         // In the actions' own order: sign in before blaming the VPN, the VPN
         // before the network, the network before the service.

@@ -5,18 +5,63 @@ use std::fmt::Write as _;
 
 use crate::engine::checks::Finding;
 use crate::engine::diagnosis::{Diagnosis, StepAnswer};
-use crate::model::{CheckId, CheckStatus, EvidenceSource};
+use crate::model::{CheckId, CheckStatus, EvidenceSource, ScenarioId};
 use crate::printable::printable;
 
-/// The diagnosis for a person: what to do first, then the question left
-/// open, then the checks grouped by result, then how the flow got there.
+/// How much of a diagnosis [`text_with`] shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// Also list the checks not known and not applicable, the candidates
+    /// the evidence points at and the path through the flow. Without it
+    /// the text holds what a support person acts on, and one line says
+    /// what was left out.
+    pub verbose: bool,
+}
+
+/// The diagnosis for a support person ([`TextOptions::default`]): the
+/// problem, the reasons, what to do first, the question left open, the
+/// problems found and the checks passed.
 pub fn text(diagnosis: &Diagnosis) -> String {
+    text_with(diagnosis, TextOptions::default())
+}
+
+/// The diagnosis for a person, as much of it as `options` asks for.
+pub fn text_with(diagnosis: &Diagnosis, options: TextOptions) -> String {
     let mut out = String::new();
-    let _ = write_text(&mut out, diagnosis);
+    let _ = write_text(&mut out, diagnosis, options);
     out
 }
 
-fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
+/// The seed's words, each "Scenario N" in them followed by that
+/// scenario's title: the text output never shows the seed's numbering,
+/// so "Check Scenario 5" alone would point nowhere. The words themselves
+/// stay as the seed has them; the title is appended.
+pub fn name_scenarios(words: &str) -> String {
+    let mut named: Vec<String> = Vec::new();
+    let mut rest = words;
+    while let Some(at) = rest.find("Scenario ") {
+        rest = &rest[at + "Scenario ".len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let scenario = digits
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| ScenarioId::ALL.get(i));
+        if let Some(scenario) = scenario {
+            let name = format!("Scenario {digits} is \"{}\"", scenario.title());
+            if !named.contains(&name) {
+                named.push(name);
+            }
+        }
+    }
+    if named.is_empty() {
+        words.to_string()
+    } else {
+        format!("{words} ({})", named.join("; "))
+    }
+}
+
+fn write_text(out: &mut String, d: &Diagnosis, options: TextOptions) -> std::fmt::Result {
     writeln!(
         out,
         "Push Doctor diagnosis: {}{}",
@@ -44,8 +89,10 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
         )?;
     }
     match (&d.outcome, &d.next_question) {
-        (Some(o), _) if o.resolved => writeln!(out, "Result:     {} (resolved)", o.summary)?,
-        (Some(o), _) => writeln!(out, "Result:     {}", o.summary)?,
+        (Some(o), _) if o.resolved => {
+            writeln!(out, "Result:     {} (resolved)", name_scenarios(&o.summary))?
+        }
+        (Some(o), _) => writeln!(out, "Result:     {}", name_scenarios(&o.summary))?,
         (None, _) => writeln!(out, "Result:     incomplete: a question is still open")?,
     }
     writeln!(out, "Escalation: {}", d.escalation.as_str())?;
@@ -55,7 +102,7 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
         for (i, action) in d.actions.iter().enumerate() {
             writeln!(out, "  {}. {} [{}]", i + 1, action.title, action.id)?;
             if action.steps.is_empty() {
-                writeln!(out, "     {}", action.guidance)?;
+                writeln!(out, "     {}", name_scenarios(&action.guidance))?;
             }
             for step in &action.steps {
                 writeln!(out, "     {step}")?;
@@ -76,12 +123,20 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
         writeln!(out, "  ({})", choices.join(" / "))?;
     }
 
-    for (heading, status) in [
-        ("Problems found", CheckStatus::Fail),
-        ("Checks passed", CheckStatus::Pass),
-        ("Not known", CheckStatus::Unknown),
-        ("Not applicable", CheckStatus::NotApplicable),
-    ] {
+    let shown: &[(&str, CheckStatus)] = if options.verbose {
+        &[
+            ("Problems found", CheckStatus::Fail),
+            ("Checks passed", CheckStatus::Pass),
+            ("Not known", CheckStatus::Unknown),
+            ("Not applicable", CheckStatus::NotApplicable),
+        ]
+    } else {
+        &[
+            ("Problems found", CheckStatus::Fail),
+            ("Checks passed", CheckStatus::Pass),
+        ]
+    };
+    for &(heading, status) in shown {
         let group: Vec<&Finding> = d.findings.iter().filter(|f| f.status == status).collect();
         if group.is_empty() {
             continue;
@@ -105,6 +160,50 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
         }
     }
 
+    if options.verbose {
+        write_details(out, d)?;
+    } else {
+        write_left_out(out, d)?;
+    }
+
+    if !d.warnings.is_empty() {
+        writeln!(out, "\nWarnings")?;
+        for warning in &d.warnings {
+            writeln!(out, "  {}", printable(warning))?;
+        }
+    }
+    Ok(())
+}
+
+/// One line naming what the short text left out, so a reader knows there
+/// is more and how to get it.
+fn write_left_out(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
+    let count = |status: CheckStatus| d.findings.iter().filter(|f| f.status == status).count();
+    let mut left_out = Vec::new();
+    for (n, what) in [
+        (count(CheckStatus::Unknown), "not known"),
+        (count(CheckStatus::NotApplicable), "not applicable"),
+    ] {
+        match n {
+            0 => {}
+            1 => left_out.push(format!("1 check {what}")),
+            n => left_out.push(format!("{n} checks {what}")),
+        }
+    }
+    if !d.candidates.is_empty() {
+        left_out.push("what the evidence points at".to_string());
+    }
+    if !d.path.is_empty() {
+        left_out.push("how the flow got here".to_string());
+    }
+    if !left_out.is_empty() {
+        writeln!(out, "\nNot shown: {} (--verbose)", left_out.join(", "))?;
+    }
+    Ok(())
+}
+
+/// The candidates and the path: how the diagnosis was reached.
+fn write_details(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
     if !d.candidates.is_empty() {
         writeln!(out, "\nWhat the evidence points at")?;
         for (i, c) in d.candidates.iter().enumerate() {
@@ -150,16 +249,9 @@ fn write_text(out: &mut String, d: &Diagnosis) -> std::fmt::Result {
             )?;
             if let Some(guidance) = &step.guidance {
                 for line in guidance.lines() {
-                    writeln!(out, "      {line}")?;
+                    writeln!(out, "      {}", name_scenarios(line))?;
                 }
             }
-        }
-    }
-
-    if !d.warnings.is_empty() {
-        writeln!(out, "\nWarnings")?;
-        for warning in &d.warnings {
-            writeln!(out, "  {}", printable(warning))?;
         }
     }
     Ok(())
@@ -346,5 +438,53 @@ mod tests {
             xml_escape("a<b>&\"c'\u{1}"),
             "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}"
         );
+    }
+
+    #[test]
+    fn the_seeds_scenario_numbers_get_their_titles_appended() {
+        use crate::model::seed;
+        let named = name_scenarios(seed::DO_ESCALATE);
+        assert!(named.starts_with(seed::DO_ESCALATE), "{named}");
+        assert!(
+            named.ends_with(&format!(
+                "(Scenario 5 is \"{}\")",
+                ScenarioId::AdminVerifyStatus.title()
+            )),
+            "{named}"
+        );
+        let named = name_scenarios(seed::DO_CHECK_CONNECTIVITY);
+        assert!(
+            named.contains(ScenarioId::PushNotReceived.title()),
+            "{named}"
+        );
+        // Words without a scenario's number, or with one the seed does not
+        // have, are left exactly as they are.
+        for words in [
+            "Proceed to next step",
+            "Scenario 0",
+            "Scenario 8",
+            "Scenario",
+        ] {
+            assert_eq!(name_scenarios(words), words);
+        }
+    }
+
+    #[test]
+    fn the_short_text_leaves_out_the_unknown_and_says_so() {
+        use crate::model::{DeviceSnapshot, Platform};
+        let snapshot = DeviceSnapshot::new(Platform::Android);
+        let d = crate::diagnose(&snapshot, &Default::default(), &Default::default());
+        let short = text(&d);
+        let verbose = text_with(&d, TextOptions { verbose: true });
+        assert!(!short.contains("UNKNOWN"), "{short}");
+        assert!(!short.contains("Not known\n"), "{short}");
+        assert!(short.contains("checks not known"), "{short}");
+        assert!(short.contains("(--verbose)"), "{short}");
+        assert!(verbose.contains("\nNot known\n"), "{verbose}");
+        assert!(verbose.contains("UNKNOWN"), "{verbose}");
+        assert!(!verbose.contains("(--verbose)"), "{verbose}");
+        // The short text is the verbose one's beginning, less the details.
+        let head = short.lines().next().unwrap();
+        assert_eq!(verbose.lines().next().unwrap(), head);
     }
 }

@@ -28,6 +28,77 @@ pub enum ImportFormat {
     AppleSyslog,
 }
 
+impl ImportFormat {
+    /// Both formats, in the order [`ImportFormat::sniff`] tries them.
+    pub const ALL: [ImportFormat; 2] = [ImportFormat::LogcatThreadtime, ImportFormat::AppleSyslog];
+
+    /// What a person calls this format, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ImportFormat::LogcatThreadtime => "a logcat dump (threadtime)",
+            ImportFormat::AppleSyslog => "an Apple log export (syslog text)",
+        }
+    }
+
+    /// Which format the first lines of a text are in: read as the wrong
+    /// one, every line would be an orphan with no time and no level, so a
+    /// file given under the wrong option is caught here rather than
+    /// imported as nonsense. Looks at up to [`SNIFF_LINES`] non-empty
+    /// lines (logcat's `--------- beginning of` markers left out) and
+    /// answers the format most of them parse as, or what the text is
+    /// when none does ([`Sniffed`]).
+    pub fn sniff(head: &str) -> Sniffed {
+        let lines: Vec<&str> = head
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty() && !l.starts_with("--------- "))
+            .take(SNIFF_LINES)
+            .collect();
+        let Some(first) = lines.first() else {
+            return Sniffed::Empty;
+        };
+        let parses = |format: ImportFormat| {
+            lines
+                .iter()
+                .filter(|l| match format {
+                    ImportFormat::LogcatThreadtime => parse_logcat(l, 2000, 0).is_some(),
+                    ImportFormat::AppleSyslog => parse_apple(l, 2000, 0).is_some(),
+                })
+                .count()
+        };
+        let best = ImportFormat::ALL
+            .into_iter()
+            .map(|format| (parses(format), format))
+            .max_by_key(|(count, _)| *count)
+            .expect("two formats");
+        // More than half: a dump may open with a stack trace's tail.
+        if best.0 * 2 > lines.len() {
+            Sniffed::Format(best.1)
+        } else {
+            Sniffed::Neither {
+                first_line: first.chars().take(80).collect(),
+            }
+        }
+    }
+}
+
+/// How many non-empty lines [`ImportFormat::sniff`] looks at.
+pub const SNIFF_LINES: usize = 20;
+
+/// What [`ImportFormat::sniff`] made of a text's first lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sniffed {
+    /// No line with text: nothing to judge.
+    Empty,
+    /// Most lines start a record of this format.
+    Format(ImportFormat),
+    /// Neither format: the first line (its first 80 characters) says what it is.
+    Neither {
+        /// The first non-empty line, cut to 80 characters.
+        first_line: String,
+    },
+}
+
 /// What the text leaves out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOptions {
@@ -412,6 +483,35 @@ mod tests {
         let mut importer = Importer::new(text, format, options);
         let records: Vec<_> = importer.by_ref().collect();
         (records, importer.stats().clone())
+    }
+
+    #[test]
+    fn sniffing_tells_the_formats_apart() {
+        use ImportFormat::*;
+        let logcat = "--------- beginning of main\n03-17 16:13:38.811  1702  2395 D WindowManager: a\n\tat x\n03-17 16:13:38.812  1702  2395 I Tag: b\n";
+        let apple = "Jul  1 09:00:55 host kernel[0]: a\nJul  1 09:01:05 host QQ[10018]: b\n";
+        assert_eq!(
+            ImportFormat::sniff(logcat),
+            Sniffed::Format(LogcatThreadtime)
+        );
+        assert_eq!(ImportFormat::sniff(apple), Sniffed::Format(AppleSyslog));
+        assert_eq!(ImportFormat::sniff(""), Sniffed::Empty);
+        assert_eq!(
+            ImportFormat::sniff("--------- beginning of main\n\n"),
+            Sniffed::Empty
+        );
+        assert_eq!(
+            ImportFormat::sniff("{\"a\": 1}\nplain text\n"),
+            Sniffed::Neither {
+                first_line: "{\"a\": 1}".into()
+            }
+        );
+        // A brief-format logcat is neither: importing it would make every
+        // line an orphan.
+        assert!(matches!(
+            ImportFormat::sniff("D/WindowManager( 1702): a\nI/Tag( 1702): b\n"),
+            Sniffed::Neither { .. }
+        ));
     }
 
     #[test]

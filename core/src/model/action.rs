@@ -34,6 +34,11 @@ pub enum ActionId {
     EnableAutomaticTime,
     /// The service itself is failing: try later, then tell the admin.
     WaitForService,
+    /// The service refused the connection (down, or its port closed):
+    /// another network will not help; tell the admin.
+    ReportServiceDown,
+    /// The health URL answered 4xx: the URL is wrong; check it.
+    CheckServiceUrl,
     /// Android: turn on the notification channel the MFA pushes use.
     EnableMfaChannel,
     /// iOS: show the app's notifications as alerts, not silently.
@@ -187,7 +192,7 @@ pub struct Action {
 
 impl ActionId {
     /// Every action, in the order the flow's tables meet them.
-    pub const ALL: [ActionId; 26] = [
+    pub const ALL: [ActionId; 28] = [
         ActionId::EnableNetwork,
         ActionId::EnableNotifications,
         ActionId::DisableFocus,
@@ -198,6 +203,8 @@ impl ActionId {
         ActionId::SwitchNetwork,
         ActionId::EnableAutomaticTime,
         ActionId::WaitForService,
+        ActionId::ReportServiceDown,
+        ActionId::CheckServiceUrl,
         ActionId::EnableMfaChannel,
         ActionId::ShowNotificationAlerts,
         ActionId::DeliverImmediately,
@@ -229,6 +236,8 @@ impl ActionId {
             ActionId::SwitchNetwork => "switch_network",
             ActionId::EnableAutomaticTime => "enable_automatic_time",
             ActionId::WaitForService => "wait_for_service",
+            ActionId::ReportServiceDown => "report_service_down",
+            ActionId::CheckServiceUrl => "check_service_url",
             ActionId::EnableMfaChannel => "enable_mfa_channel",
             ActionId::ShowNotificationAlerts => "show_notification_alerts",
             ActionId::DeliverImmediately => "deliver_immediately",
@@ -316,7 +325,10 @@ impl ActionId {
         match self {
             ActionId::ResendPush => Escalation::Retry,
             ActionId::ShareLogs => Escalation::ShareLogs,
-            ActionId::EscalateToAdmin | ActionId::WaitForService => Escalation::ContactAdmin,
+            ActionId::EscalateToAdmin
+            | ActionId::WaitForService
+            | ActionId::ReportServiceDown
+            | ActionId::CheckServiceUrl => Escalation::ContactAdmin,
             ActionId::ReconfigureAccount => Escalation::ReconfigureAccount,
             ActionId::RequestMfaReset => Escalation::AdminResetMfa,
             _ => Escalation::None,
@@ -338,6 +350,8 @@ impl ActionId {
             (ActionId::SwitchNetwork, _) => "Try another network",
             (ActionId::EnableAutomaticTime, _) => "Turn on automatic date and time",
             (ActionId::WaitForService, _) => "Try again later, then tell the admin",
+            (ActionId::ReportServiceDown, _) => "Tell the admin the service refuses connections",
+            (ActionId::CheckServiceUrl, _) => "Check the MFA service's URL",
             (ActionId::EnableMfaChannel, _) => "Turn on the app's sign-in notifications channel",
             (ActionId::ShowNotificationAlerts, _) => "Show the app's notifications as banners",
             (ActionId::DeliverImmediately, _) => "Deliver the app's notifications immediately",
@@ -369,6 +383,8 @@ impl ActionId {
             (ActionId::SwitchNetwork, _) => NETWORK_SWITCH,
             (ActionId::EnableAutomaticTime, _) => NETWORK_CLOCK,
             (ActionId::WaitForService, _) => NETWORK_SERVICE,
+            (ActionId::ReportServiceDown, _) => NETWORK_REFUSED,
+            (ActionId::CheckServiceUrl, _) => NETWORK_WRONG_URL,
             (ActionId::EnableMfaChannel, _) => FACT_MFA_CHANNEL,
             (ActionId::ShowNotificationAlerts, _) => FACT_ALERTS,
             (ActionId::DeliverImmediately, _) => FACT_SUMMARY,
@@ -465,7 +481,12 @@ impl ActionId {
     /// a captive portal, a blocked port, a wrong clock, a silenced channel
     /// or battery optimisation.
     pub fn is_from_seed(self) -> bool {
-        self.fixes().is_none_or(CheckId::is_from_seed)
+        match self {
+            // Fixes a network check picks by its failure's kind
+            // (`engine::checks::fix_for`), not a check's one fix.
+            ActionId::ReportServiceDown | ActionId::CheckServiceUrl => false,
+            _ => self.fixes().is_none_or(CheckId::is_from_seed),
+        }
     }
 
     /// The action as a person on `platform` sees it.
@@ -501,6 +522,8 @@ impl ActionId {
 const NETWORK_SIGN_IN: &str = "This Wi-Fi network wants a sign-in first (hotel, airport, guest Wi-Fi): open any web page in the browser and sign in, or switch to mobile data, then retry the login.";
 const NETWORK_VPN: &str = "A VPN or proxy is on and the services the app needs cannot be reached through it: turn it off and retry the login, or ask whoever runs it to allow the MFA service and the push service's ports.";
 const NETWORK_SWITCH: &str = "This network does not let the phone reach a service the app needs: switch between Wi-Fi and mobile data (or to another Wi-Fi), then retry the login. If it works elsewhere, this network's firewall or DNS blocks it: tell the network's admin.";
+const NETWORK_REFUSED: &str = "The server refused the connection: nothing listens on its port, so the service is down or its address is wrong. Another network will not change that, and nothing on the phone needs changing. Try again in a few minutes; if it goes on, tell the admin.";
+const NETWORK_WRONG_URL: &str = "The MFA service answered, but its health URL says the page does not exist (a 4xx answer): the URL is mistyped or out of date. Check the URL the app (or the probe) was given; if it is right, tell the admin.";
 const NETWORK_CLOCK: &str = "The phone's clock is wrong, which breaks secure connections and time-based codes: turn on automatic date and time, then retry the login.";
 const FACT_MFA_CHANNEL: &str = "The app's notifications are on, but the channel its sign-in requests use is blocked or silenced: allow that channel and let it make a sound and pop on screen, then retry the login.";
 const FACT_ALERTS: &str = "The app's notifications arrive without a banner or an alert, so a sign-in request goes unseen: turn on Lock Screen and Banners for the app, then retry the login.";

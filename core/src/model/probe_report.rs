@@ -325,10 +325,23 @@ pub struct ClockResult {
     pub max_skew_seconds: u32,
 }
 
+/// An HTTP `Date` header counts whole seconds, so a difference of up to
+/// this much is the header's rounding, not a measured skew.
+pub const DATE_RESOLUTION_SECONDS: f64 = 1.0;
+
 impl ClockResult {
-    /// Whether the skew is past the limit, either way: a wrong clock breaks TLS and one-time codes.
+    /// Whether the skew is past the limit, either way: a wrong clock breaks
+    /// TLS and one-time codes. Never within the `Date` header's resolution,
+    /// whatever the limit: a second's difference is not a measurement.
     pub fn is_off(&self) -> bool {
-        self.skew_seconds.abs() > f64::from(self.max_skew_seconds)
+        !self.within_resolution() && self.skew_seconds.abs() > f64::from(self.max_skew_seconds)
+    }
+
+    /// Whether the difference is within the `Date` header's one-second
+    /// resolution ([`DATE_RESOLUTION_SECONDS`]): the clocks agree as far as
+    /// the header can tell.
+    pub fn within_resolution(&self) -> bool {
+        self.skew_seconds.abs() <= DATE_RESOLUTION_SECONDS
     }
 }
 

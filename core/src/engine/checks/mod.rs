@@ -18,6 +18,7 @@ mod settings;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::action::ActionId;
 use crate::model::snapshot::DeviceSnapshot;
 use crate::model::{CheckId, CheckStatus, EvidenceSource, MfaReportStatus, Platform};
 
@@ -185,6 +186,18 @@ const ABOUT_RETRYING: [CheckId; 3] = [
     CheckId::AcceptRetrySucceeded,
     CheckId::AcceptRetriesUnderLimit,
 ];
+
+/// The fix for a failing finding: the check's own ([`ActionId::fixing`]),
+/// except for a network check whose failure's kind calls for another (a
+/// refused connection, a 4xx from the health URL: `docs/network.md`).
+pub fn fix_for(finding: &Finding, snapshot: &DeviceSnapshot) -> Option<ActionId> {
+    snapshot
+        .probes
+        .as_ref()
+        .filter(|_| finding.check.is_network_probe())
+        .and_then(|report| probes::fix(finding.check, report))
+        .or_else(|| ActionId::fixing(finding.check))
+}
 
 /// Marks what the other findings make moot, so that a check that does not
 /// apply is `not_applicable` and never listed as a problem. Run after
@@ -527,7 +540,7 @@ mod tests {
     }
 
     #[test]
-    fn the_service_has_a_problem_of_its_own_from_http_500_on() {
+    fn the_service_fails_from_http_400_on() {
         let status_of = |http_status: Option<u16>| {
             let mut s = DeviceSnapshot::new(Platform::Android);
             let backend = endpoint(
@@ -541,10 +554,12 @@ mod tests {
             });
             finding(&s, CheckId::ServiceAvailable).status
         };
-        for status in [500, 502, 503, 504, 599] {
+        // A 4xx is a wrong health URL, which must not look healthy; a 5xx
+        // the service's own problem.
+        for status in [400, 401, 404, 429, 499, 500, 502, 503, 504, 599] {
             assert_eq!(status_of(Some(status)), CheckStatus::Fail, "{status}");
         }
-        for status in [200, 204, 301, 401, 404, 429, 499] {
+        for status in [200, 204, 301, 399] {
             assert_eq!(status_of(Some(status)), CheckStatus::Pass, "{status}");
         }
         assert_eq!(status_of(None), CheckStatus::NotApplicable);

@@ -2,7 +2,8 @@
 //! judged: captive portal, the MFA service, the push service, a VPN or
 //! proxy in the way, the clock.
 
-use crate::model::probe_report::PortalVerdict;
+use crate::model::action::ActionId;
+use crate::model::probe_report::{EndpointResult, FailureKind, PortalVerdict, ProbeReport};
 use crate::model::{CheckId, CheckStatus, DeviceSnapshot, EvidenceSource};
 
 use super::Finding;
@@ -64,6 +65,17 @@ pub(super) fn evaluate(s: &DeviceSnapshot, check: CheckId) -> Finding {
                     "probes.backend.http_status",
                     format!(
                         "{} answered HTTP {status}: the service has a problem of its own",
+                        backend.target
+                    ),
+                ),
+                // A mistyped path or host must not look healthy: the
+                // health URL is the service's own, so a 4xx means the URL
+                // is wrong (or the service refuses the probe).
+                Some(status) if (400..500).contains(&status) => probe(
+                    Fail,
+                    "probes.backend.http_status",
+                    format!(
+                        "the health URL answered {status}: check the URL ({})",
                         backend.target
                     ),
                 ),
@@ -133,6 +145,14 @@ pub(super) fn evaluate(s: &DeviceSnapshot, check: CheckId) -> Finding {
                 &["probes.clock"],
                 "not known: no server answered with a Date to compare the clock with",
             ),
+            Some(clock) if clock.within_resolution() => probe(
+                Pass,
+                "probes.clock",
+                format!(
+                    "the device clock agrees with {}'s within the Date header's one-second resolution",
+                    clock.source
+                ),
+            ),
             Some(clock) => {
                 let way = if clock.skew_seconds >= 0.0 {
                     "ahead of"
@@ -152,6 +172,40 @@ pub(super) fn evaluate(s: &DeviceSnapshot, check: CheckId) -> Finding {
             }
         },
         _ => unreachable!("only the probe checks are evaluated here"),
+    }
+}
+
+/// The fix for a failing network check, where the failure's kind calls
+/// for another than the check's own ([`ActionId::fixing`]): a refused
+/// connection is a service that is down or a closed port, which another
+/// network does not change; a 4xx from the health URL is a wrong URL. A
+/// silent server, a name that does not resolve or no route keep "try
+/// another network": a network can cause those.
+pub(super) fn fix(check: CheckId, report: &ProbeReport) -> Option<ActionId> {
+    let refused = |e: &EndpointResult| {
+        !e.reached
+            && e.failure
+                .as_ref()
+                .is_some_and(|f| f.kind == FailureKind::Refused)
+    };
+    match check {
+        CheckId::BackendReachable => report
+            .backend
+            .as_ref()
+            .filter(|b| refused(b))
+            .map(|_| ActionId::ReportServiceDown),
+        CheckId::ServiceAvailable => report
+            .backend
+            .as_ref()
+            .and_then(|b| b.http_status)
+            .filter(|status| (400..500).contains(status))
+            .map(|_| ActionId::CheckServiceUrl),
+        CheckId::PushServiceReachable => report
+            .push_service
+            .as_ref()
+            .filter(|p| p.none_reached() && p.endpoints.iter().all(refused))
+            .map(|_| ActionId::ReportServiceDown),
+        _ => None,
     }
 }
 
@@ -218,5 +272,141 @@ fn evaluate_proxy_or_vpn(s: &DeviceSnapshot) -> Finding {
             &fields,
             format!("{what} is on; not probed whether it gets in the way"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::checks::testing::{expect, snapshot};
+    use crate::model::probe_report::{ClockResult, Failure, PushServiceResult, Stage, Timings};
+    use crate::model::Platform;
+
+    fn with_report(edit: impl FnOnce(&mut ProbeReport)) -> DeviceSnapshot {
+        snapshot(Platform::Android, |s| {
+            let mut report = ProbeReport::default();
+            edit(&mut report);
+            s.probes = Some(report);
+        })
+    }
+
+    fn endpoint(target: &str, failure: Option<FailureKind>, status: Option<u16>) -> EndpointResult {
+        EndpointResult {
+            target: target.into(),
+            reached: failure.is_none(),
+            failure: failure.map(|kind| Failure {
+                stage: Stage::Connect,
+                kind,
+                message: kind.to_string(),
+            }),
+            timings: Timings::default(),
+            remote_addr: None,
+            http_status: status,
+            redirect_to: None,
+        }
+    }
+
+    fn clock(skew_seconds: f64, max_skew_seconds: u32) -> DeviceSnapshot {
+        with_report(|r| {
+            r.clock = Some(ClockResult {
+                source: "https://mfa.example/".into(),
+                server_date: "Mon, 30 Nov 2026 01:00:00 GMT".into(),
+                skew_seconds,
+                max_skew_seconds,
+            })
+        })
+    }
+
+    #[test]
+    fn a_second_of_skew_is_the_date_headers_rounding_not_a_measurement() {
+        // Whatever the limit, ±1 s is within the header's resolution.
+        for (skew, max) in [(1.0, 0), (-1.0, 0), (0.4, 90), (1.0, 90)] {
+            let finding = evaluate(&clock(skew, max), CheckId::ClockSkew);
+            expect(finding, CheckStatus::Pass, "one-second resolution");
+        }
+        // Past it, the skew is measured and judged against the limit.
+        expect(
+            evaluate(&clock(1.6, 1), CheckId::ClockSkew),
+            CheckStatus::Fail,
+            "2 s ahead of",
+        );
+        expect(
+            evaluate(&clock(-30.0, 90), CheckId::ClockSkew),
+            CheckStatus::Pass,
+            "30 s behind",
+        );
+    }
+
+    #[test]
+    fn a_4xx_from_the_health_url_fails_the_service_naming_the_url() {
+        for status in [400, 404, 410, 499] {
+            let s = with_report(|r| {
+                r.backend = Some(endpoint("https://mfa.example/helth", None, Some(status)))
+            });
+            let finding = evaluate(&s, CheckId::ServiceAvailable);
+            expect(
+                finding.clone(),
+                CheckStatus::Fail,
+                &format!("the health URL answered {status}: check the URL"),
+            );
+            assert_eq!(
+                crate::engine::checks::fix_for(&finding, &s),
+                Some(ActionId::CheckServiceUrl)
+            );
+        }
+        for (status, verdict) in [(200, CheckStatus::Pass), (302, CheckStatus::Pass)] {
+            let s = with_report(|r| {
+                r.backend = Some(endpoint("https://mfa.example/", None, Some(status)))
+            });
+            assert_eq!(evaluate(&s, CheckId::ServiceAvailable).status, verdict);
+        }
+    }
+
+    #[test]
+    fn the_fix_follows_the_failures_kind() {
+        use FailureKind as K;
+        let backend =
+            |kind| with_report(|r| r.backend = Some(endpoint("https://x/", Some(kind), None)));
+        assert_eq!(
+            fix(
+                CheckId::BackendReachable,
+                backend(K::Refused).probes.as_ref().unwrap()
+            ),
+            Some(ActionId::ReportServiceDown)
+        );
+        for kind in [K::TimedOut, K::NameNotResolved, K::Unreachable, K::Reset] {
+            let s = backend(kind);
+            let finding = evaluate(&s, CheckId::BackendReachable);
+            assert_eq!(finding.status, CheckStatus::Fail);
+            assert_eq!(
+                crate::engine::checks::fix_for(&finding, &s),
+                Some(ActionId::SwitchNetwork),
+                "{kind}"
+            );
+        }
+        let push = |kinds: &[FailureKind]| {
+            with_report(|r| {
+                r.push_service = Some(PushServiceResult {
+                    service: "FCM".into(),
+                    endpoints: kinds
+                        .iter()
+                        .map(|k| endpoint("mtalk.google.com:5228", Some(*k), None))
+                        .collect(),
+                })
+            })
+        };
+        let all_refused = push(&[K::Refused, K::Refused]);
+        let finding = evaluate(&all_refused, CheckId::PushServiceReachable);
+        assert_eq!(
+            crate::engine::checks::fix_for(&finding, &all_refused),
+            Some(ActionId::ReportServiceDown)
+        );
+        // One port silent: a network may be dropping it.
+        let mixed = push(&[K::Refused, K::TimedOut]);
+        let finding = evaluate(&mixed, CheckId::PushServiceReachable);
+        assert_eq!(
+            crate::engine::checks::fix_for(&finding, &mixed),
+            Some(ActionId::SwitchNetwork)
+        );
     }
 }
