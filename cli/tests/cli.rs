@@ -287,6 +287,13 @@ no
         .expect("the person's answer is listed");
     assert!(received.starts_with("  FAIL"), "{received}");
     assert!(received.ends_with("[answered]"), "{received}");
+    // "No" to "Is your internet connection active?" is evidence too.
+    assert!(
+        problems.lines().any(|l| l.starts_with("  FAIL")
+            && l.contains("network.connected")
+            && l.ends_with("[answered]")),
+        "{problems}"
+    );
 }
 
 #[test]

@@ -650,11 +650,13 @@ async fn a_vpn_in_the_way_is_named_when_the_service_cannot_be_reached_through_it
         .iter()
         .position(|&a| a == ActionId::DisableVpnOrProxy)
         .expect("VPN action");
-    let switch = ids
+    // The service refused: tell the admin, after the likelier culprit.
+    let down = ids
         .iter()
-        .position(|&a| a == ActionId::SwitchNetwork)
-        .expect("switch action");
-    assert!(vpn < switch, "the VPN is the likelier culprit: {ids:?}");
+        .position(|&a| a == ActionId::ReportServiceDown)
+        .expect("service-down action");
+    assert!(vpn < down, "the VPN is the likelier culprit: {ids:?}");
+    assert!(!ids.contains(&ActionId::SwitchNetwork), "{ids:?}");
 
     // A proxy is not in the probes' path (they go direct): no verdict on it.
     let mut snapshot = snapshot_with(report.clone());

@@ -267,10 +267,18 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
         snapshot.mfa_report_status,
     ));
 
+    // Each failing check's fix, chosen once: a probe's by the kind of its
+    // failure, the others' by the check.
+    let fixes: Vec<(CheckId, ActionId)> = findings
+        .iter()
+        .filter(|f| f.status == CheckStatus::Fail)
+        .filter_map(|f| checks::fix_for(f, &snapshot).map(|fix| (f.check, fix)))
+        .collect();
     let candidates = evidence::candidates(&findings, snapshot.mfa_report_status);
     let selected = evidence::selected(&candidates).map(|c| c.scenario);
     let mut walker = Walker::new(
         &findings,
+        &fixes,
         answers,
         snapshot.mfa_report_status,
         selected,
@@ -287,8 +295,8 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
         .map(|row| walker.ask(row));
 
     let Walker { path, actions, .. } = walker;
-    let actions = finish_actions(actions, &findings);
-    let reasons = reasons(&findings, &actions);
+    let actions = finish_actions(actions, &findings, &fixes);
+    let reasons = reasons(&findings, &fixes, &actions);
     let actions: Vec<Action> = actions
         .into_iter()
         .map(|a| a.render_on(snapshot.platform, snapshot.device.manufacturer.as_deref()))
@@ -332,11 +340,13 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
 /// setting that stops this push stops the next one too. Then fixes come
 /// before retries and escalations, and what the person evidently did
 /// already is dropped.
-fn finish_actions(mut actions: Vec<ActionId>, findings: &[Finding]) -> Vec<ActionId> {
-    for finding in findings.iter().filter(|f| f.status == CheckStatus::Fail) {
-        if let Some(fix) = ActionId::fixing(finding.check) {
-            push_unique(&mut actions, fix);
-        }
+fn finish_actions(
+    mut actions: Vec<ActionId>,
+    findings: &[Finding],
+    fixes: &[(CheckId, ActionId)],
+) -> Vec<ActionId> {
+    for &(_, fix) in fixes {
+        push_unique(&mut actions, fix);
     }
     // Fix what is broken on the phone or its network before retrying or
     // escalating: a retry through a captive portal or with a wrong clock
@@ -354,12 +364,20 @@ fn finish_actions(mut actions: Vec<ActionId>, findings: &[Finding]) -> Vec<Actio
 /// The failing checks that have a fix among `actions`: the seed's own
 /// settings first, then the phone's reasons beyond the seed, then the
 /// network probes, each group in report order.
-fn reasons(findings: &[Finding], actions: &[ActionId]) -> Vec<Reason> {
+fn reasons(
+    findings: &[Finding],
+    fixes: &[(CheckId, ActionId)],
+    actions: &[ActionId],
+) -> Vec<Reason> {
     let mut reasons: Vec<Reason> = findings
         .iter()
         .filter(|f| f.status == CheckStatus::Fail)
         .filter_map(|f| {
-            let fix = ActionId::fixing(f.check).filter(|fix| actions.contains(fix))?;
+            let fix = fixes
+                .iter()
+                .find(|(check, _)| *check == f.check)
+                .map(|&(_, fix)| fix)
+                .filter(|fix| actions.contains(fix))?;
             Some(Reason {
                 check: f.check,
                 detail: f.evidence.detail.clone(),
@@ -560,6 +578,8 @@ struct Ending {
 #[derive(Clone)]
 struct Walker<'a> {
     findings: &'a [Finding],
+    /// Each failing check's fix.
+    fixes: &'a [(CheckId, ActionId)],
     answers: &'a Answers,
     report: Option<MfaReportStatus>,
     /// Who gave the report's status: the snapshot, or a person in a walk.
@@ -579,6 +599,7 @@ struct Walker<'a> {
 impl<'a> Walker<'a> {
     fn new(
         findings: &'a [Finding],
+        fixes: &'a [(CheckId, ActionId)],
         answers: &'a Answers,
         report: Option<MfaReportStatus>,
         selected: Option<ScenarioId>,
@@ -586,6 +607,7 @@ impl<'a> Walker<'a> {
     ) -> Self {
         Walker {
             findings,
+            fixes,
             answers,
             report,
             report_source: EvidenceSource::MfaReport,
@@ -758,7 +780,7 @@ impl<'a> Walker<'a> {
 
     fn ending(&self, end: &End) -> Ending {
         Ending {
-            actions: finish_actions(self.actions.clone(), self.findings)
+            actions: finish_actions(self.actions.clone(), self.findings, self.fixes)
                 .into_iter()
                 .collect(),
             resolved: end.outcome.map(|o| o.resolved),
@@ -883,8 +905,16 @@ impl<'a> Walker<'a> {
     ) -> Option<String> {
         let guidance = row.row().guidance.iter().find(|g| g.when == when)?;
         for &action in guidance.actions {
-            let fixes_failing =
-                |failing: &[CheckId]| failing.iter().any(|&check| action.is_fix_for(check));
+            // A probe's failure picks its own fix (a refused service is not
+            // a network to leave): the row offers only the fixes chosen.
+            let fixes_failing = |failing: &[CheckId]| {
+                failing.iter().any(|&check| {
+                    self.fixes
+                        .iter()
+                        .any(|&(c, fix)| c == check && fix == action)
+                        || (!check.is_network_probe() && action.is_fix_for(check))
+                })
+            };
             let wanted = match (action.fixes(), failing) {
                 // A network probe's fix only where that probe failed: a
                 // person's "no" to "is your internet active?" says nothing

@@ -200,11 +200,8 @@ pub(super) fn fix(check: CheckId, report: &ProbeReport) -> Option<ActionId> {
             .and_then(|b| b.http_status)
             .filter(|status| (400..500).contains(status))
             .map(|_| ActionId::CheckServiceUrl),
-        CheckId::PushServiceReachable => report
-            .push_service
-            .as_ref()
-            .filter(|p| p.none_reached() && p.endpoints.iter().all(refused))
-            .map(|_| ActionId::ReportServiceDown),
+        // FCM and APNs are not down when their ports refuse: a network
+        // that rejects them is, so the push service keeps its own fix.
         _ => None,
     }
 }
@@ -395,11 +392,12 @@ mod tests {
                 })
             })
         };
+        // FCM refusing on every port is a network rejecting it, not FCM down.
         let all_refused = push(&[K::Refused, K::Refused]);
         let finding = evaluate(&all_refused, CheckId::PushServiceReachable);
         assert_eq!(
             crate::engine::checks::fix_for(&finding, &all_refused),
-            Some(ActionId::ReportServiceDown)
+            Some(ActionId::SwitchNetwork)
         );
         // One port silent: a network may be dropping it.
         let mixed = push(&[K::Refused, K::TimedOut]);
