@@ -32,18 +32,24 @@ pub const SKIP_LOG: &str = "PUSHDOCTOR_SKIP_LOG";
 pub fn skip(reason: &str) {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let log = std::env::var_os(SKIP_LOG);
-    skip_to(ci, log.as_deref().map(Path::new), reason);
+    skip_to(
+        ci,
+        log.as_deref().map(Path::new),
+        &mut std::io::stderr(),
+        reason,
+    );
 }
 
 /// [`skip`] with its environment spelt out: `ci` for `CI=true`, `log` for
-/// the file named by `PUSHDOCTOR_SKIP_LOG`. Its own tests call it directly.
-pub fn skip_to(ci: bool, log: Option<&Path>, reason: &str) {
+/// the file named by `PUSHDOCTOR_SKIP_LOG`, `stderr` for the process's
+/// standard error. Its own tests call it directly.
+pub fn skip_to(ci: bool, log: Option<&Path>, stderr: &mut dyn Write, reason: &str) {
     let line = format!("SKIPPED: {}: {reason}", test_name());
     if ci {
         panic!("{line} (CI=true: in CI every check must run, so a skip is a failure)");
     }
     // Best effort: a skip that cannot be reported must not fail the test.
-    let _ = std::io::stderr().write_all(format!("{line}\n").as_bytes());
+    let _ = stderr.write_all(format!("{line}\n").as_bytes());
     if let Some(log) = log {
         // One short append per line, so parallel tests do not interleave.
         if let Ok(mut file) = OpenOptions::new().create(true).append(true).open(log) {
