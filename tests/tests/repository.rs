@@ -59,6 +59,56 @@ fn a_skip_outside_ci_is_logged_once_per_call() {
     );
 }
 
+/// Run only by the next test, in a child process with the environment it
+/// sets: a test that skips, through the helper every skipping test uses.
+#[test]
+#[ignore = "run by skip_reads_ci_and_the_log_from_the_environment"]
+fn a_test_that_skips() {
+    pushdoctor_tests::skip::skip("the probe was not checked");
+}
+
+/// `skip` as `cargo test` and `scripts/test` meet it: the SKIPPED line in
+/// the test binary's output without `--nocapture`, the line in the file
+/// `PUSHDOCTOR_SKIP_LOG` names, and with `CI=true` a failed test.
+#[test]
+fn skip_reads_ci_and_the_log_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("skips");
+    let run = |ci: Option<&str>| {
+        let mut child = Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "a_test_that_skips", "--ignored"])
+            .env(pushdoctor_tests::skip::SKIP_LOG, &log)
+            .env_remove("CI");
+        if let Some(ci) = ci {
+            child.env("CI", ci);
+        }
+        child.output().unwrap()
+    };
+    let line = "SKIPPED: a_test_that_skips: the probe was not checked\n";
+
+    let out = run(None);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains(line), "{}", text(&out.stderr));
+    assert_eq!(fs::read_to_string(&log).unwrap(), line);
+
+    let out = run(Some("false"));
+    assert!(out.status.success(), "only CI=true fails a skip");
+
+    let out = run(Some("true"));
+    assert!(!out.status.success(), "with CI=true the skip fails");
+    let output = text(&out.stdout);
+    assert!(
+        output.contains("SKIPPED: a_test_that_skips: the probe was not checked (CI=true"),
+        "{output}"
+    );
+    assert_eq!(
+        fs::read_to_string(&log).unwrap(),
+        format!("{line}{line}"),
+        "a failed skip is not logged as a skip"
+    );
+}
+
 /// A workspace for `check-msrv --metadata`: a README and ensure-rust.sh
 /// stating `stated`, members claiming `claim`, and one member depending on
 /// `dep` (needing `dep_needs`) through `middle`.
