@@ -1,21 +1,43 @@
 #!/usr/bin/env bash
 # Generates the Kotlin and Swift bindings from a built, unstripped library
-# (a stripped one carries no uniffi metadata) into target/bindings/.
+# (a stripped one carries no uniffi metadata) into bindings/ of cargo's
+# target directory (target/bindings/ unless CARGO_TARGET_DIR says otherwise).
 # Generated files are never edited by hand; the one change made to them is
 # scripted below (catching Throwable in the callback handlers) and checked.
 #   bindings/generate.sh [PROFILE]     PROFILE: debug (default) or release
+#   bindings/generate.sh --print-paths [PROFILE]
+#                                      only print the paths it would use
 set -euo pipefail
 cd "$(dirname "$0")/.."
+print_paths=false
+if [ "${1:-}" = --print-paths ]; then
+    print_paths=true
+    shift
+fi
 profile="${1:-debug}"
-flag=(); [ "$profile" = release ] && flag=(--release)
+case "$profile" in
+    debug) flag=() ;;
+    release) flag=(--release) ;;
+    *) echo "generate.sh: unknown profile '$profile' (debug or release)" >&2; exit 2 ;;
+esac
+source scripts/ensure-rust.sh
+source scripts/target-dir.sh
+out="$target_dir/bindings"
+bindgen="$target_dir/debug/uniffi-bindgen"
+# The host's shared library: the bindings are read from it, and the Kotlin
+# tests load it.
+case "$(uname -s)" in Darwin) library_file=libpushdoctor_ffi.dylib ;; *) library_file=libpushdoctor_ffi.so ;; esac
+library="$target_dir/$profile/$library_file"
+if $print_paths; then
+    printf 'library=%s\nbindgen=%s\nout=%s\n' "$library" "$bindgen" "$out"
+    exit 0
+fi
 cargo build --locked -q "${flag[@]}" -p pushdoctor-ffi
 cargo build --locked -q -p uniffi-bindgen
-library="target/$profile/libpushdoctor_ffi.so"
-[ -f "$library" ] || library="target/$profile/libpushdoctor_ffi.dylib"
-out=target/bindings
+[ -f "$library" ] || { echo "generate.sh: cargo built no $library" >&2; exit 1; }
 rm -rf "$out/kotlin" "$out/swift"
 for language in kotlin swift; do
-    target/debug/uniffi-bindgen generate --no-format --library "$library" --language "$language" --out-dir "$out/$language"
+    "$bindgen" generate --no-format --library "$library" --language "$language" --out-dir "$out/$language"
 done
 # uniffi 0.32's Kotlin catches only kotlin.Exception around the app's
 # callback code. A kotlin.Error (TODO()'s NotImplementedError, a

@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # The Kotlin tests: the real library on the JVM through JNA, under JUnit 4.
 # Installs what is missing: the Kotlin compiler from npm into .tools/ (an
-# ignored folder of the repository), JNA and JUnit 4 from Debian.
+# ignored folder of the repository), JNA and JUnit 4 from Debian. Builds
+# into cargo's target directory, wherever CARGO_TARGET_DIR puts it.
+#   bindings/kotlin-test.sh                 run the tests
+#   bindings/kotlin-test.sh --print-paths   only print the paths it would use
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/ensure-rust.sh
+source scripts/target-dir.sh
+out="$target_dir/bindings"
+native="$target_dir/debug"
+if [ "${1:-}" = --print-paths ]; then
+    printf 'out=%s\njna.library.path=%s\n' "$out" "$native"
+    exit 0
+fi
 KOTLIN_VERSION=2.4.20
 kotlin_home=.tools/node_modules/kotlin-compiler
 if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
@@ -22,7 +33,6 @@ fi
 command -v java >/dev/null || { echo "kotlin-test.sh: a Java runtime (17 or newer) is needed" >&2; exit 2; }
 
 bash bindings/generate.sh debug
-out=target/bindings
 lib="$kotlin_home/lib"
 classpath="$jars/jna.jar:$jars/junit4.jar:$jars/hamcrest-core.jar:$lib/kotlinx-coroutines-core-jvm.jar"
 # Compile only when the bindings or the tests changed.
@@ -37,5 +47,5 @@ fi
 # Every test class, one per file named *Test.kt: a new file runs without
 # being listed here.
 classes=$(cd bindings/kotlin/test && ls *Test.kt | sed 's/\.kt$//')
-java -Djna.library.path=target/debug -cp "$jar:$classpath:$lib/kotlin-stdlib.jar" \
+java -Djna.library.path="$native" -cp "$jar:$classpath:$lib/kotlin-stdlib.jar" \
     org.junit.runner.JUnitCore $classes

@@ -48,6 +48,12 @@ pub mod printable;
 #[cfg(feature = "probes")]
 pub mod probes;
 
+// The tests' one way to skip a check (a failure in CI), shared with the
+// `tests` crate, which the core cannot depend on.
+#[cfg(test)]
+#[path = "../../tests/src/skip.rs"]
+mod skip;
+
 pub use engine::checks::{Evidence, Finding};
 pub use engine::diagnosis::{
     diagnose, Diagnosis, Options, OutcomeSummary, Step, StepAnswer, DIAGNOSIS_FORMAT_VERSION,

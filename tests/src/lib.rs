@@ -1,6 +1,7 @@
 //! Helpers shared by the scenario tests in `tests/tests/`.
 
 pub mod loopback;
+pub mod skip;
 pub mod zipcraft;
 
 use std::io::Read;
@@ -70,7 +71,9 @@ pub fn mount_tmpfs<'a>(dir: &'a Path, size: &str, what: &str) -> Option<Unmount<
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !mounted {
-        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root); {what} was not exercised");
+        skip::skip(&format!(
+            "cannot mount a tmpfs here (needs root); {what} was not exercised"
+        ));
         return None;
     }
     Some(Unmount(dir))

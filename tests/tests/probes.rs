@@ -469,7 +469,9 @@ async fn push_service_ports_blocked_all_fail_some_blocked_still_pass() {
 #[tokio::test]
 async fn ipv6_loopback_servers_are_probed_too() {
     if !ipv6_available() {
-        eprintln!("SKIPPED: this machine cannot listen on ::1");
+        pushdoctor_tests::skip::skip(
+            "this machine cannot listen on ::1; the IPv6 probes were not run",
+        );
         return;
     }
     let ca = TestCa::new("test CA");

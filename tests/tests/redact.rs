@@ -377,10 +377,10 @@ fn loghub(file: &str) -> Option<String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(_) => {
-            eprintln!(
-                "SKIPPED: {} is absent; redaction was not run over it",
+            pushdoctor_tests::skip::skip(&format!(
+                "{} is absent; redaction was not run over it",
                 path.display()
-            );
+            ));
             None
         }
     }
