@@ -1196,9 +1196,9 @@ fn the_report_carries_the_cores_destination_candidates_and_reasons() {
         assert_eq!(
             seen,
             [AgentEvent::DiagnosisFinished {
-                scenario: report.scenario.clone(),
-                destination: report.destination.clone(),
-                escalation: report.escalation.clone(),
+                scenario: report.scenario,
+                destination: report.destination,
+                escalation: report.escalation,
             }]
         );
         block_on(agent.shutdown());
