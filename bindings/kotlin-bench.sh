@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash bindings/kotlin-test.sh >/dev/null   # installs the tools when missing
-bash bindings/generate.sh release
+PUSHDOCTOR_FFI_FEATURES=bench bash bindings/generate.sh release
 kotlin_home=.tools/node_modules/kotlin-compiler
 jars=/usr/share/java
 classpath="$jars/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar"
