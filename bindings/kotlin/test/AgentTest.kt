@@ -198,7 +198,7 @@ class AgentTest {
             val result = withTimeoutOrNull(300) { agent.runDiagnostics(AppObservations(pushReceived = false), null) }
             assertEquals(null, result)
             // The agent is still usable after a cancelled run.
-            agent.log(LogEntry(LogLevel.INFO, "t", "still alive", 0L, null, emptyList()))
+            agent.log(LogEntry(LogLevel.INFO, "t", "still alive"))
             agent.shutdown()
         }
     }

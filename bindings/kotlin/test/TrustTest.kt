@@ -305,6 +305,11 @@ class TrustTest {
                 // Three progress steps and one event, each of which threw.
                 assertEquals(name, 4, thrown.get())
                 assertEquals(name, 1, events.count { it is AgentEvent.DiagnosisFinished })
+                // Ending them here also keeps them reachable until here: on
+                // the JVM an unused local may be collected (and so ended)
+                // before the end of its scope.
+                subscription.cancel()
+                others.cancel()
                 agent.shutdown()
             }
         }
