@@ -315,12 +315,15 @@ impl PushDoctorAgent {
         &self,
         work: impl std::future::Future<Output = Result<T, AgentError>> + Send + 'static,
     ) -> Result<T, AgentError> {
+        let runtime = self.runtime.handle().ok_or(AgentError::Closed)?;
         // The caller cancelling drops the task, and so the work.
-        match Task::spawn_on(&self.runtime, work).await {
+        match Task::spawn_on(&runtime, work).await {
             Ok(result) => result,
             Err(e) if e.is_panic() => Err(AgentError::Internal {
                 reason: format!("panic: {e}"),
             }),
+            // `shutdown` stopped the runtime under it.
+            Err(_) if self.closed.load(Ordering::Acquire) => Err(AgentError::Closed),
             Err(e) => Err(AgentError::Internal {
                 reason: e.to_string(),
             }),
@@ -554,7 +557,7 @@ impl PushDoctorAgent {
         let capture = Arc::clone(&self.capture);
         let state = Arc::clone(&self.state);
         let listeners = Arc::clone(&self.listeners);
-        let runtime = self.runtime.handle().clone();
+        let runtime = self.runtime.handle().ok_or(AgentError::Closed)?;
         self.on_runtime(async move {
             // Compressing and writing hold a thread for as long as they
             // take: on the runtime's blocking threads, not its two
@@ -635,9 +638,10 @@ impl PushDoctorAgent {
     }
 
     /// Closes the agent in one step: flushes the captured logs to disk (on
-    /// the agent's blocking threads, never the caller's) and stops
-    /// capturing. Later calls fail with `Closed`; logging after it is
-    /// ignored; a second call does nothing. The object's own memory is
+    /// the agent's blocking threads, never the caller's), stops capturing
+    /// and stops the agent's threads (a call still running ends with
+    /// `Closed`, its platform calls cancelled). Later calls fail with
+    /// `Closed`; logging after it is ignored; a second call does nothing. The object's own memory is
     /// freed when it is garbage-collected (or at once by the generated
     /// `close()` / `use {}` in Kotlin, `deinit` in Swift).
     pub async fn shutdown(&self) {
@@ -645,11 +649,12 @@ impl PushDoctorAgent {
             return;
         }
         let capture = Arc::clone(&self.capture);
-        // A flush that panicked has nothing more to flush.
-        let _ = self
-            .runtime
-            .spawn_blocking(move || capture.shutdown())
-            .await;
+        if let Some(runtime) = self.runtime.handle() {
+            // A flush that panicked has nothing more to flush.
+            let _ = runtime.spawn_blocking(move || capture.shutdown()).await;
+        }
+        // Then the threads: a call still running ends with `Closed`.
+        self.runtime.stop();
     }
 }
 

@@ -321,6 +321,33 @@ fn cancelling_a_run_drops_the_probe_calls_in_flight() {
     block_on(agent.shutdown());
 }
 
+/// `shutdown` is the one step that closes the agent: it stops the agent's
+/// threads too, so a run still waiting on the platform ends at once with
+/// `Closed` (not at its minute-long deadline) and its calls are dropped.
+#[test]
+fn shutdown_ends_a_run_in_flight_with_closed_and_drops_its_calls() {
+    let (agent, probe) = hanging_agent(60_000);
+    let running = {
+        let agent = Arc::clone(&agent);
+        std::thread::spawn(move || block_on(agent.run_diagnostics(no_push(), None)))
+    };
+    assert_eq!(wait_for(&probe.started, 5), 5, "all five calls started");
+    block_on(agent.shutdown());
+    let result = running.join().unwrap();
+    assert!(matches!(result, Err(AgentError::Closed)), "{result:?}");
+    assert_eq!(
+        wait_for(&probe.dropped, 5),
+        5,
+        "all five calls were dropped"
+    );
+    // Closed, whatever is called next.
+    assert!(matches!(
+        block_on(agent.build_bundle("unused.zip".into(), BundleReason::Button)),
+        Err(AgentError::Closed)
+    ));
+    block_on(agent.shutdown());
+}
+
 /// A call past its deadline is dropped, not left running: by the time the
 /// run answers, every hanging call has been cancelled.
 #[test]
