@@ -411,9 +411,8 @@ impl PushDoctorAgent {
         let report_status = observations.mfa_report_status.map(Into::into);
         let retry_count = observations
             .retry_count
-            .map(|n| non_negative("AppObservations.retry_count", n.into()))
-            .transpose()?
-            .map(|n| u32::try_from(n).expect("an i32 that is not negative fits a u32"));
+            .map(|n| non_negative::<u32>("AppObservations.retry_count", n.into()))
+            .transpose()?;
         let probe = Arc::clone(&self.probe);
         let prober = self.prober.clone();
         let listeners = Arc::clone(&self.listeners);

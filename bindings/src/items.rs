@@ -44,8 +44,10 @@ pub enum AgentError {
 /// `value` of the argument `field` as a count or size: `InvalidArgument`
 /// naming the field when it is negative. (Kotlin and Swift write signed
 /// numbers; the check is made once, here at the boundary.)
-pub(crate) fn non_negative(field: &str, value: i64) -> Result<u64, AgentError> {
-    u64::try_from(value).map_err(|_| AgentError::InvalidArgument {
+pub(crate) fn non_negative<T: TryFrom<i64>>(field: &str, value: i64) -> Result<T, AgentError> {
+    // The foreign side's numbers are at most 64-bit signed: every
+    // non-negative one fits the unsigned type of the same width or more.
+    T::try_from(value).map_err(|_| AgentError::InvalidArgument {
         reason: format!("{field} is {value}: it cannot be negative"),
     })
 }
