@@ -7,6 +7,8 @@
 #   bindings/generate.sh [PROFILE]     PROFILE: debug (default) or release
 #   bindings/generate.sh --print-paths [PROFILE]
 #                                      only print the paths it would use
+# PUSHDOCTOR_FFI_FEATURES=bench adds the benchmark's helper
+# (bindings/kotlin-bench.sh); without it the generated API is an app's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 print_paths=false
@@ -20,6 +22,8 @@ case "$profile" in
     release) flag=(--release) ;;
     *) echo "generate.sh: unknown profile '$profile' (debug or release)" >&2; exit 2 ;;
 esac
+features="${PUSHDOCTOR_FFI_FEATURES:-}"
+[ -n "$features" ] && flag+=(--features "$features")
 source scripts/ensure-rust.sh
 source scripts/target-dir.sh
 out="$target_dir/bindings"
@@ -62,4 +66,14 @@ for file in pushdoctor_ffi.swift pushdoctor_ffiFFI.h pushdoctor_ffiFFI.modulemap
     [ -s "$out/swift/$file" ] || { echo "generate.sh: $out/swift/$file was not produced" >&2; exit 1; }
 done
 grep -q "class PushDoctorAgent" "$out/swift/pushdoctor_ffi.swift" || { echo "generate.sh: the Swift bindings lack PushDoctorAgent" >&2; exit 1; }
+# The ids are enums in both languages (issue 11): a sample of them.
+for type in ScenarioId RowId CheckId ActionId SettingsTarget LogLevel; do
+    grep -q "^public enum $type\b" "$out/swift/pushdoctor_ffi.swift" || { echo "generate.sh: the Swift bindings lack the enum $type" >&2; exit 1; }
+    grep -q "^enum class $type\b" "$kotlin" || { echo "generate.sh: the Kotlin bindings lack the enum $type" >&2; exit 1; }
+done
+# The benchmark's helper stays out of an app's API.
+if [ -z "$features" ] && grep -q "measureCallbackCost" "$kotlin"; then
+    echo "generate.sh: measureCallbackCost is in the API without the bench feature" >&2
+    exit 1
+fi
 echo "bindings generated in $out/kotlin and $out/swift"

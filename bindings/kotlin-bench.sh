@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/ensure-rust.sh
 source scripts/target-dir.sh
 bash bindings/kotlin-test.sh >/dev/null   # installs the tools when missing
-bash bindings/generate.sh release
+PUSHDOCTOR_FFI_FEATURES=bench bash bindings/generate.sh release
 kotlin_home=.tools/node_modules/kotlin-compiler
 jars=/usr/share/java
 classpath="$jars/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar"

@@ -8,39 +8,50 @@
 //! their shape.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pushdoctor_core::bundle::{BundleOptions, BundleReason, BundleWriter};
-use pushdoctor_core::logs::{Capture, CaptureConfig, Level, LogRecord, Origin};
-use pushdoctor_core::{
-    AnswerValue, Answers, DeviceSnapshot, MfaReportStatus, Options, Platform, RowId,
-};
+use pushdoctor_core::bundle::{BundleOptions, BundleWriter};
+use pushdoctor_core::logs::{Capture, CaptureConfig, LogRecord, Origin};
+use pushdoctor_core::{Answers, DeviceSnapshot, Options, Platform as CorePlatform};
 
 use pushdoctor_core::engine::probe_summary::ProbeSummary;
 use pushdoctor_core::probes::Prober;
 
+use crate::ids::{
+    Answer, BundleReason, Escalation, LogLevel, MfaReportStatus, Platform, ProbeName, ProgressStep,
+    RowId, ScenarioId, SettingsTarget,
+};
+use crate::items::{deadline_ms, non_negative};
 pub use crate::items::{ActionItem, AgentError};
 use crate::network::{NetworkCheckConfig, NetworkCheckReport};
 use crate::platform::{bounded_line, gather, PlatformProbe, ProbeIssue};
-pub use crate::report::{CandidateItem, DiagnosisReport, EvidenceItem, QuestionItem, ReasonItem};
+pub use crate::report::{
+    CandidateItem, ChoiceItem, DiagnosisReport, EvidenceItem, OutcomeItem, QuestionItem,
+    ReasonItem, StepItem,
+};
 use crate::task::Task;
 
 /// How the agent is set up.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct AgentConfig {
-    /// `android` or `ios`.
-    pub platform: String,
+    /// The phone's operating system.
+    pub platform: Platform,
     /// Where captured logs persist; none keeps them in memory.
     #[uniffi(default = None)]
     pub log_directory: Option<String>,
-    /// Cap on persisted logs (default 4 MiB).
+    /// Cap on persisted logs, in bytes, not negative (default 4 MiB).
     #[uniffi(default = None)]
-    pub max_log_bytes: Option<u64>,
-    /// Deadline for each platform callback (default 400 ms).
+    pub max_log_bytes: Option<i64>,
+    /// Deadline for each platform callback, in milliseconds, above zero
+    /// (default 400).
     #[uniffi(default = None)]
-    pub callback_timeout_ms: Option<u64>,
+    pub callback_timeout_ms: Option<i64>,
+    /// The least level captured: records below it (from the app and from
+    /// Rust) are dropped (default `Debug`; `Trace` keeps everything).
+    #[uniffi(default = None)]
+    pub min_log_level: Option<LogLevel>,
     /// Also send records to logcat / os_log (default true).
     #[uniffi(default = None)]
     pub echo_to_platform_log: Option<bool>,
@@ -65,8 +76,9 @@ pub struct AppObservations {
     #[uniffi(default = None)]
     pub accept_responded: Option<bool>,
     /// How many times the push was resent (the login retried) after Accept failed.
+    /// Not negative.
     #[uniffi(default = None)]
-    pub retry_count: Option<u32>,
+    pub retry_count: Option<i32>,
     /// A later attempt worked.
     #[uniffi(default = None)]
     pub retry_succeeded: Option<bool>,
@@ -88,26 +100,28 @@ pub struct AppObservations {
     /// The account was already reconfigured in the app, and the issue persists.
     #[uniffi(default = None)]
     pub account_reconfigured: Option<bool>,
-    /// `Success`, `Denied`, `Delivered` or `Received`.
+    /// The status the admin's MFA Report shows for the request.
     #[uniffi(default = None)]
-    pub mfa_report_status: Option<String>,
+    pub mfa_report_status: Option<MfaReportStatus>,
 }
 
 /// One log record from Kotlin or Swift.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct LogEntry {
-    /// `error`, `warn`, `info`, `debug`, `trace`.
-    pub level: String,
+    /// How much it matters.
+    pub level: LogLevel,
     /// The Android tag, or the Apple subsystem or category.
     pub tag: String,
     /// The text; scrubbed before it is stored.
     pub message: String,
-    /// Milliseconds since the Unix epoch, UTC.
-    pub timestamp_ms: i64,
+    /// Milliseconds since the Unix epoch, UTC; none means now.
+    #[uniffi(default = None)]
+    pub timestamp_ms: Option<i64>,
     /// The logging thread's name, when the app knows it.
     #[uniffi(default = None)]
     pub thread: Option<String>,
-    /// Structured key-values, in the order given.
+    /// Structured key-values, in the order given; none by default.
+    #[uniffi(default = [])]
     pub fields: Vec<LogField>,
 }
 
@@ -126,21 +140,21 @@ pub struct LogField {
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum AgentEvent {
     /// A diagnosis ended: its problem (`scenario`), where the flow leads
-    /// (`destination`), both scenario ids, and its escalation.
+    /// (`destination`), and its escalation.
     DiagnosisFinished {
         /// The problem the evidence points to, if any.
-        scenario: Option<String>,
+        scenario: Option<ScenarioId>,
         /// Where the flow leads, if anywhere yet.
-        destination: Option<String>,
+        destination: Option<ScenarioId>,
         /// How far up the support ladder it goes.
-        escalation: String,
+        escalation: Escalation,
     },
     /// A bundle was written.
     BundleBuilt {
         /// Where.
         path: String,
-        /// Its size on disk.
-        bytes: u64,
+        /// Its size on disk, in bytes.
+        bytes: i64,
     },
     /// Captured logs could not be written (a full disk, say).
     LogWriteFailed {
@@ -149,9 +163,8 @@ pub enum AgentEvent {
     },
     /// A platform fact could not be had.
     PlatformFactUnknown {
-        /// The [`crate::platform::PlatformProbe`] method (`network`,
-        /// `notifications`, …).
-        probe: String,
+        /// The [`crate::platform::PlatformProbe`] method.
+        probe: ProbeName,
         /// Why: what it threw, or that it ran out of time.
         reason: String,
     },
@@ -189,9 +202,9 @@ pub trait EventListener: Send + Sync {
 /// Streams which check is running, for a progress indicator.
 #[uniffi::export(foreign)]
 pub trait ProgressListener: Send + Sync {
-    /// `step` is starting (`platform`, `network`, `diagnosis`) or all is
-    /// `done`; `done` of `total` steps are finished.
-    fn on_progress(&self, step: String, done: u32, total: u32) -> Result<(), ListenerError>;
+    /// `step` is starting (or, for `Done`, all is over); `done` of `total`
+    /// steps are finished.
+    fn on_progress(&self, step: ProgressStep, done: i32, total: i32) -> Result<(), ListenerError>;
 }
 
 struct State {
@@ -210,18 +223,62 @@ pub struct PushDoctorAgent {
     /// agent's lifetime.
     prober: Option<Arc<Prober>>,
     capture: Arc<Capture>,
-    platform: Platform,
+    platform: CorePlatform,
     callback_timeout: Duration,
     state: Arc<Mutex<State>>,
-    listeners: Arc<Mutex<Vec<Arc<dyn EventListener>>>>,
+    listeners: Arc<Listeners>,
+    next_subscription: AtomicU64,
     closed: AtomicBool,
+}
+
+/// The event listeners, each with its subscription's id.
+type Listeners = Mutex<Vec<(u64, Arc<dyn EventListener>)>>;
+
+/// One [`EventListener`]'s subscription, from
+/// [`PushDoctorAgent::subscribe`]: cancelling or dropping it (a Kotlin
+/// `close()`, the garbage collector, a Swift `deinit`) ends it.
+#[derive(uniffi::Object)]
+pub struct Subscription {
+    listeners: std::sync::Weak<Listeners>,
+    id: u64,
+}
+
+#[uniffi::export]
+impl Subscription {
+    /// Ends the subscription: its listener is told nothing more. A
+    /// second call does nothing.
+    pub fn cancel(&self) {
+        if let Some(listeners) = self.listeners.upgrade() {
+            listeners
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|(id, _)| *id != self.id);
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// Sets its flag when dropped: how a cancelled task tells the blocking
+/// work it started to stop.
+#[derive(Default)]
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Tells every listener, on the agent's runtime thread; one that throws is
 /// logged and the others are still told.
-fn emit(listeners: &Mutex<Vec<Arc<dyn EventListener>>>, event: AgentEvent) {
+fn emit(listeners: &Listeners, event: AgentEvent) {
     let listeners = listeners.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    for listener in listeners {
+    for (_, listener) in listeners {
         if let Err(e) = listener.on_event(event.clone()) {
             log::warn!(target: "pushdoctor::agent", "an event listener {e}");
         }
@@ -230,31 +287,16 @@ fn emit(listeners: &Mutex<Vec<Arc<dyn EventListener>>>, event: AgentEvent) {
 
 /// Tells the progress listener, if any; one that throws is logged, and the
 /// run goes on.
-fn progress(listener: &Option<Arc<dyn ProgressListener>>, step: &str, done: u32, total: u32) {
+fn progress(
+    listener: &Option<Arc<dyn ProgressListener>>,
+    step: ProgressStep,
+    done: i32,
+    total: i32,
+) {
     if let Some(listener) = listener {
-        if let Err(e) = listener.on_progress(step.into(), done, total) {
+        if let Err(e) = listener.on_progress(step, done, total) {
             log::warn!(target: "pushdoctor::agent", "a progress listener {e}");
         }
-    }
-}
-
-fn parse_platform(text: &str) -> Result<Platform, AgentError> {
-    match text.to_ascii_lowercase().as_str() {
-        "android" => Ok(Platform::Android),
-        "ios" => Ok(Platform::Ios),
-        other => Err(AgentError::InvalidArgument {
-            reason: format!("platform `{other}`: expected android or ios"),
-        }),
-    }
-}
-
-fn parse_level(text: &str) -> Level {
-    match text.to_ascii_lowercase().as_str() {
-        "error" | "e" | "assert" | "fatal" => Level::Error,
-        "warn" | "warning" | "w" => Level::Warn,
-        "debug" | "d" => Level::Debug,
-        "trace" | "verbose" | "v" => Level::Trace,
-        _ => Level::Info,
     }
 }
 
@@ -273,12 +315,15 @@ impl PushDoctorAgent {
         &self,
         work: impl std::future::Future<Output = Result<T, AgentError>> + Send + 'static,
     ) -> Result<T, AgentError> {
+        let runtime = self.runtime.handle().ok_or(AgentError::Closed)?;
         // The caller cancelling drops the task, and so the work.
-        match Task::spawn_on(&self.runtime, work).await {
+        match Task::spawn_on(&runtime, work).await {
             Ok(result) => result,
             Err(e) if e.is_panic() => Err(AgentError::Internal {
                 reason: format!("panic: {e}"),
             }),
+            // `shutdown` stopped the runtime under it.
+            Err(_) if self.closed.load(Ordering::Acquire) => Err(AgentError::Closed),
             Err(e) => Err(AgentError::Internal {
                 reason: e.to_string(),
             }),
@@ -295,7 +340,15 @@ impl PushDoctorAgent {
         config: AgentConfig,
         probe: Arc<dyn PlatformProbe>,
     ) -> Result<Arc<Self>, AgentError> {
-        let platform = parse_platform(&config.platform)?;
+        let platform = CorePlatform::from(config.platform);
+        let max_total_bytes = match config.max_log_bytes {
+            None => 4 * 1024 * 1024,
+            Some(bytes) => non_negative("AgentConfig.max_log_bytes", bytes)?,
+        };
+        let callback_timeout = match config.callback_timeout_ms {
+            None => Duration::from_millis(400),
+            Some(ms) => deadline_ms("AgentConfig.callback_timeout_ms", ms)?,
+        };
         let prober = config
             .network
             .as_ref()
@@ -316,8 +369,11 @@ impl PushDoctorAgent {
             })?;
         let capture = Capture::start(CaptureConfig {
             directory: config.log_directory.map(PathBuf::from),
-            max_total_bytes: config.max_log_bytes.unwrap_or(4 * 1024 * 1024),
+            max_total_bytes,
             platform_sink: config.echo_to_platform_log.unwrap_or(true),
+            min_level: config
+                .min_log_level
+                .map_or(CaptureConfig::default().min_level, Into::into),
             ..CaptureConfig::default()
         })
         .map_err(|e| AgentError::Io {
@@ -332,12 +388,13 @@ impl PushDoctorAgent {
             prober,
             capture,
             platform,
-            callback_timeout: Duration::from_millis(config.callback_timeout_ms.unwrap_or(400)),
+            callback_timeout,
             state: Arc::new(Mutex::new(State {
                 snapshot: None,
                 answers: Answers::default(),
             })),
             listeners: Arc::new(Mutex::new(Vec::new())),
+            next_subscription: AtomicU64::new(0),
             closed: AtomicBool::new(false),
         }))
     }
@@ -351,14 +408,11 @@ impl PushDoctorAgent {
         progress: Option<Arc<dyn ProgressListener>>,
     ) -> Result<DiagnosisReport, AgentError> {
         self.check_open()?;
-        let report_status = observations
-            .mfa_report_status
-            .as_deref()
-            .map(|s| s.parse::<MfaReportStatus>())
-            .transpose()
-            .map_err(|e| AgentError::InvalidArgument {
-                reason: e.to_string(),
-            })?;
+        let report_status = observations.mfa_report_status.map(Into::into);
+        let retry_count = observations
+            .retry_count
+            .map(|n| non_negative::<u32>("AppObservations.retry_count", n.into()))
+            .transpose()?;
         let probe = Arc::clone(&self.probe);
         let prober = self.prober.clone();
         let listeners = Arc::clone(&self.listeners);
@@ -370,11 +424,11 @@ impl PushDoctorAgent {
         );
         self.on_runtime(async move {
             let steps = if prober.is_some() { 3 } else { 2 };
-            self::progress(&progress, "platform", 0, steps);
+            self::progress(&progress, ProgressStep::Platform, 0, steps);
             let (mut snapshot, issues) = match &prober {
                 None => gather(probe, platform, deadline).await,
                 Some(prober) => {
-                    self::progress(&progress, "network", 1, steps);
+                    self::progress(&progress, ProgressStep::Network, 1, steps);
                     gather_and_probe(probe, platform, deadline, prober).await
                 }
             };
@@ -382,7 +436,7 @@ impl PushDoctorAgent {
             o.push_received = observations.push_received;
             o.accept_tapped = observations.accept_tapped;
             o.accept_responded = observations.accept_responded;
-            o.retry_count = observations.retry_count;
+            o.retry_count = retry_count;
             o.retry_succeeded = observations.retry_succeeded;
             o.mfa_completed = observations.mfa_completed;
             o.request_visible_in_app = observations.request_visible_in_app;
@@ -391,14 +445,14 @@ impl PushDoctorAgent {
             o.push_arrived_after_fixes = observations.push_arrived_after_fixes;
             o.account_reconfigured = observations.account_reconfigured;
             snapshot.mfa_report_status = report_status;
-            self::progress(&progress, "diagnosis", steps - 1, steps);
+            self::progress(&progress, ProgressStep::Diagnosis, steps - 1, steps);
             let diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
             for issue in &issues {
-                log::warn!(target: "pushdoctor::agent", "platform fact {} unknown: {}", issue.probe, issue.reason);
+                log::warn!(target: "pushdoctor::agent", "platform fact {} unknown: {}", issue.probe.as_str(), issue.reason);
                 emit(
                     &listeners,
                     AgentEvent::PlatformFactUnknown {
-                        probe: issue.probe.clone(),
+                        probe: issue.probe,
                         reason: issue.reason.clone(),
                     },
                 );
@@ -409,15 +463,15 @@ impl PushDoctorAgent {
             emit(
                 &listeners,
                 AgentEvent::DiagnosisFinished {
-                    scenario: diagnosis.scenario.map(|s| s.as_str().to_string()),
-                    destination: diagnosis.destination.map(|s| s.as_str().to_string()),
-                    escalation: diagnosis.escalation.as_str().to_string(),
+                    scenario: diagnosis.scenario.map(Into::into),
+                    destination: diagnosis.destination.map(Into::into),
+                    escalation: diagnosis.escalation.into(),
                 },
             );
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
             state.snapshot = Some(snapshot);
             state.answers = Answers::default();
-            self::progress(&progress, "done", steps, steps);
+            self::progress(&progress, ProgressStep::Done, steps, steps);
             Ok(DiagnosisReport::new(&diagnosis, issues))
         })
         .await
@@ -453,11 +507,9 @@ impl PushDoctorAgent {
 
     /// Records a person's answer in the guided walk and returns the new
     /// diagnosis (its `next_question` is what to ask next).
-    pub fn answer(&self, row: String, answer: String) -> Result<DiagnosisReport, AgentError> {
+    pub fn answer(&self, row: RowId, answer: Answer) -> Result<DiagnosisReport, AgentError> {
         self.check_open()?;
         let invalid = |reason: String| AgentError::InvalidArgument { reason };
-        let row: RowId = row.parse().map_err(invalid)?;
-        let value: AnswerValue = answer.parse().map_err(invalid)?;
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let snapshot = state
             .snapshot
@@ -468,7 +520,7 @@ impl PushDoctorAgent {
             state.answers.clone(),
             Options::default(),
         );
-        walk.answer(row, value)
+        walk.answer(row.into(), answer.into())
             .map_err(|e| invalid(e.to_string()))?;
         state.answers = walk.answers().clone();
         Ok(DiagnosisReport::new(&walk.diagnosis(), Vec::new()))
@@ -492,102 +544,116 @@ impl PushDoctorAgent {
     }
 
     /// Builds a log bundle at `output_path` (from the captured logs and the
-    /// latest diagnosis) and returns its path. `reason`: `button`,
-    /// `repeated_accept_failures`, `qa_run`, `support`.
+    /// latest diagnosis) and returns its path; `reason` goes into its
+    /// manifest.
     pub async fn build_bundle(
         &self,
         output_path: String,
-        reason: String,
+        reason: BundleReason,
     ) -> Result<String, AgentError> {
         self.check_open()?;
-        let reason = match reason.as_str() {
-            "button" => BundleReason::Button,
-            "repeated_accept_failures" => BundleReason::RepeatedAcceptFailures,
-            "qa_run" => BundleReason::QaRun,
-            "support" => BundleReason::Support,
-            other => {
-                return Err(AgentError::InvalidArgument {
-                    reason: format!("bundle reason `{other}`"),
-                })
-            }
-        };
+        let reason = reason.into();
         let capture = Arc::clone(&self.capture);
         let state = Arc::clone(&self.state);
         let listeners = Arc::clone(&self.listeners);
+        let runtime = self.runtime.handle().ok_or(AgentError::Closed)?;
         self.on_runtime(async move {
-            let io = |e: pushdoctor_core::bundle::BundleError| AgentError::Io {
-                reason: e.to_string(),
-            };
-            let path = PathBuf::from(&output_path);
-            let mut writer = BundleWriter::create(
-                &path,
-                BundleOptions {
-                    reason,
-                    ..BundleOptions::default()
-                },
-            )
-            .map_err(io)?;
-            let snapshot = state
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .snapshot
-                .clone();
-            if let Some(snapshot) = snapshot {
-                let diagnosis =
-                    pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
-                writer.add_snapshot(&snapshot, &diagnosis);
-            }
-            writer.add_capture(&capture).map_err(io)?;
-            let summary = writer.finish().map_err(io)?;
-            emit(
-                &listeners,
-                AgentEvent::BundleBuilt {
-                    path: output_path.clone(),
-                    bytes: summary.bytes,
-                },
-            );
-            Ok(output_path)
+            // Compressing and writing hold a thread for as long as they
+            // take: on the runtime's blocking threads, not its two
+            // workers. The guard lives in this task: the caller cancelling
+            // drops it, and the flag stops the compression at the next
+            // record.
+            let cancel = CancelOnDrop::default();
+            let cancelled = Arc::clone(&cancel.0);
+            let built = runtime.spawn_blocking(move || {
+                let io = |e: pushdoctor_core::bundle::BundleError| AgentError::Io {
+                    reason: e.to_string(),
+                };
+                let path = PathBuf::from(&output_path);
+                let mut writer = BundleWriter::create(
+                    &path,
+                    BundleOptions {
+                        reason,
+                        ..BundleOptions::default()
+                    },
+                )
+                .map_err(io)?;
+                let snapshot = state
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .snapshot
+                    .clone();
+                if let Some(snapshot) = snapshot {
+                    let diagnosis = pushdoctor_core::diagnose(
+                        &snapshot,
+                        &Answers::default(),
+                        &Options::default(),
+                    );
+                    writer.add_snapshot(&snapshot, &diagnosis);
+                }
+                writer.add_capture_until(&capture, &cancelled).map_err(io)?;
+                let summary = writer.finish().map_err(io)?;
+                emit(
+                    &listeners,
+                    AgentEvent::BundleBuilt {
+                        path: output_path.clone(),
+                        bytes: i64::try_from(summary.bytes).unwrap_or(i64::MAX),
+                    },
+                );
+                Ok(output_path)
+            });
+            let result = built.await.map_err(|e| AgentError::Internal {
+                reason: format!("building the bundle: {e}"),
+            })?;
+            drop(cancel);
+            result
         })
         .await
     }
 
-    /// Adds a listener for [`AgentEvent`]s.
-    pub fn subscribe(&self, listener: Arc<dyn EventListener>) {
+    /// Adds a listener for [`AgentEvent`]s until the returned
+    /// [`Subscription`] is cancelled or dropped: keep it as long as the
+    /// events are wanted.
+    pub fn subscribe(&self, listener: Arc<dyn EventListener>) -> Arc<Subscription> {
+        let id = self.next_subscription.fetch_add(1, Ordering::Relaxed);
         self.listeners
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(listener);
-    }
-
-    /// Times `count` calls from the core into a foreign listener, in
-    /// nanoseconds, so an app can measure the FFI's cost on a real device.
-    pub fn measure_callback_cost(&self, listener: Arc<dyn ProgressListener>, count: u32) -> u64 {
-        let started = std::time::Instant::now();
-        for i in 0..count {
-            // What the listener answers is not what is measured.
-            let _ = listener.on_progress(String::new(), i, count);
-        }
-        started.elapsed().as_nanos() as u64
+            .push((id, listener));
+        Arc::new(Subscription {
+            listeners: Arc::downgrade(&self.listeners),
+            id,
+        })
     }
 
     /// Opens a settings screen named by an action's `settings_target`.
-    pub fn open_settings(&self, target: String) -> Result<bool, AgentError> {
+    pub fn open_settings(&self, target: SettingsTarget) -> Result<bool, AgentError> {
         self.check_open()?;
         self.probe
             .open_settings(target)
-            .map_err(|e| AgentError::Io {
+            .map_err(|e| AgentError::Platform {
                 reason: e.to_string(),
             })
     }
 
-    /// Flushes the logs and stops. Later calls fail with `Closed`; logging
-    /// after it is ignored. (Named `shutdown` because the generated Kotlin
-    /// and Swift classes already have a `close()`/`deinit` that frees the
-    /// object: call this first, then close it.)
-    pub fn shutdown(&self) {
-        if !self.closed.swap(true, Ordering::AcqRel) {
-            self.capture.shutdown();
+    /// Closes the agent in one step: flushes the captured logs to disk (on
+    /// the agent's blocking threads, never the caller's), stops capturing
+    /// and stops the agent's threads (a call still running ends with
+    /// `Closed`, its platform calls cancelled). Later calls fail with
+    /// `Closed`; logging after it is ignored; a second call does nothing. The object's own memory is
+    /// freed when it is garbage-collected (or at once by the generated
+    /// `close()` / `use {}` in Kotlin, `deinit` in Swift).
+    pub async fn shutdown(&self) {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return;
         }
+        let capture = Arc::clone(&self.capture);
+        if let Some(runtime) = self.runtime.handle() {
+            // A flush that panicked has nothing more to flush.
+            let _ = runtime.spawn_blocking(move || capture.shutdown()).await;
+        }
+        // Then the threads: a call still running ends with `Closed`.
+        self.runtime.stop();
     }
 }
 
@@ -595,7 +661,7 @@ impl PushDoctorAgent {
 /// probes do not wait for the callbacks.
 async fn gather_and_probe(
     probe: Arc<dyn PlatformProbe>,
-    platform: Platform,
+    platform: CorePlatform,
     deadline: Duration,
     prober: &Prober,
 ) -> (DeviceSnapshot, Vec<ProbeIssue>) {
@@ -631,8 +697,10 @@ async fn alongside<T>(
 
 fn to_record(entry: LogEntry) -> LogRecord {
     let mut record = LogRecord::new(
-        entry.timestamp_ms,
-        parse_level(&entry.level),
+        entry
+            .timestamp_ms
+            .unwrap_or_else(pushdoctor_core::model::time::now_ms),
+        entry.level.into(),
         entry.tag,
         entry.message,
         Origin::App,

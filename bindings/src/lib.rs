@@ -8,6 +8,8 @@
 //! - [`network`]: the active network probes' settings and results;
 //! - `report`: the diagnosis typed for a UI (scenario, destination,
 //!   candidates with their evidence, reasons, actions);
+//! - [`ids`]: the core's vocabulary (platform, ids, statuses, levels) as
+//!   enums, mapped one to one;
 //! - `items`: the calls' error and the action item both of them return;
 //! - `task`: the agent's tasks, which end when nobody awaits them.
 
@@ -18,6 +20,9 @@
 uniffi::setup_scaffolding!();
 
 pub mod agent;
+#[cfg(feature = "bench")]
+pub mod bench;
+pub mod ids;
 mod items;
 pub mod network;
 pub mod platform;

@@ -10,7 +10,8 @@ use pushdoctor_core::probes::{
 };
 use pushdoctor_core::{Finding, Platform};
 
-use crate::items::{action_item, ActionItem, AgentError};
+use crate::ids::{CheckId, CheckStatus, EvidenceSource};
+use crate::items::{action_item, deadline_ms, non_negative, ActionItem, AgentError};
 
 /// What the network probes reach, and how long they may take. Every field
 /// has a default: an empty record probes the platform's push service and
@@ -24,9 +25,9 @@ pub struct NetworkCheckConfig {
     #[uniffi(default = None)]
     pub captive_portal_url: Option<String>,
     /// With `captive_portal_url`: the status its answer has when nothing
-    /// intercepts (default 204).
+    /// intercepts (default 204; an HTTP status, 100 to 599).
     #[uniffi(default = None)]
-    pub captive_portal_status: Option<u16>,
+    pub captive_portal_status: Option<i32>,
     /// With `captive_portal_url`: a text its answer must contain (default:
     /// none, the status alone decides).
     #[uniffi(default = None)]
@@ -37,15 +38,15 @@ pub struct NetworkCheckConfig {
     /// `host:port` of the push service (default: FCM's or APNs' ports).
     #[uniffi(default = None)]
     pub push_endpoints: Option<Vec<String>>,
-    /// The whole run (default 5,000 ms).
+    /// The whole run, in milliseconds, above zero (default 5,000).
     #[uniffi(default = None)]
-    pub deadline_ms: Option<u64>,
-    /// Each probe (default 3,000 ms).
+    pub deadline_ms: Option<i64>,
+    /// Each probe, in milliseconds, above zero (default 3,000).
     #[uniffi(default = None)]
-    pub probe_timeout_ms: Option<u64>,
-    /// Clock skew that counts as wrong (default 90 s).
+    pub probe_timeout_ms: Option<i64>,
+    /// Clock skew that counts as wrong, in seconds, not negative (default 90).
     #[uniffi(default = None)]
-    pub max_clock_skew_seconds: Option<u32>,
+    pub max_clock_skew_seconds: Option<i64>,
     /// Extra trusted roots, PEM: the enterprise CAs the app itself trusts.
     #[uniffi(default = [])]
     pub extra_root_certificates_pem: Vec<String>,
@@ -57,13 +58,24 @@ pub struct NetworkCheckConfig {
 impl NetworkCheckConfig {
     pub(crate) fn to_core(&self, platform: Platform) -> Result<ProbeConfig, AgentError> {
         let invalid = |reason: String| AgentError::InvalidArgument { reason };
+        let expected_status = match self.captive_portal_status {
+            None => 204,
+            Some(status) => u16::try_from(status)
+                .ok()
+                .filter(|s| (100..=599).contains(s))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "NetworkCheckConfig.captive_portal_status is {status}: an HTTP status is 100 to 599"
+                    ))
+                })?,
+        };
         let captive_portal = if self.skip_captive_portal == Some(true) {
             None
         } else {
             Some(match &self.captive_portal_url {
                 Some(url) => CaptivePortalCheck {
                     url: url.clone(),
-                    expected_status: self.captive_portal_status.unwrap_or(204),
+                    expected_status,
                     expected_body: self.captive_portal_body.clone(),
                 },
                 None => CaptivePortalCheck::for_platform(platform),
@@ -84,17 +96,30 @@ impl NetworkCheckConfig {
                 ..platform_service
             },
         };
-        let millis =
-            |value: Option<u64>, default: Duration| value.map_or(default, Duration::from_millis);
+        let millis = |field: &str, value: Option<i64>, default: Duration| {
+            value.map_or(Ok(default), |ms| deadline_ms(field, ms))
+        };
         Ok(ProbeConfig {
             backend_url: self.backend_url.clone(),
             captive_portal,
             push_service: Some(push_service),
-            deadline: millis(self.deadline_ms, DEFAULT_DEADLINE),
-            probe_timeout: millis(self.probe_timeout_ms, DEFAULT_PROBE_TIMEOUT),
-            max_clock_skew: self
-                .max_clock_skew_seconds
-                .map_or(DEFAULT_MAX_CLOCK_SKEW, |s| Duration::from_secs(s.into())),
+            deadline: millis(
+                "NetworkCheckConfig.deadline_ms",
+                self.deadline_ms,
+                DEFAULT_DEADLINE,
+            )?,
+            probe_timeout: millis(
+                "NetworkCheckConfig.probe_timeout_ms",
+                self.probe_timeout_ms,
+                DEFAULT_PROBE_TIMEOUT,
+            )?,
+            max_clock_skew: match self.max_clock_skew_seconds {
+                None => DEFAULT_MAX_CLOCK_SKEW,
+                Some(s) => Duration::from_secs(non_negative(
+                    "NetworkCheckConfig.max_clock_skew_seconds",
+                    s,
+                )?),
+            },
             trust: TrustRoots {
                 web_pki: self.use_web_pki_roots.unwrap_or(true),
                 extra_pem: self.extra_root_certificates_pem.clone(),
@@ -106,12 +131,16 @@ impl NetworkCheckConfig {
 /// One check's result, for a list in a UI.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FindingItem {
-    /// The check id (`network.backend_reachable`, …: `docs/diagnosis.md`).
-    pub check: String,
+    /// The check (`network.backend_reachable` in JSON, …: `docs/diagnosis.md`).
+    pub check: CheckId,
     /// The check's title, for a list entry.
     pub title: String,
-    /// `pass`, `fail`, `unknown`, `not_applicable`.
-    pub status: String,
+    /// Its result.
+    pub status: CheckStatus,
+    /// Where the fact that decided it came from.
+    pub source: EvidenceSource,
+    /// The snapshot fields (or probe results) it read, as dotted paths.
+    pub fields: Vec<String>,
     /// One sentence: the evidence, with the stage and timings for probes.
     pub detail: String,
 }
@@ -119,9 +148,11 @@ pub struct FindingItem {
 impl From<&Finding> for FindingItem {
     fn from(f: &Finding) -> Self {
         FindingItem {
-            check: f.check.as_str().to_string(),
+            check: f.check.into(),
             title: f.check.title().to_string(),
-            status: f.status.as_str().to_string(),
+            status: f.status.into(),
+            source: f.evidence.source.into(),
+            fields: f.evidence.fields.clone(),
             detail: f.evidence.detail.clone(),
         }
     }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use pushdoctor_core::model::facts;
 use pushdoctor_core::{DeviceSnapshot, Platform};
 
+use crate::ids::{ProbeName, SettingsTarget};
 use crate::task::Task;
 
 /// Why the platform could not answer.
@@ -292,16 +293,16 @@ pub trait PlatformProbe: Send + Sync {
     async fn power(&self) -> Result<PowerFacts, PlatformError>;
     /// The phone, the app and its push registration.
     async fn device(&self) -> Result<DeviceFacts, PlatformError>;
-    /// Opens a settings screen (`app_notification_settings`, `focus`, …);
-    /// `false` when the platform has no such screen.
-    fn open_settings(&self, target: String) -> Result<bool, PlatformError>;
+    /// Opens a settings screen (an action's `settings_target`); `false`
+    /// when the platform has no such screen.
+    fn open_settings(&self, target: SettingsTarget) -> Result<bool, PlatformError>;
 }
 
 /// A fact the platform did not give, and why.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProbeIssue {
-    /// `network`, `notifications`, `focus`, `power`, `device`.
-    pub probe: String,
+    /// The method that did not answer.
+    pub probe: ProbeName,
     /// Why: the platform's error, or that it ran out of time.
     pub reason: String,
 }
@@ -392,7 +393,7 @@ pub fn snapshot_from(
                 Some(Ok(level)) => Some(level),
                 Some(Err(_)) => {
                     issues.push(ProbeIssue {
-                        probe: "device".into(),
+                        probe: ProbeName::Device,
                         reason: format!(
                             "sdk_int {} is not an API level (they start at 1)",
                             d.sdk_int.unwrap_or_default()
@@ -438,14 +439,14 @@ pub(crate) async fn gather(
 ) -> (DeviceSnapshot, Vec<ProbeIssue>) {
     // Each probe runs as a task of its own, so one that panics is an
     // unknown fact with a reason, not the end of the whole run.
-    fn ask<T, F>(name: &'static str, deadline: Duration, call: F) -> Task<Result<T, ProbeIssue>>
+    fn ask<T, F>(name: ProbeName, deadline: Duration, call: F) -> Task<Result<T, ProbeIssue>>
     where
         T: Send + 'static,
         F: std::future::Future<Output = Result<T, PlatformError>> + Send + 'static,
     {
         Task::spawn(async move {
             let issue = |reason: String| ProbeIssue {
-                probe: name.to_string(),
+                probe: name,
                 reason,
             };
             match tokio::time::timeout(deadline, call).await {
@@ -458,10 +459,10 @@ pub(crate) async fn gather(
             }
         })
     }
-    async fn join<T>(name: &str, task: Task<Result<T, ProbeIssue>>) -> Result<T, ProbeIssue> {
+    async fn join<T>(name: ProbeName, task: Task<Result<T, ProbeIssue>>) -> Result<T, ProbeIssue> {
         task.await.unwrap_or_else(|e| {
             Err(ProbeIssue {
-                probe: name.to_string(),
+                probe: name,
                 reason: if e.is_panic() {
                     "the probe panicked".into()
                 } else {
@@ -472,21 +473,23 @@ pub(crate) async fn gather(
     }
     let p = || Arc::clone(&probe);
     let (a, b, c, d, e) = (p(), p(), p(), p(), p());
-    let network = ask("network", deadline, async move { a.network().await });
-    let notifications = ask(
-        "notifications",
+    let network = ask(
+        ProbeName::Network,
         deadline,
-        async move { b.notifications().await },
+        async move { a.network().await },
     );
-    let focus = ask("focus", deadline, async move { c.focus().await });
-    let power = ask("power", deadline, async move { d.power().await });
-    let device = ask("device", deadline, async move { e.device().await });
+    let notifications = ask(ProbeName::Notifications, deadline, async move {
+        b.notifications().await
+    });
+    let focus = ask(ProbeName::Focus, deadline, async move { c.focus().await });
+    let power = ask(ProbeName::Power, deadline, async move { d.power().await });
+    let device = ask(ProbeName::Device, deadline, async move { e.device().await });
     let (network, notifications, focus, power, device) = tokio::join!(
-        join("network", network),
-        join("notifications", notifications),
-        join("focus", focus),
-        join("power", power),
-        join("device", device),
+        join(ProbeName::Network, network),
+        join(ProbeName::Notifications, notifications),
+        join(ProbeName::Focus, focus),
+        join(ProbeName::Power, power),
+        join(ProbeName::Device, device),
     );
     snapshot_from(
         platform,

@@ -3,31 +3,75 @@
 //! [`Diagnosis`] field of the same name, copied, never recomputed: the
 //! bindings decide nothing (`docs/diagnosis.md` says what each means).
 //!
-//! Ids (scenario, outcome, check, action, row, status, source) stay the
-//! core's stable id strings for now: issue 11 turns every id string of the
-//! bindings into a uniffi enum at once, so that no record mixes the two.
+//! Ids (scenario, outcome, check, action, row, status, source) are the
+//! enums of [`crate::ids`]; the JSON keeps the core's id strings.
 
 use pushdoctor_core::engine::diagnosis::Reason;
 use pushdoctor_core::engine::evidence::{Candidate, EvidenceItem as CoreEvidenceItem};
-use pushdoctor_core::Diagnosis;
+use pushdoctor_core::{Diagnosis, OutcomeSummary, Step};
 
+use crate::ids::{
+    Answer, CheckId, CheckStatus, Escalation, EvidenceSource, OutcomeId, Platform, RowId,
+    ScenarioId, StepAnswer,
+};
 use crate::items::{action_item, ActionItem};
 use crate::network::FindingItem;
 use crate::platform::ProbeIssue;
 
-/// A question for the person, with its choices (`yes`, `no`, or a status).
+/// One answer a question takes, with the seed's words for it.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ChoiceItem {
+    /// The answer to send back (`PushDoctorAgent.answer`).
+    pub value: Answer,
+    /// The seed's words for it, for a button.
+    pub label: String,
+}
+
+/// How the walk ended.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct OutcomeItem {
+    /// Which outcome.
+    pub id: OutcomeId,
+    /// The seed's words for the conclusion.
+    pub summary: String,
+    /// Nothing is left to do.
+    pub resolved: bool,
+}
+
+/// One row the walk took.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct StepItem {
+    /// The row.
+    pub row: RowId,
+    /// The table the row belongs to.
+    pub scenario: ScenarioId,
+    /// The seed's question.
+    pub question: String,
+    /// How the row was answered.
+    pub answer: StepAnswer,
+    /// Where the answer came from (`Person` for a person's answer).
+    pub answered_by: EvidenceSource,
+    /// The seed's "what to do" that this answer triggers, if any.
+    #[uniffi(default = None)]
+    pub guidance: Option<String>,
+}
+
+/// A question for the person, with its choices (yes and no, or the MFA
+/// Report's statuses).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct QuestionItem {
-    /// The row's stable id, which the answer is given for
-    /// (`push_not_received.connectivity`, …).
-    pub row: String,
+    /// The row the answer is given for (`push_not_received.connectivity`
+    /// in JSON, …).
+    pub row: RowId,
+    /// The table the row belongs to.
+    pub scenario: ScenarioId,
     /// The seed's question, word for word.
     pub text: String,
     /// What to do before answering, where the flow says so.
     #[uniffi(default = None)]
     pub before_answering: Option<String>,
-    /// The answers the row takes, as the values to send back.
-    pub choices: Vec<String>,
+    /// The answers the row takes, each with its label.
+    pub choices: Vec<ChoiceItem>,
 }
 
 /// One fact behind a candidate scenario.
@@ -35,12 +79,11 @@ pub struct QuestionItem {
 pub struct EvidenceItem {
     /// The check whose finding this is (`push.received`, …;
     /// `admin.mfa_report` for the admin's MFA Report).
-    pub check: String,
-    /// The finding's status: `pass`, `fail`, `unknown`, `not_applicable`.
-    pub status: String,
-    /// Where the fact came from: `snapshot`, `mfa_report`, `derived`,
-    /// `probe`, `person` or `none`.
-    pub source: String,
+    pub check: CheckId,
+    /// The finding's status.
+    pub status: CheckStatus,
+    /// Where the fact came from.
+    pub source: EvidenceSource,
     /// The finding's own sentence.
     pub detail: String,
 }
@@ -48,8 +91,8 @@ pub struct EvidenceItem {
 /// A scenario the evidence fits, with the evidence for and against it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CandidateItem {
-    /// The scenario id (`push_not_received`, …).
-    pub scenario: String,
+    /// The scenario.
+    pub scenario: ScenarioId,
     /// The weight of the evidence for it less the weight against it (the
     /// device's facts and a person's answers weigh 2, the MFA Report 1).
     pub score: i32,
@@ -63,12 +106,12 @@ pub struct CandidateItem {
 /// report's `actions`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ReasonItem {
-    /// The failing check's id (`notifications.mfa_channel`, …).
-    pub check: String,
+    /// The failing check (`notifications.mfa_channel`, …).
+    pub check: CheckId,
     /// The finding's own sentence.
     pub detail: String,
-    /// The id of the action that fixes it (an `actions` item's `id`).
-    pub fix: String,
+    /// The action that fixes it (an `actions` item's `id`).
+    pub fix: crate::ids::ActionId,
     /// The seed's troubleshooting flow asks about this setting; `false`
     /// for a reason of the phone's own (a blocked MFA channel, battery
     /// optimisation, …) or a network probe's.
@@ -78,21 +121,20 @@ pub struct ReasonItem {
 /// The diagnosis, typed for a UI, and whole as JSON (`docs/diagnosis.md`).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct DiagnosisReport {
-    /// The problem the evidence shows (a scenario id); `null` while nothing
-    /// points at one.
+    /// The problem the evidence shows; `null` while nothing points at one.
     #[uniffi(default = None)]
-    pub scenario: Option<String>,
-    /// Where the flow leads (a scenario id): the scenario of the outcome,
+    pub scenario: Option<ScenarioId>,
+    /// Where the flow leads: the scenario of the outcome,
     /// or of the next question. It differs from `scenario` when the flow
     /// sends the problem on (no push with every setting healthy leads to
     /// `admin_verify_status`).
     #[uniffi(default = None)]
-    pub destination: Option<String>,
-    /// The outcome id, once the walk reached a conclusion.
+    pub destination: Option<ScenarioId>,
+    /// The outcome, once the walk reached a conclusion.
     #[uniffi(default = None)]
-    pub outcome: Option<String>,
+    pub outcome: Option<OutcomeItem>,
     /// The highest escalation among the actions.
-    pub escalation: String,
+    pub escalation: Escalation,
     /// What to do, in order.
     pub actions: Vec<ActionItem>,
     /// What to ask the person next; `null` when the evidence (and the
@@ -108,16 +150,46 @@ pub struct DiagnosisReport {
     pub probe_issues: Vec<ProbeIssue>,
     /// Every check, in the diagnosis's order.
     pub findings: Vec<FindingItem>,
+    /// The rows of the seed's tables the walk took, in order.
+    pub path: Vec<StepItem>,
+    /// Things noticed in the input that did not stop the diagnosis
+    /// (`docs/diagnosis.md`, `warnings`).
+    pub warnings: Vec<String>,
+    /// The phone's operating system, from the snapshot.
+    pub platform: Platform,
     /// The whole diagnosis (format 2, `docs/diagnosis.md`).
     pub json: String,
+}
+
+impl From<&OutcomeSummary> for OutcomeItem {
+    fn from(o: &OutcomeSummary) -> Self {
+        OutcomeItem {
+            id: o.id.into(),
+            summary: o.summary.clone(),
+            resolved: o.resolved,
+        }
+    }
+}
+
+impl From<&Step> for StepItem {
+    fn from(s: &Step) -> Self {
+        StepItem {
+            row: s.row.into(),
+            scenario: s.scenario.into(),
+            question: s.question.clone(),
+            answer: s.answer.into(),
+            answered_by: s.answered_by.into(),
+            guidance: s.guidance.clone(),
+        }
+    }
 }
 
 impl From<&CoreEvidenceItem> for EvidenceItem {
     fn from(e: &CoreEvidenceItem) -> Self {
         EvidenceItem {
-            check: e.check.as_str().to_string(),
-            status: e.status.as_str().to_string(),
-            source: e.source.as_str().to_string(),
+            check: e.check.into(),
+            status: e.status.into(),
+            source: e.source.into(),
             detail: e.detail.clone(),
         }
     }
@@ -126,7 +198,7 @@ impl From<&CoreEvidenceItem> for EvidenceItem {
 impl From<&Candidate> for CandidateItem {
     fn from(c: &Candidate) -> Self {
         CandidateItem {
-            scenario: c.scenario.as_str().to_string(),
+            scenario: c.scenario.into(),
             score: c.score,
             evidence_for: c.evidence_for.iter().map(EvidenceItem::from).collect(),
             against: c.against.iter().map(EvidenceItem::from).collect(),
@@ -137,9 +209,9 @@ impl From<&Candidate> for CandidateItem {
 impl From<&Reason> for ReasonItem {
     fn from(r: &Reason) -> Self {
         ReasonItem {
-            check: r.check.as_str().to_string(),
+            check: r.check.into(),
             detail: r.detail.clone(),
-            fix: r.fix.as_str().to_string(),
+            fix: r.fix.into(),
             from_seed: r.from_seed,
         }
     }
@@ -149,22 +221,23 @@ impl DiagnosisReport {
     /// The core's diagnosis, with the platform facts that could not be had.
     pub(crate) fn new(diagnosis: &Diagnosis, probe_issues: Vec<ProbeIssue>) -> Self {
         DiagnosisReport {
-            scenario: diagnosis.scenario.map(|s| s.as_str().to_string()),
-            destination: diagnosis.destination.map(|s| s.as_str().to_string()),
-            outcome: diagnosis
-                .outcome
-                .as_ref()
-                .map(|o| o.id.as_str().to_string()),
-            escalation: diagnosis.escalation.as_str().to_string(),
+            scenario: diagnosis.scenario.map(Into::into),
+            destination: diagnosis.destination.map(Into::into),
+            outcome: diagnosis.outcome.as_ref().map(OutcomeItem::from),
+            escalation: diagnosis.escalation.into(),
             actions: diagnosis.actions.iter().map(action_item).collect(),
             next_question: diagnosis.next_question.as_ref().map(|q| QuestionItem {
-                row: q.row.as_str().to_string(),
+                row: q.row.into(),
+                scenario: q.scenario.into(),
                 text: q.text.clone(),
                 before_answering: q.before_answering.clone(),
                 choices: q
                     .choices
                     .iter()
-                    .map(|c| c.value.as_str().to_string())
+                    .map(|c| ChoiceItem {
+                        value: c.value.into(),
+                        label: c.label.clone(),
+                    })
                     .collect(),
             }),
             candidates: diagnosis
@@ -175,6 +248,9 @@ impl DiagnosisReport {
             reasons: diagnosis.reasons.iter().map(ReasonItem::from).collect(),
             probe_issues,
             findings: diagnosis.findings.iter().map(FindingItem::from).collect(),
+            path: diagnosis.path.iter().map(StepItem::from).collect(),
+            warnings: diagnosis.warnings.clone(),
+            platform: diagnosis.platform.into(),
             json: serde_json::to_string(diagnosis).expect("a diagnosis always serializes"),
         }
     }

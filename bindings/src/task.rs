@@ -8,40 +8,48 @@
 //! signal cancels the coroutine or Swift task).
 
 use std::future::Future;
-use std::ops::Deref;
 use std::pin::Pin;
+use std::sync::Mutex;
 use std::task::{Context, Poll};
 
+use tokio::runtime::Handle;
 use tokio::task::{JoinError, JoinHandle};
 
-/// The agent's runtime. Dropping it (the app closing the agent) does not
-/// wait for blocking work still running: a name lookup is a blocking
-/// `getaddrinfo` call that a silent resolver holds for 10–30 s, and
-/// tokio's own drop would hold the app's thread (often the main thread)
-/// that long. The lookup's thread finishes on its own and exits.
-pub(crate) struct AgentRuntime(Option<tokio::runtime::Runtime>);
+/// The agent's runtime, until the agent is shut down. Stopping it (at
+/// `shutdown`, or when the app frees the agent) does not wait for blocking
+/// work still running: a name lookup is a blocking `getaddrinfo` call that
+/// a silent resolver holds for 10–30 s, and tokio's own drop would hold the
+/// app's thread (often the main thread) that long. The lookup's thread
+/// finishes on its own and exits.
+pub(crate) struct AgentRuntime(Mutex<Option<tokio::runtime::Runtime>>);
 
 impl AgentRuntime {
     pub(crate) fn new(runtime: tokio::runtime::Runtime) -> Self {
-        AgentRuntime(Some(runtime))
+        AgentRuntime(Mutex::new(Some(runtime)))
     }
-}
 
-impl Deref for AgentRuntime {
-    type Target = tokio::runtime::Runtime;
-
-    fn deref(&self) -> &Self::Target {
+    /// Where to spawn work; `None` once stopped.
+    pub(crate) fn handle(&self) -> Option<Handle> {
         self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
             .as_ref()
-            .expect("the runtime lives until the agent is dropped")
+            .map(|runtime| runtime.handle().clone())
+    }
+
+    /// Stops the threads: every task still running is dropped (and so
+    /// cancelled); blocking work is left to end on its own.
+    pub(crate) fn stop(&self) {
+        let runtime = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(runtime) = runtime {
+            runtime.shutdown_background();
+        }
     }
 }
 
 impl Drop for AgentRuntime {
     fn drop(&mut self) {
-        if let Some(runtime) = self.0.take() {
-            runtime.shutdown_background();
-        }
+        self.stop();
     }
 }
 
@@ -56,7 +64,7 @@ impl<T: Send + 'static> Task<T> {
 
     /// Spawns `work` on `runtime` (from a caller outside it).
     pub(crate) fn spawn_on(
-        runtime: &tokio::runtime::Runtime,
+        runtime: &Handle,
         work: impl Future<Output = T> + Send + 'static,
     ) -> Self {
         Task(runtime.spawn(work))
@@ -98,7 +106,7 @@ mod tests {
         let (started, running) = mpsc::channel::<()>();
         let finished = Arc::new(AtomicBool::new(false));
         let flag = finished.clone();
-        drop(runtime.spawn_blocking(move || {
+        drop(runtime.handle().unwrap().spawn_blocking(move || {
             started.send(()).unwrap();
             let _ = blocked.recv_timeout(Duration::from_secs(60));
             flag.store(true, Ordering::SeqCst);

@@ -9,10 +9,16 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use pushdoctor_core::{diagnose, Answers, Diagnosis, MfaReportStatus, Options, Platform};
+use pushdoctor_core::{
+    diagnose, Answers, Diagnosis, Options, Platform as CorePlatform, ScenarioId as CoreScenarioId,
+};
 use pushdoctor_ffi::agent::{
     AgentConfig, AgentError, AgentEvent, AppObservations, DiagnosisReport, EventListener,
     EvidenceItem, ListenerError, LogEntry, ProgressListener, PushDoctorAgent,
+};
+use pushdoctor_ffi::ids::{
+    ActionId, Answer, BundleReason, CheckId, CheckStatus, EvidenceSource, LogLevel,
+    MfaReportStatus, Platform, ProbeName, ProgressStep, RowId, ScenarioId, SettingsTarget,
 };
 use pushdoctor_ffi::network::NetworkCheckConfig;
 use pushdoctor_ffi::platform::{
@@ -118,19 +124,20 @@ impl PlatformProbe for Probe {
             ..DeviceFacts::default()
         })
     }
-    fn open_settings(&self, target: String) -> Result<bool, PlatformError> {
-        Ok(target == "app_notification_settings")
+    fn open_settings(&self, target: SettingsTarget) -> Result<bool, PlatformError> {
+        Ok(target == SettingsTarget::AppNotificationSettings)
     }
 }
 
 fn agent(notifications: Behaviour, dir: Option<&std::path::Path>) -> Arc<PushDoctorAgent> {
     PushDoctorAgent::new(
         AgentConfig {
-            platform: "android".into(),
+            platform: Platform::Android,
             log_directory: dir.map(|d| d.display().to_string()),
             max_log_bytes: None,
             callback_timeout_ms: Some(300),
             echo_to_platform_log: Some(false),
+            min_log_level: None,
             network: None,
         },
         Arc::new(Probe {
@@ -154,14 +161,22 @@ fn the_platform_answers_and_the_flow_concludes() {
     let agent = agent(Behaviour::Answer, None);
     struct Count(AtomicU32);
     impl ProgressListener for Count {
-        fn on_progress(&self, _step: String, _done: u32, _total: u32) -> Result<(), ListenerError> {
+        fn on_progress(
+            &self,
+            _step: ProgressStep,
+            _done: i32,
+            _total: i32,
+        ) -> Result<(), ListenerError> {
             self.0.fetch_add(1, Ordering::Relaxed);
             Ok(())
         }
     }
     let progress = Arc::new(Count(AtomicU32::new(0)));
     let report = block_on(agent.run_diagnostics(no_push(), Some(progress.clone()))).unwrap();
-    assert_eq!(report.scenario.as_deref(), Some("push_not_received"));
+    assert_eq!(
+        report.scenario.map(|s| s.as_str()),
+        Some("push_not_received")
+    );
     let ids: Vec<&str> = report.actions.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["enable_notifications", "resend_push"]);
     assert_eq!(
@@ -169,16 +184,16 @@ fn the_platform_answers_and_the_flow_concludes() {
         ["Settings > Apps > miniOrange Authenticator > Notifications > Allow"]
     );
     assert_eq!(
-        report.actions[0].settings_target.as_deref(),
+        report.actions[0].settings_target.map(|t| t.as_str()),
         Some("app_notification_settings")
     );
     assert!(agent
-        .open_settings("app_notification_settings".into())
+        .open_settings(SettingsTarget::AppNotificationSettings)
         .unwrap());
     assert!(report.probe_issues.is_empty());
     assert_eq!(progress.0.load(Ordering::Relaxed), 3);
     assert!(report.json.contains("\"model\":\"Pixel 8\""));
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
 #[test]
@@ -198,12 +213,12 @@ fn a_hanging_failing_late_or_panicking_callback_is_an_unknown_fact() {
         // run took is not asserted: timing flakes on a busy machine).
         let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
         assert_eq!(report.probe_issues.len(), 1);
-        assert_eq!(report.probe_issues[0].probe, "notifications");
+        assert_eq!(report.probe_issues[0].probe, ProbeName::Notifications);
         assert_eq!(report.probe_issues[0].reason, reason);
         // Notifications unknown: the walk stops at that question.
         let question = report.next_question.expect("a question is open");
-        assert_eq!(question.row, "push_not_received.notifications");
-        agent.shutdown();
+        assert_eq!(question.row, RowId::NotReceivedNotifications);
+        block_on(agent.shutdown());
     }
 }
 
@@ -246,20 +261,21 @@ impl PlatformProbe for Hanging {
     async fn device(&self) -> Result<DeviceFacts, PlatformError> {
         self.hang().await
     }
-    fn open_settings(&self, _target: String) -> Result<bool, PlatformError> {
+    fn open_settings(&self, _target: SettingsTarget) -> Result<bool, PlatformError> {
         Ok(false)
     }
 }
 
-fn hanging_agent(callback_timeout_ms: u64) -> (Arc<PushDoctorAgent>, Arc<Hanging>) {
+fn hanging_agent(callback_timeout_ms: i64) -> (Arc<PushDoctorAgent>, Arc<Hanging>) {
     let probe = Arc::new(Hanging::default());
     let agent = PushDoctorAgent::new(
         AgentConfig {
-            platform: "android".into(),
+            platform: Platform::Android,
             log_directory: None,
             max_log_bytes: None,
             callback_timeout_ms: Some(callback_timeout_ms),
             echo_to_platform_log: Some(false),
+            min_log_level: None,
             network: None,
         },
         probe.clone(),
@@ -300,9 +316,36 @@ fn cancelling_a_run_drops_the_probe_calls_in_flight() {
     );
     // The agent still works after a cancelled run.
     assert!(agent
-        .answer("push_not_received.notifications".into(), "no".into())
+        .answer(RowId::NotReceivedNotifications, Answer::No)
         .is_ok());
-    agent.shutdown();
+    block_on(agent.shutdown());
+}
+
+/// `shutdown` is the one step that closes the agent: it stops the agent's
+/// threads too, so a run still waiting on the platform ends at once with
+/// `Closed` (not at its minute-long deadline) and its calls are dropped.
+#[test]
+fn shutdown_ends_a_run_in_flight_with_closed_and_drops_its_calls() {
+    let (agent, probe) = hanging_agent(60_000);
+    let running = {
+        let agent = Arc::clone(&agent);
+        std::thread::spawn(move || block_on(agent.run_diagnostics(no_push(), None)))
+    };
+    assert_eq!(wait_for(&probe.started, 5), 5, "all five calls started");
+    block_on(agent.shutdown());
+    let result = running.join().unwrap();
+    assert!(matches!(result, Err(AgentError::Closed)), "{result:?}");
+    assert_eq!(
+        wait_for(&probe.dropped, 5),
+        5,
+        "all five calls were dropped"
+    );
+    // Closed, whatever is called next.
+    assert!(matches!(
+        block_on(agent.build_bundle("unused.zip".into(), BundleReason::Button)),
+        Err(AgentError::Closed)
+    ));
+    block_on(agent.shutdown());
 }
 
 /// A call past its deadline is dropped, not left running: by the time the
@@ -318,7 +361,7 @@ fn a_probe_call_past_its_deadline_is_dropped_before_the_run_answers() {
         .all(|i| i.reason == "no answer within 200 ms"));
     assert_eq!(probe.started.load(Ordering::SeqCst), 5);
     assert_eq!(probe.dropped.load(Ordering::SeqCst), 5);
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
 /// A listener that fails (a Kotlin throw arrives as an `Err`) ends neither
@@ -327,7 +370,7 @@ fn a_probe_call_past_its_deadline_is_dropped_before_the_run_answers() {
 fn a_failing_listener_ends_neither_the_run_nor_the_others_events() {
     struct Failing(AtomicU32);
     impl ProgressListener for Failing {
-        fn on_progress(&self, _: String, _: u32, _: u32) -> Result<(), ListenerError> {
+        fn on_progress(&self, _: ProgressStep, _: i32, _: i32) -> Result<(), ListenerError> {
             self.0.fetch_add(1, Ordering::SeqCst);
             Err(uniffi::UnexpectedUniFFICallbackError::new("kotlin.NotImplementedError").into())
         }
@@ -350,10 +393,13 @@ fn a_failing_listener_ends_neither_the_run_nor_the_others_events() {
     let agent = agent(Behaviour::Answer, None);
     let failing = Arc::new(Failing(AtomicU32::new(0)));
     let events = Arc::new(Events(Default::default()));
-    agent.subscribe(failing.clone());
-    agent.subscribe(events.clone());
+    let _failing = agent.subscribe(failing.clone());
+    let _events = agent.subscribe(events.clone());
     let report = block_on(agent.run_diagnostics(no_push(), Some(failing.clone()))).unwrap();
-    assert_eq!(report.scenario.as_deref(), Some("push_not_received"));
+    assert_eq!(
+        report.scenario.map(|s| s.as_str()),
+        Some("push_not_received")
+    );
     // Three progress steps and one event, each failing.
     assert_eq!(failing.0.load(Ordering::SeqCst), 4);
     let seen = events.0.lock().unwrap().clone();
@@ -361,7 +407,38 @@ fn a_failing_listener_ends_neither_the_run_nor_the_others_events() {
         matches!(seen.as_slice(), [AgentEvent::DiagnosisFinished { .. }]),
         "{seen:?}"
     );
-    agent.shutdown();
+    block_on(agent.shutdown());
+}
+
+/// A subscription ends when it is cancelled or dropped, and only its own
+/// listener stops hearing.
+#[test]
+fn a_subscription_ends_on_cancel_or_drop() {
+    struct Events(AtomicU32);
+    impl EventListener for Events {
+        fn on_event(&self, _: AgentEvent) -> Result<(), ListenerError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+    let agent = agent(Behaviour::Answer, None);
+    let (kept, cancelled, dropped) = (
+        Arc::new(Events(AtomicU32::new(0))),
+        Arc::new(Events(AtomicU32::new(0))),
+        Arc::new(Events(AtomicU32::new(0))),
+    );
+    let _kept = agent.subscribe(kept.clone());
+    let cancelling = agent.subscribe(cancelled.clone());
+    let dropping = agent.subscribe(dropped.clone());
+    block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+    cancelling.cancel();
+    cancelling.cancel();
+    drop(dropping);
+    block_on(agent.run_diagnostics(no_push(), None)).unwrap();
+    assert_eq!(kept.0.load(Ordering::SeqCst), 2);
+    assert_eq!(cancelled.0.load(Ordering::SeqCst), 1);
+    assert_eq!(dropped.0.load(Ordering::SeqCst), 1);
+    block_on(agent.shutdown());
 }
 
 #[test]
@@ -369,14 +446,24 @@ fn the_guided_walk_takes_answers() {
     let agent = agent(Behaviour::Hang, None);
     let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
     let question = report.next_question.unwrap();
-    assert_eq!(question.choices, ["yes", "no"]);
-    let report = agent.answer(question.row, "no".into()).unwrap();
-    assert_eq!(report.actions[0].id, "enable_notifications");
+    let choices: Vec<(Answer, &str)> = question
+        .choices
+        .iter()
+        .map(|c| (c.value, c.label.as_str()))
+        .collect();
+    assert_eq!(choices, [(Answer::Yes, "Yes"), (Answer::No, "No")]);
+    let report = agent.answer(question.row, Answer::No).unwrap();
+    assert_eq!(report.actions[0].id, ActionId::EnableNotifications);
     assert!(matches!(
-        agent.answer("push_ok.nonsense".into(), "yes".into()),
+        agent.answer(
+            RowId::PushOkReceived,
+            Answer::Report {
+                status: MfaReportStatus::Denied
+            }
+        ),
         Err(AgentError::InvalidArgument { .. })
     ));
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
 #[test]
@@ -389,10 +476,10 @@ fn logs_from_many_threads_reach_a_bundle_while_a_diagnosis_runs() {
             s.spawn(move || {
                 for i in 0..250 {
                     agent.log(LogEntry {
-                        level: "info".into(),
+                        level: LogLevel::Info,
                         tag: "Accept".into(),
                         message: format!("thread {t} record {i} for bob@example.com"),
-                        timestamp_ms: 1_790_000_000_000 + i,
+                        timestamp_ms: Some(1_790_000_000_000 + i),
                         thread: Some(format!("t{t}")),
                         fields: vec![],
                     });
@@ -402,9 +489,11 @@ fn logs_from_many_threads_reach_a_bundle_while_a_diagnosis_runs() {
         s.spawn(|| block_on(agent.run_diagnostics(no_push(), None)).unwrap());
     });
     let out = dir.path().join("b.zip");
-    let path =
-        block_on(agent.build_bundle(out.display().to_string(), "repeated_accept_failures".into()))
-            .unwrap();
+    let path = block_on(agent.build_bundle(
+        out.display().to_string(),
+        BundleReason::RepeatedAcceptFailures,
+    ))
+    .unwrap();
     let bundle =
         pushdoctor_core::bundle::inspect::Bundle::open(std::path::Path::new(&path)).unwrap();
     assert!(bundle.verify().is_ok());
@@ -412,62 +501,104 @@ fn logs_from_many_threads_reach_a_bundle_while_a_diagnosis_runs() {
     assert!(m.records.included >= 1000, "{}", m.records.included);
     assert_eq!(m.redaction.counts.0["email"], 1000);
     assert_eq!(m.device.model.as_deref(), Some("Pixel 8"));
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
 #[test]
 fn a_closed_agent_says_so() {
     let agent = agent(Behaviour::Answer, None);
-    agent.shutdown();
+    block_on(agent.shutdown());
     assert!(matches!(
         block_on(agent.run_diagnostics(no_push(), None)),
         Err(AgentError::Closed)
     ));
     assert!(matches!(
-        agent.answer("push_ok.received".into(), "yes".into()),
+        agent.answer(RowId::PushOkReceived, Answer::Yes),
         Err(AgentError::Closed)
     ));
     agent.log(LogEntry {
-        level: "info".into(),
+        level: LogLevel::Info,
         tag: "t".into(),
         message: "after close".into(),
-        timestamp_ms: 0,
+        timestamp_ms: Some(0),
         thread: None,
         fields: vec![],
     });
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
+/// Counts and deadlines cross as signed numbers (what Kotlin and Swift
+/// write): a negative one, or a zero deadline, is an `InvalidArgument`
+/// naming its field, never a wrapped-around number.
 #[test]
-fn bad_arguments_are_typed_errors() {
-    let err = PushDoctorAgent::new(
-        AgentConfig {
-            platform: "windows".into(),
-            log_directory: None,
-            max_log_bytes: None,
-            callback_timeout_ms: None,
-            echo_to_platform_log: Some(false),
-            network: None,
-        },
+fn bad_numbers_are_typed_errors_naming_the_field() {
+    let config = |max_log_bytes, callback_timeout_ms, network| AgentConfig {
+        platform: Platform::Android,
+        log_directory: None,
+        max_log_bytes,
+        callback_timeout_ms,
+        echo_to_platform_log: Some(false),
+        min_log_level: None,
+        network,
+    };
+    let probe = || {
         Arc::new(Probe {
             notifications: Behaviour::Answer,
             notifications_enabled: true,
             offline: false,
-        }),
-    )
-    .err()
-    .unwrap();
-    assert!(matches!(err, AgentError::InvalidArgument { .. }));
-    let agent = agent(Behaviour::Answer, None);
+        })
+    };
+    let refused = |config: AgentConfig| match PushDoctorAgent::new(config, probe()) {
+        Err(AgentError::InvalidArgument { reason }) => reason,
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("accepted"),
+    };
+    assert!(refused(config(None, Some(-1), None)).contains("AgentConfig.callback_timeout_ms is -1"));
+    assert!(refused(config(None, Some(0), None)).contains("AgentConfig.callback_timeout_ms is 0"));
+    assert!(refused(config(Some(-5), None, None)).contains("AgentConfig.max_log_bytes is -5"));
+    let network = |f: fn(&mut NetworkCheckConfig)| {
+        let mut n = NetworkCheckConfig::default();
+        f(&mut n);
+        Some(n)
+    };
+    assert!(
+        refused(config(None, None, network(|n| n.deadline_ms = Some(-100))))
+            .contains("NetworkCheckConfig.deadline_ms is -100")
+    );
+    assert!(refused(config(
+        None,
+        None,
+        network(|n| n.probe_timeout_ms = Some(0))
+    ))
+    .contains("NetworkCheckConfig.probe_timeout_ms is 0"));
+    assert!(refused(config(
+        None,
+        None,
+        network(|n| n.max_clock_skew_seconds = Some(-1))
+    ))
+    .contains("NetworkCheckConfig.max_clock_skew_seconds is -1"));
+    assert!(refused(config(
+        None,
+        None,
+        network(|n| n.captive_portal_status = Some(70_000))
+    ))
+    .contains("NetworkCheckConfig.captive_portal_status is 70000"));
+    // The same numbers in range are taken.
+    let agent = PushDoctorAgent::new(config(Some(0), Some(1), None), probe()).unwrap();
     let bad = AppObservations {
-        mfa_report_status: Some("Sent".into()),
+        retry_count: Some(-1),
         ..AppObservations::default()
     };
-    assert!(matches!(
-        block_on(agent.run_diagnostics(bad, None)),
-        Err(AgentError::InvalidArgument { .. })
-    ));
-    agent.shutdown();
+    match block_on(agent.run_diagnostics(bad, None)) {
+        Err(AgentError::InvalidArgument { reason }) => {
+            assert!(
+                reason.contains("AppObservations.retry_count is -1"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    block_on(agent.shutdown());
 }
 
 /// A plain-HTTP server on loopback answering every request with `status`,
@@ -514,11 +645,12 @@ fn networked_agent_on(
 ) -> Result<Arc<PushDoctorAgent>, AgentError> {
     PushDoctorAgent::new(
         AgentConfig {
-            platform: "android".into(),
+            platform: Platform::Android,
             log_directory: None,
             max_log_bytes: None,
             callback_timeout_ms: Some(300),
             echo_to_platform_log: Some(false),
+            min_log_level: None,
             network: Some(network),
         },
         Arc::new(Probe {
@@ -541,17 +673,17 @@ fn a_diagnosis_probes_the_network_when_configured() {
     })
     .unwrap();
     let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
-    let status = |check: &str| {
+    let status = |check: CheckId| {
         report
             .findings
             .iter()
             .find(|f| f.check == check)
-            .map(|f| f.status.clone())
+            .map(|f| f.status)
             .unwrap()
     };
-    assert_eq!(status("network.backend_reachable"), "pass");
-    assert_eq!(status("service.available"), "fail");
-    assert_eq!(status("network.push_service_reachable"), "fail");
+    assert_eq!(status(CheckId::BackendReachable), CheckStatus::Pass);
+    assert_eq!(status(CheckId::ServiceAvailable), CheckStatus::Fail);
+    assert_eq!(status(CheckId::PushServiceReachable), CheckStatus::Fail);
     let actions: Vec<&str> = report.actions.iter().map(|a| a.id.as_str()).collect();
     assert!(actions.contains(&"switch_network"), "{actions:?}");
     assert!(actions.contains(&"wait_for_service"), "{actions:?}");
@@ -567,7 +699,7 @@ fn a_diagnosis_probes_the_network_when_configured() {
     assert_eq!(actions, ["switch_network", "wait_for_service"]);
     let summary: serde_json::Value = serde_json::from_str(&check.json).unwrap();
     assert_eq!(summary["probes"]["backend"]["http_status"], 503);
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
 #[test]
@@ -616,11 +748,11 @@ fn a_phone_without_network_does_not_wait_for_the_probes() {
     let backend = report
         .findings
         .iter()
-        .find(|f| f.check == "network.backend_reachable")
+        .find(|f| f.check == CheckId::BackendReachable)
         .unwrap();
-    assert_eq!(backend.status, "not_applicable", "{backend:?}");
+    assert_eq!(backend.status, CheckStatus::NotApplicable, "{backend:?}");
     assert!(report.json.contains("\"network.connected\""));
-    assert_eq!(report.actions[0].id, "enable_network");
+    assert_eq!(report.actions[0].id, ActionId::EnableNetwork);
 
     let begun = Instant::now();
     let check = block_on(agent.check_network()).unwrap();
@@ -630,7 +762,7 @@ fn a_phone_without_network_does_not_wait_for_the_probes() {
         begun.elapsed()
     );
     assert!(check.skipped.is_some(), "{:?}", check.findings);
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
 /// The records of a bundle's `logs.ndjson` with `tag`, as JSON.
@@ -650,90 +782,126 @@ fn bundle_records(path: &str, tag: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn entry(level: &str, message: &str, timestamp_ms: i64) -> LogEntry {
+fn entry(level: LogLevel, message: &str, timestamp_ms: i64) -> LogEntry {
     LogEntry {
-        level: level.into(),
+        level,
         tag: "LevelTest".into(),
         message: message.into(),
-        timestamp_ms,
+        timestamp_ms: Some(timestamp_ms),
         thread: None,
         fields: vec![],
     }
 }
 
-/// Every level name Kotlin, Swift or logcat use lands as its level, by
-/// `log` and by `logBatch` alike (oldest first); the bundle says why it was
-/// made.
+/// Every level lands as its level, by `log` and by `logBatch` alike
+/// (oldest first), from the minimum level the app chose up; the bundle
+/// says why it was made.
 #[test]
-fn log_levels_and_batches_reach_the_bundle() {
-    let dir = tempfile::tempdir().unwrap();
-    let agent = agent(Behaviour::Answer, None);
-    let names = [
-        ("error", "ERROR"),
-        ("E", "ERROR"),
-        ("assert", "ERROR"),
-        ("fatal", "ERROR"),
-        ("warn", "WARN"),
-        ("warning", "WARN"),
-        ("w", "WARN"),
-        ("info", "INFO"),
-        ("whatever", "INFO"),
-        ("debug", "DEBUG"),
-        ("d", "DEBUG"),
-        ("trace", "TRACE"),
-        ("verbose", "TRACE"),
-        ("V", "TRACE"),
+fn log_levels_and_batches_reach_the_bundle_from_the_chosen_minimum() {
+    let levels = [
+        (LogLevel::Error, "ERROR"),
+        (LogLevel::Warn, "WARN"),
+        (LogLevel::Info, "INFO"),
+        (LogLevel::Debug, "DEBUG"),
+        (LogLevel::Trace, "TRACE"),
     ];
-    for (i, (name, _)) in names.iter().enumerate() {
-        agent.log(entry(name, &format!("single {i}"), 1_000 + i as i64));
-    }
-    agent.log_batch(
-        names
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _))| entry(name, &format!("batch {i}"), 2_000 + i as i64))
-            .collect(),
-    );
-    let out = dir.path().join("b.zip").display().to_string();
-    let path = block_on(agent.build_bundle(out, "repeated_accept_failures".into())).unwrap();
-    let records = bundle_records(&path, "LevelTest");
-    let got: Vec<(String, String)> = records
-        .iter()
-        .map(|r| {
-            (
-                r["msg"].as_str().unwrap().to_string(),
-                r["level"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let want: Vec<(String, String)> = ["single", "batch"]
-        .iter()
-        .flat_map(|how| {
-            names
+    // None keeps the default, DEBUG and up; TRACE keeps everything.
+    for (min, kept) in [
+        (None, 4),
+        (Some(LogLevel::Trace), 5),
+        (Some(LogLevel::Warn), 2),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let agent = PushDoctorAgent::new(
+            AgentConfig {
+                platform: Platform::Android,
+                log_directory: None,
+                max_log_bytes: None,
+                callback_timeout_ms: Some(300),
+                echo_to_platform_log: Some(false),
+                min_log_level: min,
+                network: None,
+            },
+            Arc::new(Probe {
+                notifications: Behaviour::Answer,
+                notifications_enabled: true,
+                offline: false,
+            }),
+        )
+        .unwrap();
+        for (i, (level, _)) in levels.iter().enumerate() {
+            agent.log(entry(*level, &format!("single {i}"), 1_000 + i as i64));
+        }
+        agent.log_batch(
+            levels
                 .iter()
                 .enumerate()
-                .map(move |(i, (_, level))| (format!("{how} {i}"), level.to_string()))
-        })
-        // The capture keeps DEBUG and above (`CaptureConfig::min_level`):
-        // a trace name read as any other level would show up.
-        .filter(|(_, level)| level != "TRACE")
-        .collect();
-    assert_eq!(got, want);
-    let bundle =
-        pushdoctor_core::bundle::inspect::Bundle::open(std::path::Path::new(&path)).unwrap();
-    assert_eq!(
-        bundle.manifest.reason,
-        pushdoctor_core::bundle::BundleReason::RepeatedAcceptFailures
-    );
-    agent.shutdown();
+                .map(|(i, (level, _))| entry(*level, &format!("batch {i}"), 2_000 + i as i64))
+                .collect(),
+        );
+        let out = dir.path().join("b.zip").display().to_string();
+        let path = block_on(agent.build_bundle(out, BundleReason::RepeatedAcceptFailures)).unwrap();
+        let got: Vec<(String, String)> = bundle_records(&path, "LevelTest")
+            .iter()
+            .map(|r| {
+                (
+                    r["msg"].as_str().unwrap().to_string(),
+                    r["level"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String)> = ["single", "batch"]
+            .iter()
+            .flat_map(|how| {
+                levels
+                    .iter()
+                    .take(kept)
+                    .enumerate()
+                    .map(move |(i, (_, level))| (format!("{how} {i}"), level.to_string()))
+            })
+            .collect();
+        assert_eq!(got, want, "min {min:?}");
+        let bundle =
+            pushdoctor_core::bundle::inspect::Bundle::open(std::path::Path::new(&path)).unwrap();
+        assert_eq!(
+            bundle.manifest.reason,
+            pushdoctor_core::bundle::BundleReason::RepeatedAcceptFailures
+        );
+        block_on(agent.shutdown());
+    }
+}
+
+/// A record without a timestamp is stamped now; without fields it has none.
+#[test]
+fn a_log_entry_without_a_timestamp_is_stamped_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = agent(Behaviour::Answer, None);
+    let before = pushdoctor_core::model::time::now_ms();
+    let mut unstamped = entry(LogLevel::Info, "unstamped", 0);
+    unstamped.timestamp_ms = None;
+    agent.log(unstamped);
+    let after = pushdoctor_core::model::time::now_ms();
+    let out = dir.path().join("b.zip").display().to_string();
+    let path = block_on(agent.build_bundle(out, BundleReason::Button)).unwrap();
+    let records = bundle_records(&path, "LevelTest");
+    assert_eq!(records.len(), 1, "{records:?}");
+    let ts = records[0]["ts"].as_str().unwrap();
+    let stamped = (before..=after).any(|ms| pushdoctor_core::model::time::rfc3339(ms) == ts);
+    assert!(stamped, "{ts} is not between {before} and {after}");
+    block_on(agent.shutdown());
 }
 
 /// Progress says which step runs, how many are done and how many there are.
 #[test]
 fn progress_counts_its_steps() {
-    struct Steps(std::sync::Mutex<Vec<(String, u32, u32)>>);
+    struct Steps(std::sync::Mutex<Vec<(ProgressStep, i32, i32)>>);
     impl ProgressListener for Steps {
-        fn on_progress(&self, step: String, done: u32, total: u32) -> Result<(), ListenerError> {
+        fn on_progress(
+            &self,
+            step: ProgressStep,
+            done: i32,
+            total: i32,
+        ) -> Result<(), ListenerError> {
             self.0.lock().unwrap().push((step, done, total));
             Ok(())
         }
@@ -742,10 +910,13 @@ fn progress_counts_its_steps() {
     let steps = Arc::new(Steps(Default::default()));
     block_on(agent.run_diagnostics(no_push(), Some(steps.clone()))).unwrap();
     let got = steps.0.lock().unwrap().clone();
-    let want = [("platform", 0, 2), ("diagnosis", 1, 2), ("done", 2, 2)]
-        .map(|(s, d, t)| (s.to_string(), d, t));
+    let want = [
+        (ProgressStep::Platform, 0, 2),
+        (ProgressStep::Diagnosis, 1, 2),
+        (ProgressStep::Done, 2, 2),
+    ];
     assert_eq!(got, want);
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
 /// A panic inside the agent's work is an `Internal` error saying so, for
@@ -754,7 +925,7 @@ fn progress_counts_its_steps() {
 fn a_panic_in_the_agents_work_is_an_internal_error_for_that_call() {
     struct Panics;
     impl ProgressListener for Panics {
-        fn on_progress(&self, _: String, _: u32, _: u32) -> Result<(), ListenerError> {
+        fn on_progress(&self, _: ProgressStep, _: i32, _: i32) -> Result<(), ListenerError> {
             panic!("a listener bug")
         }
     }
@@ -764,25 +935,27 @@ fn a_panic_in_the_agents_work_is_an_internal_error_for_that_call() {
         other => panic!("{other:?}"),
     }
     assert!(block_on(agent.run_diagnostics(no_push(), None)).is_ok());
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
-/// `measure_callback_cost` really calls the listener `count` times.
+/// `measure_callback_cost` (the benchmark's, behind the `bench` feature)
+/// really calls the listener `count` times.
+#[cfg(feature = "bench")]
 #[test]
 fn measuring_the_callback_cost_calls_the_listener() {
     struct Count(AtomicU32);
     impl ProgressListener for Count {
-        fn on_progress(&self, _: String, _: u32, _: u32) -> Result<(), ListenerError> {
+        fn on_progress(&self, _: ProgressStep, _: i32, _: i32) -> Result<(), ListenerError> {
             self.0.fetch_add(1, Ordering::SeqCst);
             Ok(())
         }
     }
     let agent = agent(Behaviour::Answer, None);
     let count = Arc::new(Count(AtomicU32::new(0)));
-    let nanos = agent.measure_callback_cost(count.clone(), 1000);
+    let nanos = pushdoctor_ffi::bench::measure_callback_cost(count.clone(), 1000);
     assert_eq!(count.0.load(Ordering::SeqCst), 1000);
     assert!(nanos > 1, "{nanos}");
-    agent.shutdown();
+    block_on(agent.shutdown());
 }
 
 /// `open_settings` answers what the probe answered, and a probe's error is
@@ -791,12 +964,12 @@ fn measuring_the_callback_cost_calls_the_listener() {
 fn open_settings_answers_what_the_probe_answered() {
     let agent = agent(Behaviour::Answer, None);
     assert!(agent
-        .open_settings("app_notification_settings".into())
+        .open_settings(SettingsTarget::AppNotificationSettings)
         .unwrap());
-    assert!(!agent.open_settings("focus".into()).unwrap());
-    agent.shutdown();
+    assert!(!agent.open_settings(SettingsTarget::Focus).unwrap());
+    block_on(agent.shutdown());
     assert!(matches!(
-        agent.open_settings("focus".into()),
+        agent.open_settings(SettingsTarget::Focus),
         Err(AgentError::Closed)
     ));
 }
@@ -808,15 +981,15 @@ fn shutdown_flushes_the_logs_for_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     let logs = dir.path().join("logs");
     let first = agent(Behaviour::Answer, Some(&logs));
-    first.log(entry("info", "before the restart", 1_000));
-    first.shutdown();
+    first.log(entry(LogLevel::Info, "before the restart", 1_000));
+    block_on(first.shutdown());
     let second = agent(Behaviour::Answer, Some(&logs));
     let out = dir.path().join("b.zip").display().to_string();
-    let path = block_on(second.build_bundle(out, "support".into())).unwrap();
+    let path = block_on(second.build_bundle(out, BundleReason::Support)).unwrap();
     let records = bundle_records(&path, "LevelTest");
     assert_eq!(records.len(), 1, "{records:?}");
     assert_eq!(records[0]["msg"], "before the restart");
-    second.shutdown();
+    block_on(second.shutdown());
     drop(first);
 }
 
@@ -849,7 +1022,7 @@ impl PlatformProbe for Facts {
     async fn device(&self) -> Result<DeviceFacts, PlatformError> {
         Ok(self.device.clone())
     }
-    fn open_settings(&self, _target: String) -> Result<bool, PlatformError> {
+    fn open_settings(&self, _target: SettingsTarget) -> Result<bool, PlatformError> {
         Ok(false)
     }
 }
@@ -894,20 +1067,17 @@ impl Facts {
             power: Ok(self.power.clone()),
             device: Ok(self.device.clone()),
         };
-        let (mut snapshot, issues) = snapshot_from(Platform::Android, answers);
+        let (mut snapshot, issues) = snapshot_from(CorePlatform::Android, answers);
         assert!(issues.is_empty(), "{issues:?}");
         let o = &mut snapshot.observations;
         o.push_received = observations.push_received;
         o.accept_tapped = observations.accept_tapped;
         o.accept_responded = observations.accept_responded;
-        o.retry_count = observations.retry_count;
+        o.retry_count = observations.retry_count.map(|n| n as u32);
         o.mfa_completed = observations.mfa_completed;
         o.request_in_pending_tab = observations.request_in_pending_tab;
         o.account_reconfigured = observations.account_reconfigured;
-        snapshot.mfa_report_status = observations
-            .mfa_report_status
-            .as_deref()
-            .map(|s| s.parse::<MfaReportStatus>().unwrap());
+        snapshot.mfa_report_status = observations.mfa_report_status.map(Into::into);
         diagnose(&snapshot, &Answers::default(), &Options::default())
     }
 }
@@ -915,11 +1085,12 @@ impl Facts {
 fn facts_agent(facts: &Facts) -> Arc<PushDoctorAgent> {
     PushDoctorAgent::new(
         AgentConfig {
-            platform: "android".into(),
+            platform: Platform::Android,
             log_directory: None,
             max_log_bytes: None,
             callback_timeout_ms: Some(5_000),
             echo_to_platform_log: Some(false),
+            min_log_level: None,
             network: None,
         },
         Arc::new(facts.clone()),
@@ -952,9 +1123,9 @@ fn item_rows(items: &[EvidenceItem]) -> Vec<[String; 4]> {
         .iter()
         .map(|e| {
             [
-                e.check.clone(),
-                e.status.clone(),
-                e.source.clone(),
+                e.check.as_str().into(),
+                e.status.as_str().into(),
+                e.source.as_str().into(),
                 e.detail.clone(),
             ]
         })
@@ -965,12 +1136,12 @@ fn item_rows(items: &[EvidenceItem]) -> Vec<[String; 4]> {
 /// evidence for and against) and reasons, in the core's order, and the
 /// event says the same destination.
 fn assert_carries_the_core(report: &DiagnosisReport, core: &Diagnosis) {
-    let id = |s: Option<pushdoctor_core::ScenarioId>| s.map(|s| s.as_str().to_string());
+    let id = |s: Option<CoreScenarioId>| s.map(ScenarioId::from);
     assert_eq!(report.scenario, id(core.scenario));
     assert_eq!(report.destination, id(core.destination));
     assert_eq!(report.candidates.len(), core.candidates.len());
     for (item, candidate) in report.candidates.iter().zip(&core.candidates) {
-        assert_eq!(item.scenario, candidate.scenario.as_str());
+        assert_eq!(item.scenario, candidate.scenario.into());
         assert_eq!(item.score, candidate.score);
         assert_eq!(
             item_rows(&item.evidence_for),
@@ -1023,7 +1194,7 @@ fn the_report_carries_the_cores_destination_candidates_and_reasons() {
     let delivered = |reconfigured| AppObservations {
         push_received: Some(false),
         account_reconfigured: Some(reconfigured),
-        mfa_report_status: Some("Delivered".into()),
+        mfa_report_status: Some(MfaReportStatus::Delivered),
         ..AppObservations::default()
     };
     let cases = [
@@ -1048,19 +1219,19 @@ fn the_report_carries_the_cores_destination_candidates_and_reasons() {
         }
         let events = Arc::new(Events(Default::default()));
         let agent = facts_agent(&facts);
-        agent.subscribe(events.clone());
+        let _subscription = agent.subscribe(events.clone());
         let report = block_on(agent.run_diagnostics(observations, None)).unwrap();
         assert_carries_the_core(&report, &core);
         let seen = events.0.lock().unwrap().clone();
         assert_eq!(
             seen,
             [AgentEvent::DiagnosisFinished {
-                scenario: report.scenario.clone(),
-                destination: report.destination.clone(),
-                escalation: report.escalation.clone(),
+                scenario: report.scenario,
+                destination: report.destination,
+                escalation: report.escalation,
             }]
         );
-        agent.shutdown();
+        block_on(agent.shutdown());
     }
 }
 
@@ -1091,24 +1262,40 @@ fn the_new_fields_hold_what_the_evidence_says() {
         report.reasons
     );
     let first = &report.candidates[0];
-    assert_eq!(first.scenario, "push_not_received");
+    assert_eq!(first.scenario, ScenarioId::PushNotReceived);
     assert!(first.score > 0);
     assert_eq!(
         item_rows(&first.evidence_for)[0][..3],
         ["push.received", "fail", "snapshot"]
     );
-    agent.shutdown();
+    block_on(agent.shutdown());
 
     let agent = facts_agent(&Facts::healthy());
     let report = block_on(agent.run_diagnostics(no_push(), None)).unwrap();
-    assert_eq!(report.scenario.as_deref(), Some("push_not_received"));
-    assert_eq!(report.destination.as_deref(), Some("admin_verify_status"));
+    assert_eq!(
+        report.scenario.map(|s| s.as_str()),
+        Some("push_not_received")
+    );
+    assert_eq!(
+        report.destination.map(|s| s.as_str()),
+        Some("admin_verify_status")
+    );
     assert!(report.reasons.is_empty(), "{:?}", report.reasons);
     // The guided walk's reports carry them too.
     let question = report.next_question.unwrap();
-    assert_eq!(question.row, "admin_verify_status.report");
-    let report = agent.answer(question.row, "Delivered".into()).unwrap();
-    assert_eq!(report.destination.as_deref(), Some("reconfigure_account"));
+    assert_eq!(question.row, RowId::AdminReport);
+    let report = agent
+        .answer(
+            question.row,
+            Answer::Report {
+                status: MfaReportStatus::Delivered,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        report.destination.map(|s| s.as_str()),
+        Some("reconfigure_account")
+    );
     let scenarios: Vec<&str> = report
         .candidates
         .iter()
@@ -1119,8 +1306,8 @@ fn the_new_fields_hold_what_the_evidence_says() {
         .candidates
         .iter()
         .flat_map(|c| c.evidence_for.iter().chain(&c.against))
-        .find(|e| e.check == "admin.mfa_report")
+        .find(|e| e.check == CheckId::AdminMfaReport)
         .expect("the report's status is evidence");
-    assert_eq!(report_item.source, "mfa_report");
-    agent.shutdown();
+    assert_eq!(report_item.source, EvidenceSource::MfaReport);
+    block_on(agent.shutdown());
 }

@@ -8,6 +8,7 @@
 use proptest::prelude::*;
 use pushdoctor_core::model::facts as core;
 use pushdoctor_core::{diagnose, Answers, CheckId, CheckStatus, DeviceSnapshot, Options, Platform};
+use pushdoctor_ffi::ids::ProbeName;
 use pushdoctor_ffi::platform::{
     snapshot_from, AlertStyle, AuthorizationStatus, ChannelImportance, DataSaver, DeviceFacts,
     FocusFacts, NetworkFacts, NotificationFacts, PlatformAnswers, PlatformError, PowerFacts,
@@ -614,7 +615,7 @@ fn a_negative_sdk_int_is_an_issue_naming_it() {
         },
     );
     assert_eq!(issues.len(), 1, "{issues:?}");
-    assert_eq!(issues[0].probe, "device");
+    assert_eq!(issues[0].probe, ProbeName::Device);
     assert!(
         issues[0].reason.contains("sdk_int -3"),
         "{}",
@@ -650,31 +651,46 @@ fn a_probe_without_an_answer_is_an_issue_and_the_others_still_count() {
             ..Default::default()
         }),
     };
-    let issue = |probe: &str| ProbeIssue {
-        probe: probe.into(),
+    let issue = |probe: ProbeName| ProbeIssue {
+        probe,
         reason: "threw kotlin.NotImplementedError".into(),
     };
-    for probe in ["network", "notifications", "focus", "power", "device"] {
+    for probe in [
+        ProbeName::Network,
+        ProbeName::Notifications,
+        ProbeName::Focus,
+        ProbeName::Power,
+        ProbeName::Device,
+    ] {
         let mut answers = known.clone();
         match probe {
-            "network" => answers.network = Err(issue(probe)),
-            "notifications" => answers.notifications = Err(issue(probe)),
-            "focus" => answers.focus = Err(issue(probe)),
-            "power" => answers.power = Err(issue(probe)),
-            _ => answers.device = Err(issue(probe)),
+            ProbeName::Network => answers.network = Err(issue(probe)),
+            ProbeName::Notifications => answers.notifications = Err(issue(probe)),
+            ProbeName::Focus => answers.focus = Err(issue(probe)),
+            ProbeName::Power => answers.power = Err(issue(probe)),
+            ProbeName::Device => answers.device = Err(issue(probe)),
         }
         let (s, issues) = snapshot_from(Platform::Android, answers);
         assert_eq!(issues, [issue(probe)]);
         // Only the network's unkeyed facts travel as extensions.
-        assert_eq!(s.extensions.contains_key("platform"), probe != "network");
-        assert_eq!(s.network.connected, (probe != "network").then_some(true));
+        assert_eq!(
+            s.extensions.contains_key("platform"),
+            probe != ProbeName::Network
+        );
+        assert_eq!(
+            s.network.connected,
+            (probe != ProbeName::Network).then_some(true)
+        );
         assert_eq!(
             s.notifications.enabled,
-            (probe != "notifications").then_some(true)
+            (probe != ProbeName::Notifications).then_some(true)
         );
-        assert_eq!(s.focus.active, (probe != "focus").then_some(true));
-        assert_eq!(s.battery_saver.active, (probe != "power").then_some(true));
-        assert_eq!(s.device.model.is_some(), probe != "device");
+        assert_eq!(s.focus.active, (probe != ProbeName::Focus).then_some(true));
+        assert_eq!(
+            s.battery_saver.active,
+            (probe != ProbeName::Power).then_some(true)
+        );
+        assert_eq!(s.device.model.is_some(), probe != ProbeName::Device);
     }
 }
 

@@ -3,15 +3,21 @@
 // from the core into Kotlin, each beside a baseline measured in the same
 // run: the same work staying in Kotlin.
 
+import kotlinx.coroutines.runBlocking
 import uniffi.pushdoctor_ffi.AgentConfig
 import uniffi.pushdoctor_ffi.DeviceFacts
 import uniffi.pushdoctor_ffi.FocusFacts
 import uniffi.pushdoctor_ffi.LogEntry
+import uniffi.pushdoctor_ffi.LogLevel
+import uniffi.pushdoctor_ffi.Platform
 import uniffi.pushdoctor_ffi.NetworkFacts
 import uniffi.pushdoctor_ffi.NotificationFacts
 import uniffi.pushdoctor_ffi.PlatformProbe
 import uniffi.pushdoctor_ffi.PowerFacts
 import uniffi.pushdoctor_ffi.ProgressListener
+import uniffi.pushdoctor_ffi.ProgressStep
+import uniffi.pushdoctor_ffi.SettingsTarget
+import uniffi.pushdoctor_ffi.measureCallbackCost
 import uniffi.pushdoctor_ffi.PushDoctorAgent
 
 object Phone : PlatformProbe {
@@ -20,12 +26,12 @@ object Phone : PlatformProbe {
     override suspend fun focus() = FocusFacts(active = false)
     override suspend fun power() = PowerFacts(batterySaver = false)
     override suspend fun device() = DeviceFacts()
-    override fun openSettings(target: String) = false
+    override fun openSettings(target: SettingsTarget) = false
 }
 
 class Counter : ProgressListener {
     @Volatile var calls = 0L
-    override fun onProgress(step: String, done: UInt, total: UInt) { calls++ }
+    override fun onProgress(step: ProgressStep, done: Int, total: Int) { calls++ }
 }
 
 fun nanosPer(count: Int, body: () -> Unit): Double {
@@ -37,8 +43,8 @@ fun nanosPer(count: Int, body: () -> Unit): Double {
 fun median(samples: List<Double>) = samples.sorted()[samples.size / 2]
 
 fun main() {
-    PushDoctorAgent(AgentConfig(platform = "android", echoToPlatformLog = false), Phone).use { agent ->
-        val entry = LogEntry("info", "Accept", "attempt 3 for request a1b2c3 took 120ms", 1_790_000_000_000L, "main", emptyList())
+    PushDoctorAgent(AgentConfig(platform = Platform.ANDROID, echoToPlatformLog = false), Phone).use { agent ->
+        val entry = LogEntry(LogLevel.INFO, "Accept", "attempt 3 for request a1b2c3 took 120ms", 1_790_000_000_000L, "main", emptyList())
         val batch = List(100) { entry }
         val kept = ArrayList<LogEntry>(1 shl 20)
         val counter = Counter()
@@ -50,8 +56,8 @@ fun main() {
             val baselineLog = nanosPer(n) { repeat(n) { kept.add(entry.copy(timestampMs = it.toLong())) } }
             val log = nanosPer(n) { repeat(n) { agent.log(entry) } }
             val batched = nanosPer(n) { repeat(n / 100) { agent.logBatch(batch) } }
-            val baselineCallback = nanosPer(n) { repeat(n) { counter.onProgress("", it.toUInt(), n.toUInt()) } }
-            val callback = agent.measureCallbackCost(counter, n.toUInt()).toDouble() / n
+            val baselineCallback = nanosPer(n) { repeat(n) { counter.onProgress(ProgressStep.DIAGNOSIS, it, n) } }
+            val callback = measureCallbackCost(counter, n).toDouble() / n
             if (round >= 5) { // the first rounds warm the JIT up
                 sample("baseline: a Kotlin call that keeps the record in a list", baselineLog)
                 sample("agent.log(entry): one record across the FFI", log)
@@ -63,6 +69,6 @@ fun main() {
         println("| what | median ns per call (10 rounds of $n) |")
         println("|---|---|")
         for ((name, samples) in rows) println("| $name | ${"%.0f".format(median(samples))} |")
-        agent.shutdown()
+        runBlocking { agent.shutdown() }
     }
 }

@@ -2,6 +2,7 @@
 // probe with controllable answers, every kind of misbehaving callback, many
 // Kotlin threads logging at once, typed errors, and a shut-down agent.
 
+import uniffi.pushdoctor_ffi.*
 import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
@@ -43,7 +44,7 @@ class FakePhone(
     private val focusOn: Boolean = false,
     private val channel: ChannelImportance? = null,
 ) : PlatformProbe {
-    val opened = mutableListOf<String>()
+    val opened = mutableListOf<SettingsTarget>()
 
     override suspend fun network() = NetworkFacts(connected = connected, airplaneMode = false, transport = "wifi")
 
@@ -63,7 +64,7 @@ class FakePhone(
 
     override suspend fun device() = DeviceFacts(model = "Pixel 8", osVersion = "15", appVersion = "6.2.0")
 
-    override fun openSettings(target: String): Boolean {
+    override fun openSettings(target: SettingsTarget): Boolean {
         opened += target
         return true
     }
@@ -71,9 +72,9 @@ class FakePhone(
 
 fun agent(phone: PlatformProbe, logDir: File? = null) = PushDoctorAgent(
     AgentConfig(
-        platform = "android",
+        platform = Platform.ANDROID,
         logDirectory = logDir?.path,
-        callbackTimeoutMs = 300uL,
+        callbackTimeoutMs = 300L,
         echoToPlatformLog = false,
     ),
     phone,
@@ -85,14 +86,14 @@ class AgentTest {
         val phone = FakePhone(notificationsEnabled = false)
         agent(phone).use { agent ->
             val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
-            assertEquals("push_not_received", report.scenario)
-            assertEquals(listOf("enable_notifications", "resend_push"), report.actions.map { it.id })
+            assertEquals(ScenarioId.PUSH_NOT_RECEIVED, report.scenario)
+            assertEquals(listOf(ActionId.ENABLE_NOTIFICATIONS, ActionId.RESEND_PUSH), report.actions.map { it.id })
             assertEquals(
                 listOf("Settings > Apps > miniOrange Authenticator > Notifications > Allow"),
                 report.actions[0].steps,
             )
             assertTrue(agent.openSettings(report.actions[0].settingsTarget!!))
-            assertEquals(listOf("app_notification_settings"), phone.opened)
+            assertEquals(listOf(SettingsTarget.APP_NOTIFICATION_SETTINGS), phone.opened)
             agent.shutdown()
         }
     }
@@ -106,22 +107,22 @@ class AgentTest {
         val phone = FakePhone(channel = ChannelImportance.NONE)
         agent(phone).use { agent ->
             val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
-            val channel = report.findings.single { it.check == "notifications.mfa_channel" }
-            assertEquals("fail", channel.status)
+            val channel = report.findings.single { it.check == CheckId.MFA_CHANNEL }
+            assertEquals(CheckStatus.FAIL, channel.status)
             assertTrue(channel.detail, channel.detail.contains("blocked"))
-            assertEquals("pass", report.findings.single { it.check == "notifications.enabled" }.status)
-            val fix = report.actions.single { it.id == "enable_mfa_channel" }
-            assertEquals("notification_channel", fix.settingsTarget)
+            assertEquals(CheckStatus.PASS, report.findings.single { it.check == CheckId.NOTIFICATIONS_ENABLED }.status)
+            val fix = report.actions.single { it.id == ActionId.ENABLE_MFA_CHANNEL }
+            assertEquals(SettingsTarget.NOTIFICATION_CHANNEL, fix.settingsTarget)
             assertTrue(fix.steps.toString(), fix.steps.single().startsWith("Settings > Apps > miniOrange Authenticator > Notifications"))
             assertTrue(agent.openSettings(fix.settingsTarget!!))
-            assertEquals(listOf("notification_channel"), phone.opened)
+            assertEquals(listOf(SettingsTarget.NOTIFICATION_CHANNEL), phone.opened)
             agent.shutdown()
         }
         // A channel with sound is no problem.
         agent(FakePhone(channel = ChannelImportance.HIGH)).use { agent ->
             val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
-            assertEquals("pass", report.findings.single { it.check == "notifications.mfa_channel" }.status)
-            assertFalse(report.actions.toString(), report.actions.any { it.id == "enable_mfa_channel" })
+            assertEquals(CheckStatus.PASS, report.findings.single { it.check == CheckId.MFA_CHANNEL }.status)
+            assertFalse(report.actions.toString(), report.actions.any { it.id == ActionId.ENABLE_MFA_CHANNEL })
             agent.shutdown()
         }
     }
@@ -136,25 +137,25 @@ class AgentTest {
         data class Case(
             val phone: FakePhone,
             val observations: AppObservations,
-            val scenario: String,
-            val destination: String,
-            val outcome: String?,
+            val scenario: ScenarioId,
+            val destination: ScenarioId,
+            val outcome: OutcomeId?,
         )
         val cases = listOf(
-            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = true, mfaCompleted = true), "push_ok", "push_ok", "all_done"),
-            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3u, retrySucceeded = false), "accept_not_responding", "accept_not_responding", "share_logs"),
-            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = false, requestVisibleInApp = false, requestInPendingTab = true), "push_not_visible", "push_not_visible", "approve_from_pending"),
-            Case(FakePhone(connected = false), AppObservations(pushReceived = false), "push_not_received", "push_not_received", null),
-            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Success"), "push_not_received", "admin_verify_status", "report_approved"),
-            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = false), "push_not_received", "reconfigure_account", "reconfigure"),
-            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = true), "push_not_received", "admin_reset_mfa", "reset_mfa"),
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = true, mfaCompleted = true), ScenarioId.PUSH_OK, ScenarioId.PUSH_OK, OutcomeId.ALL_DONE),
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3, retrySucceeded = false), ScenarioId.ACCEPT_NOT_RESPONDING, ScenarioId.ACCEPT_NOT_RESPONDING, OutcomeId.SHARE_LOGS),
+            Case(FakePhone(), AppObservations(pushReceived = true, acceptTapped = false, requestVisibleInApp = false, requestInPendingTab = true), ScenarioId.PUSH_NOT_VISIBLE, ScenarioId.PUSH_NOT_VISIBLE, OutcomeId.APPROVE_FROM_PENDING),
+            Case(FakePhone(connected = false), AppObservations(pushReceived = false), ScenarioId.PUSH_NOT_RECEIVED, ScenarioId.PUSH_NOT_RECEIVED, null),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = MfaReportStatus.SUCCESS), ScenarioId.PUSH_NOT_RECEIVED, ScenarioId.ADMIN_VERIFY_STATUS, OutcomeId.REPORT_APPROVED),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = MfaReportStatus.DELIVERED, accountReconfigured = false), ScenarioId.PUSH_NOT_RECEIVED, ScenarioId.RECONFIGURE_ACCOUNT, OutcomeId.RECONFIGURE),
+            Case(FakePhone(), AppObservations(pushReceived = false, mfaReportStatus = MfaReportStatus.DELIVERED, accountReconfigured = true), ScenarioId.PUSH_NOT_RECEIVED, ScenarioId.ADMIN_RESET_MFA, OutcomeId.RESET_MFA),
         )
         for (case in cases) {
             agent(case.phone).use { agent ->
                 val report = agent.runDiagnostics(case.observations, null)
                 assertEquals(case.toString(), case.scenario, report.scenario)
                 assertEquals(case.toString(), case.destination, report.destination)
-                assertEquals(case.toString(), case.outcome, report.outcome)
+                assertEquals(case.toString(), case.outcome, report.outcome?.id)
                 agent.shutdown()
             }
         }
@@ -165,25 +166,30 @@ class AgentTest {
         val events = mutableListOf<AgentEvent>()
         val dir = Files.createTempDirectory("pushdoctor-events").toFile()
         agent(FakePhone(notifications = Behaviour.THROW)).use { agent ->
-            agent.subscribe(object : EventListener {
+            val subscription = agent.subscribe(object : EventListener {
                 override fun onEvent(event: AgentEvent) {
                     synchronized(events) { events += event }
                 }
             })
             agent.runDiagnostics(AppObservations(pushReceived = false), null)
-            agent.buildBundle(File(dir, "b.zip").path, "button")
+            agent.buildBundle(File(dir, "b.zip").path, BundleReason.BUTTON)
+            // Once cancelled, the listener hears nothing more.
+            subscription.cancel()
+            val heard = synchronized(events) { events.size }
+            agent.runDiagnostics(AppObservations(pushReceived = false), null)
+            assertEquals(heard, synchronized(events) { events.size })
             agent.shutdown()
         }
         dir.deleteRecursively()
-        assertTrue(events.toString(), events.any { it is AgentEvent.PlatformFactUnknown && it.probe == "notifications" })
-        assertTrue(events.toString(), events.any { it is AgentEvent.DiagnosisFinished && it.scenario == "push_not_received" })
-        assertTrue(events.toString(), events.any { it is AgentEvent.BundleBuilt && it.bytes > 0uL })
+        assertTrue(events.toString(), events.any { it is AgentEvent.PlatformFactUnknown && it.probe == ProbeName.NOTIFICATIONS })
+        assertTrue(events.toString(), events.any { it is AgentEvent.DiagnosisFinished && it.scenario == ScenarioId.PUSH_NOT_RECEIVED })
+        assertTrue(events.toString(), events.any { it is AgentEvent.BundleBuilt && it.bytes > 0L })
     }
 
     @Test
     fun aRunIsCancellable() = runBlocking {
         val slow = PushDoctorAgent(
-            AgentConfig(platform = "ios", callbackTimeoutMs = 60_000uL, echoToPlatformLog = false),
+            AgentConfig(platform = Platform.IOS, callbackTimeoutMs = 60_000L, echoToPlatformLog = false),
             FakePhone(notifications = Behaviour.HANG),
         )
         slow.use { agent ->
@@ -192,7 +198,7 @@ class AgentTest {
             val result = withTimeoutOrNull(300) { agent.runDiagnostics(AppObservations(pushReceived = false), null) }
             assertEquals(null, result)
             // The agent is still usable after a cancelled run.
-            agent.log(LogEntry("info", "t", "still alive", 0L, null, emptyList()))
+            agent.log(LogEntry(LogLevel.INFO, "t", "still alive"))
             agent.shutdown()
         }
     }
@@ -201,12 +207,12 @@ class AgentTest {
     fun acceptFailingAfterMultipleRetriesSharesLogs() = runBlocking {
         agent(FakePhone()).use { agent ->
             val report = agent.runDiagnostics(
-                AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3u, retrySucceeded = false),
+                AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3, retrySucceeded = false),
                 null,
             )
-            assertEquals("accept_not_responding", report.scenario)
-            assertEquals("share_logs", report.escalation)
-            assertEquals(listOf("share_logs"), report.actions.map { it.id })
+            assertEquals(ScenarioId.ACCEPT_NOT_RESPONDING, report.scenario)
+            assertEquals(Escalation.SHARE_LOGS, report.escalation)
+            assertEquals(listOf(ActionId.SHARE_LOGS), report.actions.map { it.id })
             agent.shutdown()
         }
     }
@@ -218,8 +224,8 @@ class AgentTest {
                 AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = true, mfaCompleted = true),
                 null,
             )
-            assertEquals("push_ok", report.scenario)
-            assertEquals("all_done", report.outcome)
+            assertEquals(ScenarioId.PUSH_OK, report.scenario)
+            assertEquals(OutcomeId.ALL_DONE, report.outcome?.id)
             assertTrue(report.actions.isEmpty())
             agent.shutdown()
         }
@@ -237,12 +243,12 @@ class AgentTest {
                 // the run took: timing flakes on a busy machine).
                 val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
                 assertEquals(1, report.probeIssues.size)
-                assertEquals("notifications", report.probeIssues[0].probe)
+                assertEquals(ProbeName.NOTIFICATIONS, report.probeIssues[0].probe)
                 assertTrue(report.probeIssues[0].reason, report.probeIssues[0].reason.startsWith(reason))
-                assertEquals("push_not_received.notifications", report.nextQuestion?.row)
+                assertEquals(RowId.NOT_RECEIVED_NOTIFICATIONS, report.nextQuestion?.row)
                 // The person answers what the phone could not.
-                val answered = agent.answer("push_not_received.notifications", "no")
-                assertEquals("enable_notifications", answered.actions[0].id)
+                val answered = agent.answer(RowId.NOT_RECEIVED_NOTIFICATIONS, Answer.No)
+                assertEquals(ActionId.ENABLE_NOTIFICATIONS, answered.actions[0].id)
                 agent.shutdown()
             }
         }
@@ -250,19 +256,19 @@ class AgentTest {
 
     @Test
     fun progressIsStreamed() = runBlocking {
-        val steps = mutableListOf<String>()
+        val steps = mutableListOf<ProgressStep>()
         agent(FakePhone()).use { agent ->
             agent.runDiagnostics(
                 AppObservations(pushReceived = false),
                 object : ProgressListener {
-                    override fun onProgress(step: String, done: UInt, total: UInt) {
+                    override fun onProgress(step: ProgressStep, done: Int, total: Int) {
                         synchronized(steps) { steps += step }
                     }
                 },
             )
             agent.shutdown()
         }
-        assertEquals(listOf("platform", "diagnosis", "done"), steps)
+        assertEquals(listOf(ProgressStep.PLATFORM, ProgressStep.DIAGNOSIS, ProgressStep.DONE), steps)
     }
 
     @Test
@@ -274,7 +280,7 @@ class AgentTest {
                 thread {
                     start.await()
                     for (i in 0 until 250) {
-                        agent.log(LogEntry("info", "Accept", "thread $t record $i for bob@example.com", 1_790_000_000_000L + i, "t$t", emptyList()))
+                        agent.log(LogEntry(LogLevel.INFO, "Accept", "thread $t record $i for bob@example.com", 1_790_000_000_000L + i, "t$t", emptyList()))
                     }
                 }
             }
@@ -284,40 +290,83 @@ class AgentTest {
                 workers.forEach { it.join() }
                 assertNotNull(diagnosis.await().scenario)
             }
-            val bundle = runBlocking { agent.buildBundle(File(dir, "b.zip").path, "repeated_accept_failures") }
+            val bundle = runBlocking { agent.buildBundle(File(dir, "b.zip").path, BundleReason.REPEATED_ACCEPT_FAILURES) }
             val names = java.util.zip.ZipFile(bundle).use { zip -> zip.entries().toList().map { it.name } }
             assertTrue(names.containsAll(listOf("manifest.json", "logs.ndjson", "logs.txt", "snapshot.json", "diagnosis.json")))
             val text = java.util.zip.ZipFile(bundle).use { zip -> zip.getInputStream(zip.getEntry("logs.txt")).readBytes().decodeToString() }
             assertEquals(1000, text.lines().count { it.contains(" record ") })
             assertFalse("e-mail addresses are scrubbed", text.contains("bob@example.com"))
-            agent.shutdown()
+            runBlocking { agent.shutdown() }
         }
         dir.deleteRecursively()
     }
 
     @Test
-    fun coreErrorsArriveAsTypedExceptions() = runBlocking {
+    fun badArgumentsArriveAsTypedExceptionsNamingTheField() = runBlocking {
         agent(FakePhone()).use { agent ->
             try {
-                agent.runDiagnostics(AppObservations(mfaReportStatus = "Sent"), null)
-                fail("a bad status is refused")
+                agent.runDiagnostics(AppObservations(retryCount = -1), null)
+                fail("a negative count is refused")
             } catch (e: AgentException.InvalidArgument) {
-                assertTrue(e.reason, e.reason.contains("Sent"))
+                assertTrue(e.reason, e.reason.contains("AppObservations.retry_count is -1"))
             }
             try {
-                agent.answer("no.such.row", "yes")
-                fail("an unknown row is refused")
+                // A yes/no row does not take an MFA Report status.
+                agent.answer(RowId.PUSH_OK_RECEIVED, Answer.Report(MfaReportStatus.DENIED))
+                fail("a status for a yes/no row is refused")
             } catch (e: AgentException.InvalidArgument) {
-                assertTrue(e.reason.contains("no.such.row"))
             }
             agent.shutdown()
         }
         try {
-            agent(FakePhone()).use { }
-            PushDoctorAgent(AgentConfig(platform = "windows"), FakePhone())
-            fail("an unknown platform is refused")
+            PushDoctorAgent(AgentConfig(platform = Platform.ANDROID, callbackTimeoutMs = -400L), FakePhone())
+            fail("a negative deadline is refused")
         } catch (e: AgentException.InvalidArgument) {
-            assertTrue(e.reason.contains("windows"))
+            assertTrue(e.reason, e.reason.contains("AgentConfig.callback_timeout_ms is -400"))
+        }
+    }
+
+    /** The typed report says what the JSON says: labels, escalation, sources, the path. */
+    @Test
+    fun theTypedReportCarriesLabelsEscalationSourcesAndThePath() = runBlocking {
+        agent(FakePhone()).use { agent ->
+            val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
+            val question = report.nextQuestion!!
+            assertEquals(RowId.ADMIN_REPORT, question.row)
+            assertEquals(ScenarioId.ADMIN_VERIFY_STATUS, question.scenario)
+            assertEquals(
+                listOf(MfaReportStatus.SUCCESS, MfaReportStatus.DENIED, MfaReportStatus.DELIVERED, MfaReportStatus.RECEIVED).map { Answer.Report(it) },
+                question.choices.map { it.value },
+            )
+            assertTrue(question.choices.toString(), question.choices.all { it.label.isNotBlank() })
+            val pushReceived = report.findings.single { it.check == CheckId.PUSH_RECEIVED }
+            assertEquals(EvidenceSource.SNAPSHOT, pushReceived.source)
+            assertEquals(listOf("observations.push_received"), pushReceived.fields)
+            assertTrue(report.json, report.path.isNotEmpty())
+            assertEquals(Platform.ANDROID, report.platform)
+            val answered = agent.answer(RowId.ADMIN_REPORT, Answer.Report(MfaReportStatus.DENIED))
+            assertEquals(OutcomeId.REPORT_DENIED, answered.outcome?.id)
+            assertTrue(answered.outcome!!.summary.isNotBlank())
+            assertEquals(Escalation.RETRY, answered.actions.single { it.id == ActionId.RESEND_PUSH }.escalation)
+            assertEquals(answered.path.map { it.row }, answered.path.map { it.row }.distinct())
+            agent.shutdown()
+        }
+    }
+
+    /** A throwing openSettings is the platform's failure, not an I/O one. */
+    @Test
+    fun aThrowingOpenSettingsIsAPlatformError() = runBlocking {
+        val phone = object : PlatformProbe by FakePhone() {
+            override fun openSettings(target: SettingsTarget): Boolean = throw PlatformException.NotPermitted("no activity")
+        }
+        PushDoctorAgent(AgentConfig(platform = Platform.ANDROID, echoToPlatformLog = false), phone).use { agent ->
+            try {
+                agent.openSettings(SettingsTarget.FOCUS)
+                fail("the throw is reported")
+            } catch (e: AgentException.Platform) {
+                assertTrue(e.reason, e.reason.contains("no activity"))
+            }
+            agent.shutdown()
         }
     }
 
@@ -330,10 +379,10 @@ class AgentTest {
             fail("a shut-down agent refuses work")
         } catch (e: AgentException.Closed) {
         }
-        agent.log(LogEntry("info", "t", "ignored after shutdown", 0L, null, emptyList()))
+        agent.log(LogEntry(LogLevel.INFO, "t", "ignored after shutdown", 0L, null, emptyList()))
         agent.close()
         try {
-            agent.answer("push_ok.received", "yes")
+            agent.answer(RowId.PUSH_OK_RECEIVED, Answer.Yes)
             fail("a closed object refuses calls")
         } catch (e: IllegalStateException) {
         }

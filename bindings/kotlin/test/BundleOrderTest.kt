@@ -2,6 +2,7 @@
 // record forwarded late by logBatch, with an earlier timestamp than one
 // already logged, lands before it in logs.ndjson, in memory and on disk.
 
+import uniffi.pushdoctor_ffi.*
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
@@ -13,7 +14,7 @@ import java.util.zip.ZipFile
 
 class BundleOrderTest {
     private fun entry(message: String, timestampMs: Long) =
-        LogEntry("info", "OrderTest", message, timestampMs, "main", emptyList())
+        LogEntry(LogLevel.INFO, "OrderTest", message, timestampMs, "main", emptyList())
 
     @Test
     fun aLateRecordWithAnEarlierTimestampLandsInOrder() = runBlocking {
@@ -23,7 +24,7 @@ class BundleOrderTest {
                 agent.log(entry("second", 1_790_000_002_000L))
                 // Forwarded later, from a buffer: one older, one newer.
                 agent.logBatch(listOf(entry("first", 1_790_000_001_000L), entry("third", 1_790_000_003_000L)))
-                val bundle = agent.buildBundle(File(dir, "b.zip").path, "button")
+                val bundle = agent.buildBundle(File(dir, "b.zip").path, BundleReason.BUTTON)
                 val lines = ZipFile(bundle).use { zip ->
                     zip.getInputStream(zip.getEntry("logs.ndjson")).readBytes().decodeToString()
                 }.lines().filter { it.isNotBlank() }

@@ -4,6 +4,7 @@
 // question left, the best candidate with its evidence, and the phone's own
 // reasons.
 
+import uniffi.pushdoctor_ffi.*
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNull
@@ -48,7 +49,7 @@ class HealthyPhone(private val channel: ChannelImportance = ChannelImportance.HI
         forceStopped = false, pushTokenRegistered = true,
     )
 
-    override fun openSettings(target: String) = false
+    override fun openSettings(target: SettingsTarget) = false
 }
 
 class EvidenceTest {
@@ -57,12 +58,13 @@ class EvidenceTest {
         runBlocking {
             agent(phone).use { agent ->
                 val events = mutableListOf<AgentEvent>()
-                agent.subscribe(object : EventListener {
+                val subscription = agent.subscribe(object : EventListener {
                     override fun onEvent(event: AgentEvent) {
                         synchronized(events) { events += event }
                     }
                 })
                 val report = agent.runDiagnostics(observations, null)
+                subscription.cancel()
                 agent.shutdown()
                 val finished = synchronized(events) { events.filterIsInstance<AgentEvent.DiagnosisFinished>() }
                 assertEquals(
@@ -74,7 +76,7 @@ class EvidenceTest {
         }
 
     /** The best candidate is [scenario], and [check] is among the evidence for it, from [source]. */
-    private fun assertFirstCandidate(report: DiagnosisReport, scenario: String, check: String, source: String) {
+    private fun assertFirstCandidate(report: DiagnosisReport, scenario: ScenarioId, check: CheckId, source: EvidenceSource) {
         val first = report.candidates.first()
         assertEquals(report.candidates.toString(), scenario, first.scenario)
         assertTrue(first.toString(), first.score > 0)
@@ -84,10 +86,10 @@ class EvidenceTest {
     }
 
     /** The evidence decides: an outcome, and nobody is asked anything. */
-    private fun assertDecided(report: DiagnosisReport, scenario: String, destination: String, outcome: String) {
+    private fun assertDecided(report: DiagnosisReport, scenario: ScenarioId, destination: ScenarioId, outcome: OutcomeId) {
         assertEquals(report.json, scenario, report.scenario)
         assertEquals(report.json, destination, report.destination)
-        assertEquals(report.json, outcome, report.outcome)
+        assertEquals(report.json, outcome, report.outcome?.id)
         assertNull(report.json, report.nextQuestion)
     }
 
@@ -96,8 +98,8 @@ class EvidenceTest {
         val report = diagnose(
             AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = true, mfaCompleted = true),
         )
-        assertDecided(report, "push_ok", "push_ok", "all_done")
-        assertFirstCandidate(report, "push_ok", "mfa.completed", "snapshot")
+        assertDecided(report, ScenarioId.PUSH_OK, ScenarioId.PUSH_OK, OutcomeId.ALL_DONE)
+        assertFirstCandidate(report, ScenarioId.PUSH_OK, CheckId.MFA_COMPLETED, EvidenceSource.SNAPSHOT)
         assertTrue(report.actions.toString(), report.actions.isEmpty())
         assertTrue(report.reasons.toString(), report.reasons.isEmpty())
     }
@@ -106,83 +108,83 @@ class EvidenceTest {
     fun anAcceptUnansweredThriceSharesLogs() {
         val report = diagnose(
             AppObservations(
-                pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3u, mfaCompleted = false,
+                pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3, mfaCompleted = false,
             ),
         )
-        assertDecided(report, "accept_not_responding", "accept_not_responding", "share_logs")
-        assertFirstCandidate(report, "accept_not_responding", "accept.responded", "snapshot")
-        assertEquals("share_logs", report.escalation)
-        assertEquals(listOf("share_logs"), report.actions.map { it.id })
+        assertDecided(report, ScenarioId.ACCEPT_NOT_RESPONDING, ScenarioId.ACCEPT_NOT_RESPONDING, OutcomeId.SHARE_LOGS)
+        assertFirstCandidate(report, ScenarioId.ACCEPT_NOT_RESPONDING, CheckId.ACCEPT_RESPONDED, EvidenceSource.SNAPSHOT)
+        assertEquals(Escalation.SHARE_LOGS, report.escalation)
+        assertEquals(listOf(ActionId.SHARE_LOGS), report.actions.map { it.id })
     }
 
     @Test
     fun aRequestListedUnderPendingIsApprovedFromThere() {
         val report = diagnose(AppObservations(pushReceived = true, requestInPendingTab = true))
-        assertDecided(report, "push_not_visible", "push_not_visible", "approve_from_pending")
-        assertFirstCandidate(report, "push_not_visible", "pending.listed", "snapshot")
-        assertEquals(listOf("approve_request"), report.actions.map { it.id })
+        assertDecided(report, ScenarioId.PUSH_NOT_VISIBLE, ScenarioId.PUSH_NOT_VISIBLE, OutcomeId.APPROVE_FROM_PENDING)
+        assertFirstCandidate(report, ScenarioId.PUSH_NOT_VISIBLE, CheckId.PENDING_LISTED, EvidenceSource.SNAPSHOT)
+        assertEquals(listOf(ActionId.APPROVE_REQUEST), report.actions.map { it.id })
     }
 
     /** No push on a healthy phone: the problem stays push_not_received, the flow leads to the admin. */
     @Test
     fun noPushOnAHealthyPhoneLeadsToTheAdminsReport() {
         val report = diagnose(AppObservations(pushReceived = false))
-        assertEquals(report.json, "push_not_received", report.scenario)
-        assertEquals(report.json, "admin_verify_status", report.destination)
-        assertNull(report.json, report.outcome)
-        assertEquals("admin_verify_status.report", report.nextQuestion?.row)
-        assertFirstCandidate(report, "push_not_received", "push.received", "snapshot")
+        assertEquals(report.json, ScenarioId.PUSH_NOT_RECEIVED, report.scenario)
+        assertEquals(report.json, ScenarioId.ADMIN_VERIFY_STATUS, report.destination)
+        assertNull(report.json, report.outcome?.id)
+        assertEquals(RowId.ADMIN_REPORT, report.nextQuestion?.row)
+        assertFirstCandidate(report, ScenarioId.PUSH_NOT_RECEIVED, CheckId.PUSH_RECEIVED, EvidenceSource.SNAPSHOT)
         assertTrue(report.reasons.toString(), report.reasons.isEmpty())
         // Every setting the flow asks about was answered by the phone.
-        assertTrue(report.json, report.findings.none { it.status == "fail" && it.check != "push.received" })
+        assertTrue(report.json, report.findings.none { it.status == CheckStatus.FAIL && it.check != CheckId.PUSH_RECEIVED })
     }
 
     /** The admin's MFA Report alone, nothing from the device: Denied is a new push. */
     @Test
     fun aDeniedReportAloneResendsThePush() {
-        val report = diagnose(AppObservations(mfaReportStatus = "Denied"))
-        assertDecided(report, "admin_verify_status", "admin_verify_status", "report_denied")
-        assertFirstCandidate(report, "admin_verify_status", "admin.mfa_report", "mfa_report")
-        assertEquals(listOf("resend_push"), report.actions.map { it.id })
+        val report = diagnose(AppObservations(mfaReportStatus = MfaReportStatus.DENIED))
+        assertDecided(report, ScenarioId.ADMIN_VERIFY_STATUS, ScenarioId.ADMIN_VERIFY_STATUS, OutcomeId.REPORT_DENIED)
+        assertFirstCandidate(report, ScenarioId.ADMIN_VERIFY_STATUS, CheckId.ADMIN_MFA_REPORT, EvidenceSource.MFA_REPORT)
+        assertEquals(listOf(ActionId.RESEND_PUSH), report.actions.map { it.id })
     }
 
     /** Delivered, no push on a healthy phone: reconfigure first, then the admin resets the MFA. */
     @Test
     fun deliveredButNeverShownReconfiguresThenResets() {
         val notYet = diagnose(
-            AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = false),
+            AppObservations(pushReceived = false, mfaReportStatus = MfaReportStatus.DELIVERED, accountReconfigured = false),
         )
-        assertDecided(notYet, "push_not_received", "reconfigure_account", "reconfigure")
-        assertFirstCandidate(notYet, "push_not_received", "push.received", "snapshot")
-        assertEquals(listOf("reconfigure_account"), notYet.actions.map { it.id })
+        assertDecided(notYet, ScenarioId.PUSH_NOT_RECEIVED, ScenarioId.RECONFIGURE_ACCOUNT, OutcomeId.RECONFIGURE)
+        assertFirstCandidate(notYet, ScenarioId.PUSH_NOT_RECEIVED, CheckId.PUSH_RECEIVED, EvidenceSource.SNAPSHOT)
+        assertEquals(listOf(ActionId.RECONFIGURE_ACCOUNT), notYet.actions.map { it.id })
         // The report's Delivered weighs for the admin's scenario too, less than the device's evidence.
-        val admin = notYet.candidates.single { it.scenario == "admin_verify_status" }
-        assertEquals("mfa_report", admin.evidenceFor.single().source)
+        val admin = notYet.candidates.single { it.scenario == ScenarioId.ADMIN_VERIFY_STATUS }
+        assertEquals(EvidenceSource.MFA_REPORT, admin.evidenceFor.single().source)
         assertTrue(notYet.candidates.toString(), admin.score < notYet.candidates.first().score)
 
         val done = diagnose(
-            AppObservations(pushReceived = false, mfaReportStatus = "Delivered", accountReconfigured = true),
+            AppObservations(pushReceived = false, mfaReportStatus = MfaReportStatus.DELIVERED, accountReconfigured = true),
         )
-        assertDecided(done, "push_not_received", "admin_reset_mfa", "reset_mfa")
-        assertFirstCandidate(done, "push_not_received", "push.received", "snapshot")
-        assertEquals("request_mfa_reset", done.actions.last().id)
+        assertDecided(done, ScenarioId.PUSH_NOT_RECEIVED, ScenarioId.ADMIN_RESET_MFA, OutcomeId.RESET_MFA)
+        assertFirstCandidate(done, ScenarioId.PUSH_NOT_RECEIVED, CheckId.PUSH_RECEIVED, EvidenceSource.SNAPSHOT)
+        assertEquals(ActionId.REQUEST_MFA_RESET, done.actions.last().id)
     }
 
     /** A blocked MFA channel is the phone's own reason, beyond the seed, with its fix. */
     @Test
     fun aBlockedChannelOnAnOtherwiseHealthyPhoneIsTheReason() {
         val report = diagnose(AppObservations(pushReceived = false), HealthyPhone(ChannelImportance.NONE))
-        assertEquals(report.json, "push_not_received", report.scenario)
-        assertFirstCandidate(report, "push_not_received", "push.received", "snapshot")
+        assertEquals(report.json, ScenarioId.PUSH_NOT_RECEIVED, report.scenario)
+        assertFirstCandidate(report, ScenarioId.PUSH_NOT_RECEIVED, CheckId.PUSH_RECEIVED, EvidenceSource.SNAPSHOT)
         val reason = report.reasons[0]
-        assertEquals(report.reasons.toString(), "notifications.mfa_channel", reason.check)
-        assertEquals("enable_mfa_channel", reason.fix)
+        assertEquals(report.reasons.toString(), CheckId.MFA_CHANNEL, reason.check)
+        assertEquals(ActionId.ENABLE_MFA_CHANNEL, reason.fix)
         assertEquals(false, reason.fromSeed)
         assertTrue(reason.detail, reason.detail.contains("blocked"))
         assertEquals(1, report.reasons.size)
         val fix = report.actions.single { it.id == reason.fix }
-        assertEquals("notification_channel", fix.settingsTarget)
+        assertEquals(SettingsTarget.NOTIFICATION_CHANNEL, fix.settingsTarget)
         // With the reason found, the flow does not send the problem on to the admin.
-        assertEquals(report.json, "push_not_received", report.destination)
+        assertEquals(report.json, ScenarioId.PUSH_NOT_RECEIVED, report.destination)
     }
 }

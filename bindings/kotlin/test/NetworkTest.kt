@@ -2,6 +2,7 @@
 // own com.sun.net.httpserver), reached by the core's prober through the
 // agent, their findings and actions read back through the bindings.
 
+import uniffi.pushdoctor_ffi.*
 import com.sun.net.httpserver.HttpServer
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
@@ -33,7 +34,7 @@ fun loopbackServer(status: Int, location: String? = null): HttpServer {
 fun closedPort(): Int = ServerSocket(0, 1, InetAddress.getLoopbackAddress()).use { it.localPort }
 
 fun networkedAgent(network: NetworkCheckConfig) = PushDoctorAgent(
-    AgentConfig(platform = "android", callbackTimeoutMs = 300uL, echoToPlatformLog = false, network = network),
+    AgentConfig(platform = Platform.ANDROID, callbackTimeoutMs = 300L, echoToPlatformLog = false, network = network),
     FakePhone(),
 )
 
@@ -46,17 +47,17 @@ class NetworkTest {
                 backendUrl = "http://127.0.0.1:${service.address.port}/health",
                 skipCaptivePortal = true,
                 pushEndpoints = listOf("127.0.0.1:${closedPort()}"),
-                deadlineMs = 3000uL,
+                deadlineMs = 3000L,
             )
             networkedAgent(network).use { agent ->
                 val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
                 val status = report.findings.associate { it.check to it.status }
-                assertEquals("pass", status["network.backend_reachable"])
-                assertEquals("fail", status["service.available"])
-                assertEquals("fail", status["network.push_service_reachable"])
+                assertEquals(CheckStatus.PASS, status[CheckId.BACKEND_REACHABLE])
+                assertEquals(CheckStatus.FAIL, status[CheckId.SERVICE_AVAILABLE])
+                assertEquals(CheckStatus.FAIL, status[CheckId.PUSH_SERVICE_REACHABLE])
                 val ids = report.actions.map { it.id }
-                assertTrue(ids.toString(), "switch_network" in ids && "wait_for_service" in ids)
-                val detail = report.findings.first { it.check == "network.push_service_reachable" }.detail
+                assertTrue(ids.toString(), ActionId.SWITCH_NETWORK in ids && ActionId.WAIT_FOR_SERVICE in ids)
+                val detail = report.findings.first { it.check == CheckId.PUSH_SERVICE_REACHABLE }.detail
                 assertTrue(detail, detail.contains("connect failed (refused)"))
                 agent.shutdown()
             }
@@ -71,16 +72,16 @@ class NetworkTest {
         try {
             val network = NetworkCheckConfig(
                 captivePortalUrl = "http://127.0.0.1:${portal.address.port}/generate_204",
-                captivePortalStatus = 204u.toUShort(),
+                captivePortalStatus = 204,
                 pushEndpoints = emptyList(),
             )
             networkedAgent(network).use { agent ->
                 val report = agent.checkNetwork()
-                val captive = report.findings.first { it.check == "network.captive_portal" }
-                assertEquals("fail", captive.status)
+                val captive = report.findings.first { it.check == CheckId.CAPTIVE_PORTAL }
+                assertEquals(CheckStatus.FAIL, captive.status)
                 assertTrue(captive.detail, captive.detail.contains("login.hotel.example"))
-                assertEquals(listOf("sign_in_to_network"), report.actions.map { it.id })
-                assertEquals("network_settings", report.actions[0].settingsTarget)
+                assertEquals(listOf(ActionId.SIGN_IN_TO_NETWORK), report.actions.map { it.id })
+                assertEquals(SettingsTarget.NETWORK_SETTINGS, report.actions[0].settingsTarget)
                 agent.shutdown()
             }
         } finally {

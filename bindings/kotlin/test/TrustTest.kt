@@ -5,6 +5,7 @@
 // an uncaught exception. Waits are on latches with generous bounds; nothing
 // here asserts how long anything took.
 
+import uniffi.pushdoctor_ffi.*
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
@@ -72,7 +73,7 @@ class SlowPhone : PlatformProbe {
     override suspend fun focus() = slow(FocusFacts(active = false))
     override suspend fun power() = slow(PowerFacts(batterySaver = false))
     override suspend fun device() = slow(DeviceFacts(model = "Pixel 8"))
-    override fun openSettings(target: String) = false
+    override fun openSettings(target: SettingsTarget) = false
 }
 
 /** A phone whose `method` throws what `thrower` throws, at once or after
@@ -94,7 +95,7 @@ class ThrowingPhone(private val thrower: () -> Nothing) : PlatformProbe {
     override suspend fun focus() = answer("focus", FocusFacts(active = false))
     override suspend fun power() = answer("power", PowerFacts(batterySaver = false))
     override suspend fun device() = answer("device", DeviceFacts(model = "Pixel 8"))
-    override fun openSettings(target: String): Boolean {
+    override fun openSettings(target: SettingsTarget): Boolean {
         if (method == "openSettings") thrower()
         return true
     }
@@ -113,10 +114,16 @@ val throwers: List<Pair<String, () -> Nothing>> = listOf(
     "java.lang.IllegalStateException" to { throw IllegalStateException("NotificationManager is gone") },
 )
 
-val probeMethods = listOf("network", "notifications", "focus", "power", "device")
+val probeMethods = mapOf(
+    "network" to ProbeName.NETWORK,
+    "notifications" to ProbeName.NOTIFICATIONS,
+    "focus" to ProbeName.FOCUS,
+    "power" to ProbeName.POWER,
+    "device" to ProbeName.DEVICE,
+)
 
-fun agentWith(phone: PlatformProbe, callbackTimeoutMs: ULong) = PushDoctorAgent(
-    AgentConfig(platform = "android", callbackTimeoutMs = callbackTimeoutMs, echoToPlatformLog = false),
+fun agentWith(phone: PlatformProbe, callbackTimeoutMs: Long) = PushDoctorAgent(
+    AgentConfig(platform = Platform.ANDROID, callbackTimeoutMs = callbackTimeoutMs, echoToPlatformLog = false),
     phone,
 )
 
@@ -162,7 +169,7 @@ class TrustTest {
     fun cancellingARunCancelsTheProbeCoroutinesInFlight() = runBlocking {
         for (how in listOf("cancel", "withTimeout")) {
             val phone = SlowPhone()
-            agentWith(phone, 60_000uL).use { agent ->
+            agentWith(phone, 60_000L).use { agent ->
                 when (how) {
                     "cancel" -> {
                         val run = launch(Dispatchers.Default) {
@@ -187,7 +194,7 @@ class TrustTest {
                 assertEquals(how, 0, phone.finishedUncancelled.get())
                 assertNoProbeCallInFlight()
                 // The agent is still usable after a cancelled run.
-                assertEquals("enable_notifications", agent.answer("push_not_received.notifications", "no").actions[0].id)
+                assertEquals(ActionId.ENABLE_NOTIFICATIONS, agent.answer(RowId.NOT_RECEIVED_NOTIFICATIONS, Answer.No).actions[0].id)
                 agent.shutdown()
             }
         }
@@ -199,9 +206,9 @@ class TrustTest {
     @Test
     fun aProbePastItsDeadlineIsCancelledOnTheKotlinSide() = runBlocking {
         val phone = SlowPhone()
-        agentWith(phone, 300uL).use { agent ->
+        agentWith(phone, 300L).use { agent ->
             val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
-            assertEquals(probeMethods.sorted(), report.probeIssues.map { it.probe }.sorted())
+            assertEquals(probeMethods.values.toSet(), report.probeIssues.map { it.probe }.toSet())
             assertTrue(report.probeIssues.toString(), report.probeIssues.all { it.reason == "no answer within 300 ms" })
             assertTrue("every probe coroutine saw CancellationException", phone.cancelled.await(WAIT_SECONDS, TimeUnit.SECONDS))
             assertEquals(0, phone.running.get())
@@ -220,14 +227,14 @@ class TrustTest {
     fun anyThrowableFromAProbeIsAnUnknownFactNotACrash() = runBlocking {
         for ((name, thrower) in throwers) {
             val phone = ThrowingPhone(thrower)
-            agentWith(phone, 5_000uL).use { agent ->
+            agentWith(phone, 5_000L).use { agent ->
                 for (afterSuspending in listOf(false, true)) {
-                    for (method in probeMethods) {
+                    for ((method, probe) in probeMethods) {
                         phone.method = method
                         phone.afterSuspending = afterSuspending
                         val case = "$name from $method${if (afterSuspending) " after suspending" else ""}"
                         val report = agent.runDiagnostics(AppObservations(pushReceived = false), null)
-                        assertEquals(case, listOf(method), report.probeIssues.map { it.probe })
+                        assertEquals(case, listOf(probe), report.probeIssues.map { it.probe })
                         val reason = report.probeIssues[0].reason
                         assertTrue("$case: $reason", reason.startsWith("threw $name"))
                         assertFalse("$case: $reason", reason.contains('\n'))
@@ -250,18 +257,18 @@ class TrustTest {
     fun anyThrowableFromOpenSettingsIsATypedError() {
         for ((name, thrower) in throwers) {
             val phone = ThrowingPhone(thrower)
-            agentWith(phone, 5_000uL).use { agent ->
+            agentWith(phone, 5_000L).use { agent ->
                 phone.method = "openSettings"
                 try {
-                    val answer = agent.openSettings("focus")
+                    val answer = agent.openSettings(SettingsTarget.FOCUS)
                     fail("$name from openSettings is an error, not `$answer`")
-                } catch (e: AgentException.Io) {
+                } catch (e: AgentException.Platform) {
                     assertTrue("$name: ${e.reason}", e.reason.startsWith("threw $name"))
                     assertFalse(e.reason, e.reason.contains('\n'))
                 }
                 phone.method = ""
-                assertTrue(agent.openSettings("focus"))
-                agent.shutdown()
+                assertTrue(agent.openSettings(SettingsTarget.FOCUS))
+                runBlocking { agent.shutdown() }
             }
         }
         assertNothingUncaught()
@@ -274,30 +281,35 @@ class TrustTest {
         for ((name, thrower) in throwers) {
             val thrown = AtomicInteger(0)
             val events = Collections.synchronizedList(mutableListOf<AgentEvent>())
-            agentWith(FakePhone(notificationsEnabled = false), 5_000uL).use { agent ->
-                agent.subscribe(object : EventListener {
+            agentWith(FakePhone(notificationsEnabled = false), 5_000L).use { agent ->
+                val subscription = agent.subscribe(object : EventListener {
                     override fun onEvent(event: AgentEvent) {
                         thrown.incrementAndGet()
                         thrower()
                     }
                 })
-                agent.subscribe(object : EventListener {
+                val others = agent.subscribe(object : EventListener {
                     override fun onEvent(event: AgentEvent) {
                         events += event
                     }
                 })
                 val progress = object : ProgressListener {
-                    override fun onProgress(step: String, done: UInt, total: UInt) {
+                    override fun onProgress(step: ProgressStep, done: Int, total: Int) {
                         thrown.incrementAndGet()
                         thrower()
                     }
                 }
                 val report = agent.runDiagnostics(AppObservations(pushReceived = false), progress)
-                assertEquals(name, "push_not_received", report.scenario)
-                assertEquals(name, listOf("enable_notifications", "resend_push"), report.actions.map { it.id })
+                assertEquals(name, ScenarioId.PUSH_NOT_RECEIVED, report.scenario)
+                assertEquals(name, listOf(ActionId.ENABLE_NOTIFICATIONS, ActionId.RESEND_PUSH), report.actions.map { it.id })
                 // Three progress steps and one event, each of which threw.
                 assertEquals(name, 4, thrown.get())
                 assertEquals(name, 1, events.count { it is AgentEvent.DiagnosisFinished })
+                // Ending them here also keeps them reachable until here: on
+                // the JVM an unused local may be collected (and so ended)
+                // before the end of its scope.
+                subscription.cancel()
+                others.cancel()
                 agent.shutdown()
             }
         }

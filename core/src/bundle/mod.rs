@@ -115,6 +115,10 @@ pub enum BundleError {
     /// The redaction settings are invalid.
     #[error("redaction: {0}")]
     Redaction(#[from] RedactionError),
+    /// Whoever asked for the bundle stopped waiting for it
+    /// ([`BundleWriter::add_capture_until`]); nothing was written.
+    #[error("the bundle was cancelled")]
+    Cancelled,
 }
 
 /// What building a bundle produced.
@@ -623,12 +627,27 @@ impl BundleWriter {
     /// the capture's own counters as a source: what was dropped before it
     /// ever reached the store is part of the story too.
     pub fn add_capture(&mut self, capture: &crate::logs::Capture) -> Result<(), BundleError> {
+        self.add_capture_until(capture, &std::sync::atomic::AtomicBool::new(false))
+    }
+
+    /// [`Self::add_capture`], stopping with [`BundleError::Cancelled`] as
+    /// soon as `cancelled` is set: checked before each record, so a caller
+    /// that gave up (the app cancelled its coroutine) stops the
+    /// compression within one chunk.
+    pub fn add_capture_until(
+        &mut self,
+        capture: &crate::logs::Capture,
+        cancelled: &std::sync::atomic::AtomicBool,
+    ) -> Result<(), BundleError> {
         let (records, read) = capture.records().map_err(|e| BundleError::Io {
             path: capture.config().directory.clone().unwrap_or_default(),
             source: io::Error::other(e.to_string()),
         })?;
         let mut count = 0;
         for record in records {
+            if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(BundleError::Cancelled);
+            }
             self.add(&record)?;
             count += 1;
         }
