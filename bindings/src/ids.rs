@@ -355,6 +355,11 @@ mirror! {
         EnableAutomaticTime,
         /// The service itself is failing: try later, then tell the admin.
         WaitForService,
+        /// The MFA service refused the connection (down, or the port
+        /// closed): another network will not help, tell the admin.
+        ReportServiceDown,
+        /// The health URL answered 4xx: the URL the app probes is wrong.
+        CheckServiceUrl,
         /// Android: turn on the notification channel the MFA pushes use.
         EnableMfaChannel,
         /// iOS: show the app's notifications as alerts, not silently.
