@@ -19,12 +19,13 @@ use pushdoctor_core::{Answers, DeviceSnapshot, Options, Platform as CorePlatform
 use pushdoctor_core::engine::probe_summary::ProbeSummary;
 use pushdoctor_core::probes::Prober;
 
+pub use crate::errors::AgentError;
+use crate::errors::{deadline_ms, non_negative};
 use crate::ids::{
     Answer, BundleReason, Escalation, LogLevel, MfaReportStatus, Platform, ProbeName, ProgressStep,
     RowId, ScenarioId, SettingsTarget,
 };
-use crate::items::{deadline_ms, non_negative};
-pub use crate::items::{ActionItem, AgentError};
+pub use crate::items::ActionItem;
 use crate::network::{NetworkCheckConfig, NetworkCheckReport};
 use crate::platform::{bounded_line, gather, PlatformProbe, ProbeIssue};
 pub use crate::report::{
@@ -319,14 +320,11 @@ impl PushDoctorAgent {
         // The caller cancelling drops the task, and so the work.
         match Task::spawn_on(&runtime, work).await {
             Ok(result) => result,
-            Err(e) if e.is_panic() => Err(AgentError::Internal {
-                reason: format!("panic: {e}"),
-            }),
             // `shutdown` stopped the runtime under it.
-            Err(_) if self.closed.load(Ordering::Acquire) => Err(AgentError::Closed),
-            Err(e) => Err(AgentError::Internal {
-                reason: e.to_string(),
-            }),
+            Err(e) if !e.is_panic() && self.closed.load(Ordering::Acquire) => {
+                Err(AgentError::Closed)
+            }
+            Err(e) => Err(e.into()),
         }
     }
 }
@@ -352,11 +350,7 @@ impl PushDoctorAgent {
         let prober = config
             .network
             .as_ref()
-            .map(|network| {
-                Prober::new(network.to_core(platform)?).map_err(|e| AgentError::InvalidArgument {
-                    reason: format!("network: {e}"),
-                })
-            })
+            .map(|network| Ok::<_, AgentError>(Prober::new(network.to_core(platform)?)?))
             .transpose()?
             .map(Arc::new);
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -364,8 +358,8 @@ impl PushDoctorAgent {
             .thread_name("pushdoctor-agent")
             .enable_all()
             .build()
-            .map_err(|e| AgentError::Io {
-                reason: e.to_string(),
+            .map_err(|e| AgentError::Internal {
+                reason: format!("cannot start the agent's threads: {e}"),
             })?;
         let capture = Capture::start(CaptureConfig {
             directory: config.log_directory.map(PathBuf::from),
@@ -375,9 +369,6 @@ impl PushDoctorAgent {
                 .min_log_level
                 .map_or(CaptureConfig::default().min_level, Into::into),
             ..CaptureConfig::default()
-        })
-        .map_err(|e| AgentError::Io {
-            reason: e.to_string(),
         })?;
         // The process's `log` logger, if nobody installed one: Rust code then
         // logs straight into the capture, never through Kotlin or Swift.
@@ -509,7 +500,6 @@ impl PushDoctorAgent {
     /// diagnosis (its `next_question` is what to ask next).
     pub fn answer(&self, row: RowId, answer: Answer) -> Result<DiagnosisReport, AgentError> {
         self.check_open()?;
-        let invalid = |reason: String| AgentError::InvalidArgument { reason };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let snapshot = state
             .snapshot
@@ -520,8 +510,7 @@ impl PushDoctorAgent {
             state.answers.clone(),
             Options::default(),
         );
-        walk.answer(row.into(), answer.into())
-            .map_err(|e| invalid(e.to_string()))?;
+        walk.answer(row.into(), answer.into())?;
         state.answers = walk.answers().clone();
         Ok(DiagnosisReport::new(&walk.diagnosis(), Vec::new()))
     }
@@ -566,9 +555,6 @@ impl PushDoctorAgent {
             let cancel = CancelOnDrop::default();
             let cancelled = Arc::clone(&cancel.0);
             let built = runtime.spawn_blocking(move || {
-                let io = |e: pushdoctor_core::bundle::BundleError| AgentError::Io {
-                    reason: e.to_string(),
-                };
                 let path = PathBuf::from(&output_path);
                 let mut writer = BundleWriter::create(
                     &path,
@@ -576,8 +562,7 @@ impl PushDoctorAgent {
                         reason,
                         ..BundleOptions::default()
                     },
-                )
-                .map_err(io)?;
+                )?;
                 let snapshot = state
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -591,8 +576,8 @@ impl PushDoctorAgent {
                     );
                     writer.add_snapshot(&snapshot, &diagnosis);
                 }
-                writer.add_capture_until(&capture, &cancelled).map_err(io)?;
-                let summary = writer.finish().map_err(io)?;
+                writer.add_capture_until(&capture, &cancelled)?;
+                let summary = writer.finish()?;
                 emit(
                     &listeners,
                     AgentEvent::BundleBuilt {
@@ -602,9 +587,7 @@ impl PushDoctorAgent {
                 );
                 Ok(output_path)
             });
-            let result = built.await.map_err(|e| AgentError::Internal {
-                reason: format!("building the bundle: {e}"),
-            })?;
+            let result = built.await?;
             drop(cancel);
             result
         })
@@ -629,11 +612,7 @@ impl PushDoctorAgent {
     /// Opens a settings screen named by an action's `settings_target`.
     pub fn open_settings(&self, target: SettingsTarget) -> Result<bool, AgentError> {
         self.check_open()?;
-        self.probe
-            .open_settings(target)
-            .map_err(|e| AgentError::Platform {
-                reason: e.to_string(),
-            })
+        Ok(self.probe.open_settings(target)?)
     }
 
     /// Closes the agent in one step: flushes the captured logs to disk (on

@@ -10,7 +10,8 @@
 //!   candidates with their evidence, reasons, actions);
 //! - [`ids`]: the core's vocabulary (platform, ids, statuses, levels) as
 //!   enums, mapped one to one;
-//! - `items`: the calls' error and the action item both of them return;
+//! - [`errors`]: every call's error, each core error mapped in one place;
+//! - `items`: the action item both the agent and the network check return;
 //! - `task`: the agent's tasks, which end when nobody awaits them.
 
 // Inside an app, standard output goes nowhere anyone reads: the layer
@@ -22,6 +23,7 @@ uniffi::setup_scaffolding!();
 pub mod agent;
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod errors;
 pub mod ids;
 mod items;
 pub mod network;

@@ -10,8 +10,9 @@ use pushdoctor_core::probes::{
 };
 use pushdoctor_core::{Finding, Platform};
 
+use crate::errors::{deadline_ms, non_negative, AgentError};
 use crate::ids::{CheckId, CheckStatus, EvidenceSource};
-use crate::items::{action_item, deadline_ms, non_negative, ActionItem, AgentError};
+use crate::items::{action_item, ActionItem};
 
 /// What the network probes reach, and how long they may take. Every field
 /// has a default: an empty record probes the platform's push service and
@@ -90,7 +91,7 @@ impl NetworkCheckConfig {
                     .map(|target| {
                         target
                             .parse::<PushEndpoint>()
-                            .map_err(|e| invalid(format!("push endpoint {e}")))
+                            .map_err(|e| invalid(format!("NetworkCheckConfig.push_endpoints: {e}")))
                     })
                     .collect::<Result<_, AgentError>>()?,
                 ..platform_service
