@@ -317,8 +317,16 @@ impl PushDoctorAgent {
         work: impl std::future::Future<Output = Result<T, AgentError>> + Send + 'static,
     ) -> Result<T, AgentError> {
         let runtime = self.runtime.handle().ok_or(AgentError::Closed)?;
-        // The caller cancelling drops the task, and so the work.
-        match Task::spawn_on(&runtime, work).await {
+        let stopped = self.runtime.stopped();
+        // The caller cancelling drops the task, and so the work; the
+        // agent shutting down ends it too.
+        let raced = async move {
+            tokio::select! {
+                result = work => result,
+                () = stopped => Err(AgentError::Closed),
+            }
+        };
+        match Task::spawn_on(&runtime, raced).await {
             Ok(result) => result,
             // `shutdown` stopped the runtime under it.
             Err(e) if !e.is_panic() && self.closed.load(Ordering::Acquire) => {
@@ -353,14 +361,7 @@ impl PushDoctorAgent {
             .map(|network| Ok::<_, AgentError>(Prober::new(network.to_core(platform)?)?))
             .transpose()?
             .map(Arc::new);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("pushdoctor-agent")
-            .enable_all()
-            .build()
-            .map_err(|e| AgentError::Internal {
-                reason: format!("cannot start the agent's threads: {e}"),
-            })?;
+        let process = crate::process::Process::get()?;
         let capture = Capture::start(CaptureConfig {
             directory: config.log_directory.map(PathBuf::from),
             max_total_bytes,
@@ -370,11 +371,11 @@ impl PushDoctorAgent {
                 .map_or(CaptureConfig::default().min_level, Into::into),
             ..CaptureConfig::default()
         })?;
-        // The process's `log` logger, if nobody installed one: Rust code then
-        // logs straight into the capture, never through Kotlin or Swift.
-        let _ = capture.install();
+        // Rust code's `log` records go straight into the newest agent's
+        // capture, never through Kotlin or Swift.
+        process.route().join(&capture);
         Ok(Arc::new(PushDoctorAgent {
-            runtime: crate::task::AgentRuntime::new(runtime),
+            runtime: crate::task::AgentRuntime::new(process.handle()),
             probe,
             prober,
             capture,
@@ -627,11 +628,14 @@ impl PushDoctorAgent {
             return;
         }
         let capture = Arc::clone(&self.capture);
+        if let Ok(process) = crate::process::Process::get() {
+            process.route().leave(&capture);
+        }
         if let Some(runtime) = self.runtime.handle() {
             // A flush that panicked has nothing more to flush.
             let _ = runtime.spawn_blocking(move || capture.shutdown()).await;
         }
-        // Then the threads: a call still running ends with `Closed`.
+        // Then this agent's work: a call still running ends with `Closed`.
         self.runtime.stop();
     }
 }

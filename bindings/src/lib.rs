@@ -12,6 +12,8 @@
 //!   enums, mapped one to one;
 //! - [`errors`]: every call's error, each core error mapped in one place;
 //! - `items`: the action item both the agent and the network check return;
+//! - [`process`]: what the whole process shares, set up once: the
+//!   runtime and the `log` logger;
 //! - `task`: the agent's tasks, which end when nobody awaits them.
 
 // Inside an app, standard output goes nowhere anyone reads: the layer
@@ -28,5 +30,6 @@ pub mod ids;
 mod items;
 pub mod network;
 pub mod platform;
+pub mod process;
 mod report;
 mod task;

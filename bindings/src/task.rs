@@ -15,35 +15,48 @@ use std::task::{Context, Poll};
 use tokio::runtime::Handle;
 use tokio::task::{JoinError, JoinHandle};
 
-/// The agent's runtime, until the agent is shut down. Stopping it (at
-/// `shutdown`, or when the app frees the agent) does not wait for blocking
-/// work still running: a name lookup is a blocking `getaddrinfo` call that
-/// a silent resolver holds for 10–30 s, and tokio's own drop would hold the
-/// app's thread (often the main thread) that long. The lookup's thread
-/// finishes on its own and exits.
-pub(crate) struct AgentRuntime(Mutex<Option<tokio::runtime::Runtime>>);
+/// The agent's share of the process's runtime ([`crate::process`]), until
+/// the agent is shut down. Stopping it ends every call of this agent still
+/// running (each is raced against [`AgentRuntime::stopped`], and dropped,
+/// and so cancelled, when it loses), and never waits for blocking work: a
+/// name lookup is a blocking `getaddrinfo` call that a silent resolver
+/// holds for 10–30 s; its thread finishes on its own. Other agents, and
+/// the runtime itself, go on.
+pub(crate) struct AgentRuntime {
+    handle: Mutex<Option<Handle>>,
+    stopped: tokio::sync::watch::Sender<bool>,
+}
 
 impl AgentRuntime {
-    pub(crate) fn new(runtime: tokio::runtime::Runtime) -> Self {
-        AgentRuntime(Mutex::new(Some(runtime)))
+    pub(crate) fn new(handle: Handle) -> Self {
+        AgentRuntime {
+            handle: Mutex::new(Some(handle)),
+            stopped: tokio::sync::watch::Sender::new(false),
+        }
     }
 
     /// Where to spawn work; `None` once stopped.
     pub(crate) fn handle(&self) -> Option<Handle> {
-        self.0
+        self.handle
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            .map(|runtime| runtime.handle().clone())
+            .clone()
     }
 
-    /// Stops the threads: every task still running is dropped (and so
-    /// cancelled); blocking work is left to end on its own.
-    pub(crate) fn stop(&self) {
-        let runtime = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(runtime) = runtime {
-            runtime.shutdown_background();
+    /// Resolves when the agent stops.
+    pub(crate) fn stopped(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut stopped = self.stopped.subscribe();
+        async move {
+            // An error means the agent is gone: stopped too.
+            let _ = stopped.wait_for(|&stopped| stopped).await;
         }
+    }
+
+    /// Ends this agent's work: no new call starts, and every call still
+    /// running is dropped (and so cancelled).
+    pub(crate) fn stop(&self) {
+        self.handle.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.stopped.send_replace(true);
     }
 }
 
@@ -92,31 +105,45 @@ mod tests {
     use std::sync::{mpsc, Arc};
     use std::time::Duration;
 
-    use super::AgentRuntime;
+    use super::{AgentRuntime, Task};
 
     #[test]
-    fn closing_the_agent_does_not_wait_for_a_blocked_lookup() {
-        let runtime = AgentRuntime::new(
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .build()
-                .unwrap(),
-        );
+    fn stopping_ends_the_agents_work_at_once_and_never_waits_for_a_blocked_lookup() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let agent = AgentRuntime::new(runtime.handle().clone());
+        // A blocking call that would hold a thread for a minute.
         let (release, blocked) = mpsc::channel::<()>();
         let (started, running) = mpsc::channel::<()>();
         let finished = Arc::new(AtomicBool::new(false));
         let flag = finished.clone();
-        drop(runtime.handle().unwrap().spawn_blocking(move || {
+        drop(agent.handle().unwrap().spawn_blocking(move || {
             started.send(()).unwrap();
             let _ = blocked.recv_timeout(Duration::from_secs(60));
             flag.store(true, Ordering::SeqCst);
         }));
         running.recv().unwrap();
-        drop(runtime);
+        // A call of the agent's, raced against its stopping.
+        let stopped = agent.stopped();
+        let call = Task::spawn_on(&agent.handle().unwrap(), async move {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(60)) => "finished",
+                _ = stopped => "stopped",
+            }
+        });
+        agent.stop();
+        assert!(agent.handle().is_none(), "no new call starts");
+        assert_eq!(runtime.block_on(call).unwrap(), "stopped");
         assert!(
             !finished.load(Ordering::SeqCst),
-            "the drop waited for the blocking call to end"
+            "stopping waited for the blocking call to end"
         );
+        // The runtime itself goes on, for the other agents.
+        assert_eq!(runtime.block_on(async { 1 + 1 }), 2);
         drop(release);
+        runtime.shutdown_background();
     }
 }

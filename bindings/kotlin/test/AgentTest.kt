@@ -324,6 +324,14 @@ class AgentTest {
         } catch (e: AgentException.InvalidArgument) {
             assertTrue(e.reason, e.reason.contains("AgentConfig.callback_timeout_ms is -400"))
         }
+        // The process-wide set-up checks its sizes before it starts anything
+        // (so this test may run in any order with the others).
+        try {
+            initPlatform(ProcessConfig(workerThreads = 0))
+            fail("no worker threads is refused")
+        } catch (e: AgentException.InvalidArgument) {
+            assertTrue(e.reason, e.reason.contains("ProcessConfig.worker_threads is 0"))
+        }
     }
 
     /** The typed report says what the JSON says: labels, escalation, sources, the path. */

@@ -1,0 +1,145 @@
+//! The process-wide part, in a test binary of its own: `init_platform`
+//! runs once per process, and the `log` logger is the process's.
+
+use std::future::Future;
+use std::io::Read;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use pushdoctor_ffi::agent::{AgentConfig, PushDoctorAgent};
+use pushdoctor_ffi::errors::AgentError;
+use pushdoctor_ffi::ids::{BundleReason, Platform, SettingsTarget};
+use pushdoctor_ffi::platform::{
+    DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformError, PlatformProbe,
+    PowerFacts,
+};
+use pushdoctor_ffi::process::{init_platform, ProcessConfig};
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut context) {
+            return out;
+        }
+        std::thread::park();
+    }
+}
+
+/// A phone that knows nothing: these tests are about logs.
+struct Silent;
+
+#[async_trait::async_trait]
+impl PlatformProbe for Silent {
+    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
+        Ok(NetworkFacts::default())
+    }
+    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
+        Ok(NotificationFacts::default())
+    }
+    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
+        Ok(FocusFacts::default())
+    }
+    async fn power(&self) -> Result<PowerFacts, PlatformError> {
+        Ok(PowerFacts::default())
+    }
+    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
+        Ok(DeviceFacts::default())
+    }
+    fn open_settings(&self, _: SettingsTarget) -> Result<bool, PlatformError> {
+        Ok(false)
+    }
+}
+
+fn agent() -> Arc<PushDoctorAgent> {
+    PushDoctorAgent::new(
+        AgentConfig {
+            platform: Platform::Ios,
+            log_directory: None,
+            max_log_bytes: None,
+            callback_timeout_ms: None,
+            echo_to_platform_log: Some(false),
+            min_log_level: None,
+            network: None,
+        },
+        Arc::new(Silent),
+    )
+    .unwrap()
+}
+
+/// The messages of a bundle's records from Rust's `log` with `target`.
+fn messages(
+    agent: &PushDoctorAgent,
+    dir: &std::path::Path,
+    name: &str,
+    target: &str,
+) -> Vec<String> {
+    let path = dir.join(name).display().to_string();
+    block_on(agent.build_bundle(path.clone(), BundleReason::Button)).unwrap();
+    let archive =
+        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(&path).unwrap())
+            .unwrap();
+    let mut text = String::new();
+    archive
+        .open_entry(archive.entry("logs.ndjson").unwrap())
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text.lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|record| record["tag"] == target)
+        .map(|record| record["msg"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// One test, in order: the process is set up once, and its order matters.
+#[test]
+fn the_process_is_set_up_once_and_rust_logs_go_to_the_newest_open_agent() {
+    // Sizes are checked at the boundary, before anything starts.
+    for bad in [0, -1, 9] {
+        let refused = init_platform(ProcessConfig {
+            worker_threads: Some(bad),
+        });
+        assert!(
+            matches!(&refused, Err(AgentError::InvalidArgument { reason }) if reason.contains("worker_threads")),
+            "{refused:?}"
+        );
+    }
+    // The light set-up of an app extension: one worker.
+    init_platform(ProcessConfig {
+        worker_threads: Some(1),
+    })
+    .unwrap();
+    let again = init_platform(ProcessConfig::default());
+    assert!(
+        matches!(&again, Err(AgentError::InvalidArgument { reason }) if reason.contains("already set up")),
+        "{again:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let first = agent();
+    log::info!(target: "process_test", "while the first is alone");
+    let second = agent();
+    log::info!(target: "process_test", "while both are open");
+    block_on(second.shutdown());
+    // The second is closed: Rust records go back to the first, never into
+    // a closed capture.
+    log::info!(target: "process_test", "after the second closed");
+    assert_eq!(
+        messages(&first, dir.path(), "first.zip", "process_test"),
+        ["while the first is alone", "after the second closed"]
+    );
+    // Both agents shared the one runtime: the first still works after the
+    // second shut down.
+    let report = block_on(first.run_diagnostics(Default::default(), None)).unwrap();
+    assert!(!report.findings.is_empty());
+    block_on(first.shutdown());
+}
