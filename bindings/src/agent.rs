@@ -1,10 +1,11 @@
 //! The agent: the one object an app keeps for its lifetime.
 //!
-//! It owns a small tokio runtime (threads named `pushdoctor-agent`), the log
-//! capture, and the platform probe. Every call that touches disk or the
-//! platform runs on that runtime, so the caller's thread (the UI thread
-//! included) never waits on either; a panic inside becomes an error for
-//! that call. New abilities are added as new methods; existing ones keep
+//! It owns the log capture and the platform probe, and borrows the
+//! process's runtime (threads named `pushdoctor-agent`, set up once:
+//! [`crate::process`]). Every call that touches disk or the platform runs
+//! on that runtime, so the caller's thread (the UI thread included) never
+//! waits on either; a panic inside becomes an error for that call, and
+//! shutting the agent down ends its calls still running. New abilities are added as new methods; existing ones keep
 //! their shape.
 
 use std::path::PathBuf;
