@@ -2,11 +2,12 @@
 //! probe with controllable answers, including one that hangs, one that
 //! fails, one that panics and one that answers after its deadline.
 
+mod common;
+use common::block_on;
 use std::future::Future;
-use std::pin::pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Waker};
 use std::time::{Duration, Instant};
 
 use pushdoctor_core::{
@@ -25,25 +26,6 @@ use pushdoctor_ffi::platform::{
     snapshot_from, ChannelImportance, DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts,
     PlatformAnswers, PlatformError, PlatformProbe, PowerFacts,
 };
-
-/// A minimal executor that is not tokio, like a foreign caller's.
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut context = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut context) {
-            return out;
-        }
-        std::thread::park();
-    }
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Behaviour {

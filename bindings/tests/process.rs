@@ -1,11 +1,10 @@
 //! The process-wide part, in a test binary of its own: `init_platform`
 //! runs once per process, and the `log` logger is the process's.
 
-use std::future::Future;
+mod common;
+use common::block_on;
 use std::io::Read;
-use std::pin::pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 
 use pushdoctor_ffi::agent::{AgentConfig, PushDoctorAgent};
 use pushdoctor_ffi::errors::AgentError;
@@ -15,24 +14,6 @@ use pushdoctor_ffi::platform::{
     PowerFacts,
 };
 use pushdoctor_ffi::process::{init_platform, ProcessConfig};
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut context = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut context) {
-            return out;
-        }
-        std::thread::park();
-    }
-}
 
 /// A phone that knows nothing: these tests are about logs.
 struct Silent;
