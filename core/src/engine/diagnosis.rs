@@ -488,9 +488,39 @@ struct Decided {
 }
 
 /// The combined status of a yes/no row's checks when the findings decide
-/// it: `fail` if any fails (its "also" checks included), `pass` if all pass
-/// or do not apply; `None` otherwise.
+/// it (`fail` or `pass`, see [`combine`]); `None` otherwise.
 fn row_status(findings: &[Finding], row: RowId) -> Option<Decided> {
+    let combined = combine(findings, row)?;
+    let deciding = match combined.status {
+        CheckStatus::Fail => combined.failing[0],
+        CheckStatus::Pass => *combined
+            .own
+            .iter()
+            .find(|f| f.status == CheckStatus::Pass)
+            .expect("a passing row has a passing check"),
+        _ => return None,
+    };
+    Some(Decided {
+        status: combined.status,
+        check: deciding.check,
+        detail: deciding.evidence.detail.clone(),
+    })
+}
+
+/// A yes/no row's checks, combined.
+struct Combined<'f> {
+    /// `fail` if any check fails (the row's "also" checks included),
+    /// `not_applicable` if none applies, `pass` if each passes or does not
+    /// apply, `unknown` otherwise.
+    status: CheckStatus,
+    /// The failing findings, the row's own checks first.
+    failing: Vec<&'f Finding>,
+    /// The findings of the row's own checks.
+    own: Vec<&'f Finding>,
+}
+
+/// Combines a yes/no row's findings; `None` for the other kinds of row.
+fn combine(findings: &[Finding], row: RowId) -> Option<Combined<'_>> {
     let RowKind::YesNo {
         checks,
         failing_also,
@@ -499,32 +529,45 @@ fn row_status(findings: &[Finding], row: RowId) -> Option<Decided> {
     else {
         return None;
     };
-    let finding = |c: &CheckId| findings.iter().find(|f| f.check == *c);
-    let decided = |f: &Finding| Decided {
-        status: f.status,
-        check: f.check,
-        detail: f.evidence.detail.clone(),
+    let finding = |c: &CheckId| {
+        findings
+            .iter()
+            .find(|f| f.check == *c)
+            .expect("every check has a finding")
     };
-    if let Some(failing) = checks
+    let own: Vec<&Finding> = checks.iter().map(finding).collect();
+    let failing: Vec<&Finding> = checks
         .iter()
         .chain(failing_also)
-        .filter_map(finding)
-        .find(|f| f.status == CheckStatus::Fail)
-    {
-        return Some(decided(failing));
-    }
-    let own: Vec<&Finding> = checks.iter().filter_map(finding).collect();
-    let all_pass = own
+        .map(finding)
+        .filter(|f| f.status == CheckStatus::Fail)
+        .collect();
+    let status = if !failing.is_empty() {
+        CheckStatus::Fail
+    } else if own.iter().all(|f| f.status == CheckStatus::NotApplicable) {
+        CheckStatus::NotApplicable
+    } else if own
         .iter()
-        .all(|f| matches!(f.status, CheckStatus::Pass | CheckStatus::NotApplicable));
-    let some_pass = own.iter().any(|f| f.status == CheckStatus::Pass);
-    (all_pass && some_pass).then(|| {
-        let first = own
-            .iter()
-            .find(|f| f.status == CheckStatus::Pass)
-            .expect("some pass");
-        decided(first)
+        .all(|f| matches!(f.status, CheckStatus::Pass | CheckStatus::NotApplicable))
+    {
+        CheckStatus::Pass
+    } else {
+        CheckStatus::Unknown
+    };
+    Some(Combined {
+        status,
+        failing,
+        own,
     })
+}
+
+/// A yes or no, as a path records it.
+fn yes_no(said_yes: bool) -> StepAnswer {
+    if said_yes {
+        StepAnswer::Yes
+    } else {
+        StepAnswer::No
+    }
 }
 
 /// One of the row's answers leads straight to a resolved outcome.
@@ -792,8 +835,6 @@ impl<'a> Walker<'a> {
     /// the look-ahead assumes; `None` when nobody can.
     fn resolve(&self, row: RowId) -> Option<Resolved> {
         let RowKind::YesNo {
-            checks,
-            failing_also,
             yes_means,
             yes_unless_fixed,
             ..
@@ -801,63 +842,29 @@ impl<'a> Walker<'a> {
         else {
             unreachable!("only yes/no rows are resolved");
         };
-        let finding = |c: &CheckId| {
-            self.findings
-                .iter()
-                .find(|f| f.check == *c)
-                .expect("every check has a finding")
-        };
-        let findings: Vec<&Finding> = checks.iter().map(finding).collect();
-        let failing: Vec<&Finding> = checks
-            .iter()
-            .chain(failing_also)
-            .map(finding)
-            .filter(|f| f.status == CheckStatus::Fail)
-            .collect();
-        let combined = if !failing.is_empty() {
-            CheckStatus::Fail
-        } else if findings
-            .iter()
-            .all(|f| f.status == CheckStatus::NotApplicable)
-        {
-            CheckStatus::NotApplicable
-        } else if findings
-            .iter()
-            .all(|f| matches!(f.status, CheckStatus::Pass | CheckStatus::NotApplicable))
-        {
-            CheckStatus::Pass
-        } else {
-            CheckStatus::Unknown
-        };
-        let decided = |status: CheckStatus| {
-            if status == yes_means {
-                StepAnswer::Yes
-            } else {
-                StepAnswer::No
-            }
-        };
-        match combined {
+        let Combined {
+            status,
+            failing,
+            own,
+        } = combine(self.findings, row).expect("a yes/no row");
+        match status {
             CheckStatus::NotApplicable => Some(Resolved {
                 answer: StepAnswer::NotApplicable,
-                source: findings[0].evidence.source,
+                source: own[0].evidence.source,
                 failing: Vec::new(),
             }),
             CheckStatus::Pass | CheckStatus::Fail => {
-                let deciding = failing.first().copied().unwrap_or(findings[0]);
+                let deciding = failing.first().copied().unwrap_or(own[0]);
                 Some(Resolved {
-                    answer: decided(combined),
+                    answer: yes_no(status == yes_means),
                     source: deciding.evidence.source,
                     failing: failing.iter().map(|f| f.check).collect(),
                 })
             }
-            CheckStatus::Unknown => {
+            _ => {
                 if let Some(&said_yes) = self.answers.rows.get(&row) {
                     return Some(Resolved {
-                        answer: if said_yes {
-                            StepAnswer::Yes
-                        } else {
-                            StepAnswer::No
-                        },
+                        answer: yes_no(said_yes),
                         source: EvidenceSource::Person,
                         failing: Vec::new(),
                     });
@@ -866,11 +873,7 @@ impl<'a> Walker<'a> {
                 // would, guidance and all; the path says it was not asked.
                 if let Some(&(_, said_yes)) = self.assumed.iter().find(|&&(r, _)| r == row) {
                     return Some(Resolved {
-                        answer: if said_yes {
-                            StepAnswer::Yes
-                        } else {
-                            StepAnswer::No
-                        },
+                        answer: yes_no(said_yes),
                         source: EvidenceSource::Derived,
                         failing: Vec::new(),
                     });
@@ -878,11 +881,10 @@ impl<'a> Walker<'a> {
                 // Something on the phone was found broken: whether the push
                 // arrives once it is fixed is for the person to say.
                 let fixed_something = self.actions.iter().any(|a| a.fixes().is_some())
-                    || self.findings.iter().any(|f| {
-                        f.status == CheckStatus::Fail
-                            && f.check.is_device_setting()
-                            && ActionId::fixing(f.check).is_some()
-                    });
+                    || self
+                        .fixes
+                        .iter()
+                        .any(|(check, _)| check.is_device_setting());
                 (yes_unless_fixed && !fixed_something).then(|| Resolved {
                     answer: StepAnswer::Yes,
                     source: EvidenceSource::Derived,
