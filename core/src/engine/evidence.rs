@@ -48,6 +48,29 @@ pub struct Rule {
     pub fact: Fact,
 }
 
+impl Fact {
+    /// The finding that shows this fact, if the findings (and the report's
+    /// status) hold it: for the report, its `admin.mfa_report` finding; for
+    /// a contradiction, the device's own finding (not one the report
+    /// filled in).
+    pub fn found_in(
+        self,
+        findings: &[Finding],
+        report: Option<MfaReportStatus>,
+    ) -> Option<&Finding> {
+        let finding = |check: CheckId| findings.iter().find(|f| f.check == check);
+        match self {
+            Check(check, status) => finding(check).filter(|f| f.status == status),
+            Report(status) => finding(CheckId::AdminMfaReport).filter(|_| report == Some(status)),
+            Contradicts(status, check, result) => finding(check).filter(|f| {
+                report == Some(status)
+                    && f.status == result
+                    && f.evidence.source != EvidenceSource::MfaReport
+            }),
+        }
+    }
+}
+
 const fn rule(scenario: ScenarioId, stance: Stance, fact: Fact) -> Rule {
     Rule {
         scenario,
@@ -194,8 +217,6 @@ pub struct Candidate {
 /// Every scenario with at least one fact for it, best first; deterministic
 /// (score, then [`TIE_ORDER`]).
 pub fn candidates(findings: &[Finding], report: Option<MfaReportStatus>) -> Vec<Candidate> {
-    let finding = |check: CheckId| findings.iter().find(|f| f.check == check);
-    let report_finding = finding(CheckId::AdminMfaReport);
     let mut out: Vec<Candidate> = Vec::new();
     for scenario in TIE_ORDER {
         let mut candidate = Candidate {
@@ -205,23 +226,9 @@ pub fn candidates(findings: &[Finding], report: Option<MfaReportStatus>) -> Vec<
             against: Vec::new(),
         };
         for rule in RULES.iter().filter(|r| r.scenario == scenario) {
-            let item = match rule.fact {
-                Check(check, status) => finding(check)
-                    .filter(|f| f.status == status)
-                    .map(EvidenceItem::of),
-                Report(status) => (report == Some(status))
-                    .then_some(report_finding)
-                    .flatten()
-                    .map(EvidenceItem::of),
-                Contradicts(status, check, result) => finding(check)
-                    .filter(|f| {
-                        report == Some(status)
-                            && f.status == result
-                            && f.evidence.source != EvidenceSource::MfaReport
-                    })
-                    .map(EvidenceItem::of),
+            let Some(item) = rule.fact.found_in(findings, report).map(EvidenceItem::of) else {
+                continue;
             };
-            let Some(item) = item else { continue };
             match rule.stance {
                 For => {
                     candidate.score += item.weight();
@@ -284,16 +291,8 @@ pub fn report_contradictions(findings: &[Finding], report: Option<MfaReportStatu
     };
     RULES
         .iter()
-        .filter_map(|rule| match rule.fact {
-            Contradicts(s, check, result) if s == status => findings
-                .iter()
-                .find(|f| {
-                    f.check == check
-                        && f.status == result
-                        && f.evidence.source != EvidenceSource::MfaReport
-                }),
-            _ => None,
-        })
+        .filter(|rule| matches!(rule.fact, Contradicts(..)))
+        .filter_map(|rule| rule.fact.found_in(findings, report))
         .map(|f| {
             format!(
                 "the MFA Report shows {status} ({}), but the device disagrees: {} ({}); the device's evidence was kept",
