@@ -3,7 +3,7 @@
 //! fails, one that panics and one that answers after its deadline.
 
 mod common;
-use common::block_on;
+use common::{block_on, bundle_records};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -745,23 +745,6 @@ fn a_phone_without_network_does_not_wait_for_the_probes() {
     );
     assert!(check.skipped.is_some(), "{:?}", check.findings);
     block_on(agent.shutdown());
-}
-
-/// The records of a bundle's `logs.ndjson` with `tag`, as JSON.
-fn bundle_records(path: &str, tag: &str) -> Vec<serde_json::Value> {
-    use std::io::Read;
-    let archive =
-        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(path).unwrap()).unwrap();
-    let mut text = String::new();
-    archive
-        .open_entry(archive.entry("logs.ndjson").unwrap())
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text.lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
-        .filter(|record| record["tag"] == tag)
-        .collect()
 }
 
 fn entry(level: LogLevel, message: &str, timestamp_ms: i64) -> LogEntry {

@@ -2,8 +2,7 @@
 //! runs once per process, and the `log` logger is the process's.
 
 mod common;
-use common::block_on;
-use std::io::Read;
+use common::{block_on, bundle_records};
 use std::sync::Arc;
 
 use pushdoctor_ffi::agent::{AgentConfig, PushDoctorAgent};
@@ -65,18 +64,8 @@ fn messages(
 ) -> Vec<String> {
     let path = dir.join(name).display().to_string();
     block_on(agent.build_bundle(path.clone(), BundleReason::Button)).unwrap();
-    let archive =
-        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(&path).unwrap())
-            .unwrap();
-    let mut text = String::new();
-    archive
-        .open_entry(archive.entry("logs.ndjson").unwrap())
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text.lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
-        .filter(|record| record["tag"] == target)
+    bundle_records(&path, target)
+        .into_iter()
         .map(|record| record["msg"].as_str().unwrap().to_string())
         .collect()
 }

@@ -23,3 +23,20 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         std::thread::park();
     }
 }
+
+/// The records of a bundle's `logs.ndjson` with `tag`, as JSON.
+pub fn bundle_records(path: &str, tag: &str) -> Vec<serde_json::Value> {
+    use std::io::Read;
+    let archive =
+        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    archive
+        .open_entry(archive.entry("logs.ndjson").unwrap())
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text.lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|record| record["tag"] == tag)
+        .collect()
+}
