@@ -239,6 +239,8 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
     let mut warnings = Vec::new();
     // The admin's answer in a walk stands in for a report status the
     // snapshot lacks, so that it is held against the device's facts too.
+    let report_from_person =
+        snapshot.mfa_report_status.is_none() && answers.mfa_report_status.is_some();
     let snapshot = match (snapshot.mfa_report_status, answers.mfa_report_status) {
         (None, Some(status)) => {
             let mut filled = snapshot.clone();
@@ -253,8 +255,6 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
         }
         _ => Cow::Borrowed(snapshot),
     };
-    let report_from_person =
-        snapshot.mfa_report_status.is_some() && matches!(snapshot, Cow::Owned(_));
     // The findings keep `mfa_report` as their source (the report weighs
     // what a report weighs, whoever read it out); the row a person
     // answered says `person`.
