@@ -907,15 +907,13 @@ impl<'a> Walker<'a> {
     ) -> Option<String> {
         let guidance = row.row().guidance.iter().find(|g| g.when == when)?;
         for &action in guidance.actions {
-            // A probe's failure picks its own fix (a refused service is not
-            // a network to leave): the row offers only the fixes chosen.
+            // The row offers only the fixes chosen for its failing checks
+            // (a probe's by the kind of its failure: a refused service is
+            // not a network to leave).
             let fixes_failing = |failing: &[CheckId]| {
-                failing.iter().any(|&check| {
-                    self.fixes
-                        .iter()
-                        .any(|&(c, fix)| c == check && fix == action)
-                        || (!check.is_network_probe() && action.is_fix_for(check))
-                })
+                self.fixes
+                    .iter()
+                    .any(|&(check, fix)| fix == action && failing.contains(&check))
             };
             let wanted = match (action.fixes(), failing) {
                 // A network probe's fix only where that probe failed: a
