@@ -40,6 +40,7 @@
 // `log`. Its own tests may print (a skipped check says so).
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
+pub mod accept;
 pub mod bundle;
 pub mod engine;
 pub mod logs;

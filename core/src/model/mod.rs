@@ -10,6 +10,7 @@
 pub mod action;
 pub mod check;
 pub mod facts;
+pub mod history;
 pub mod ids;
 pub mod maker;
 pub mod mfa_report;

@@ -15,6 +15,7 @@ use crate::model::facts::{
 };
 use crate::model::MfaReportStatus;
 use crate::model::Platform;
+use crate::model::history::HistorySummary;
 use crate::model::ProbeReport;
 
 /// The snapshot schema version this build reads and writes.
@@ -68,6 +69,11 @@ pub struct DeviceSnapshot {
     /// when they did not run.
     #[serde(default)]
     pub probes: Option<ProbeReport>,
+    /// What the push and Accept history says (added in 0.3): when present,
+    /// the observations it could tell were filled from it
+    /// ([`DeviceSnapshot::attach_history`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistorySummary>,
     /// Free-form data of the app's own, kept verbatim and never interpreted.
     /// This is the one place where keys outside the schema belong.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -247,6 +253,32 @@ where
 }
 
 impl DeviceSnapshot {
+    /// Takes in what the push and Accept history says: each observation
+    /// the app (or a person) left unset is filled from it, and the summary
+    /// is kept as `history`, naming the observations it filled. What the
+    /// app said itself wins.
+    pub fn attach_history(&mut self, mut summary: HistorySummary) {
+        let o = &mut self.observations;
+        let mut filled = Vec::new();
+        let mut fill = |slot: &mut Option<bool>, value: Option<bool>, name: &str| {
+            if slot.is_none() && value.is_some() {
+                *slot = value;
+                filled.push(format!("observations.{name}"));
+            }
+        };
+        fill(&mut o.push_received, summary.push_received, "push_received");
+        fill(&mut o.accept_tapped, summary.accept_tapped, "accept_tapped");
+        fill(&mut o.accept_responded, summary.accept_responded, "accept_responded");
+        fill(&mut o.retry_succeeded, summary.retry_succeeded, "retry_succeeded");
+        fill(&mut o.mfa_completed, summary.mfa_completed, "mfa_completed");
+        if o.retry_count.is_none() && summary.retry_count.is_some() {
+            o.retry_count = summary.retry_count;
+            filled.push("observations.retry_count".into());
+        }
+        summary.filled = filled;
+        self.history = Some(summary);
+    }
+
     /// A snapshot of the current schema in which nothing is known yet.
     pub fn new(platform: Platform) -> Self {
         DeviceSnapshot {
@@ -264,6 +296,7 @@ impl DeviceSnapshot {
             observations: Observations::default(),
             mfa_report_status: None,
             probes: None,
+            history: None,
             extensions: Map::new(),
         }
     }
