@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use pushdoctor_core::accept::{History, HistoryEvent, HistoryLimits};
 use pushdoctor_core::bundle::{BundleOptions, BundleWriter};
 use pushdoctor_core::logs::{Capture, CaptureConfig, LogRecord, Origin};
 use pushdoctor_core::{Answers, DeviceSnapshot, Options, Platform as CorePlatform};
@@ -62,6 +63,10 @@ pub struct AgentConfig {
     /// portal and the clock; `null` leaves them out.
     #[uniffi(default = None)]
     pub network: Option<NetworkCheckConfig>,
+    /// How much push and Accept history is kept (`docs/history.md`);
+    /// `null` keeps the defaults (500 events, 30 days).
+    #[uniffi(default = None)]
+    pub history: Option<crate::history::HistoryConfig>,
 }
 
 /// What the app observed about the login request (the snapshot's
@@ -225,6 +230,8 @@ pub struct PushDoctorAgent {
     /// agent's lifetime.
     prober: Option<Arc<Prober>>,
     capture: Arc<Capture>,
+    /// The push and Accept history, kept beside the logs.
+    history: Arc<History>,
     platform: CorePlatform,
     callback_timeout: Duration,
     state: Arc<Mutex<State>>,
@@ -372,6 +379,19 @@ impl PushDoctorAgent {
                 .map_or(CaptureConfig::default().min_level, Into::into),
             ..CaptureConfig::default()
         })?;
+        let limits = match &config.history {
+            None => HistoryLimits::default(),
+            Some(history) => history.to_core()?,
+        };
+        let (history, read) = History::open(
+            capture.config().directory.as_deref(),
+            limits,
+            pushdoctor_core::logs::redact::RedactionConfig::default(),
+            pushdoctor_core::model::time::now_ms(),
+        )?;
+        if read.skipped_lines > 0 || read.torn_tail_bytes > 0 {
+            log::warn!(target: "pushdoctor::agent", "the Accept history had {} damaged lines and a torn tail of {} bytes, left out", read.skipped_lines, read.torn_tail_bytes);
+        }
         // Rust code's `log` records go straight into the newest agent's
         // capture, never through Kotlin or Swift.
         process.route().join(&capture);
@@ -380,6 +400,7 @@ impl PushDoctorAgent {
             probe,
             prober,
             capture,
+            history: Arc::new(history),
             platform,
             callback_timeout,
             state: Arc::new(Mutex::new(State {
@@ -638,6 +659,43 @@ impl PushDoctorAgent {
         }
         // Then this agent's work: a call still running ends with `Closed`.
         self.runtime.stop();
+    }
+}
+
+impl PushDoctorAgent {
+    /// The history, while the agent is open.
+    pub(crate) fn history_handle(&self) -> Result<Arc<History>, AgentError> {
+        self.check_open()?;
+        Ok(Arc::clone(&self.history))
+    }
+
+    /// Runs blocking `work` (disk) on the agent's blocking threads and
+    /// waits for it there.
+    pub(crate) async fn on_runtime_blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, AgentError> + Send + 'static,
+    ) -> Result<T, AgentError> {
+        let runtime = self.runtime.handle().ok_or(AgentError::Closed)?;
+        self.on_runtime(async move { runtime.spawn_blocking(work).await? })
+            .await
+    }
+
+    /// Records one history event without waiting on disk: it is queued in
+    /// memory, and the first event of a batch schedules one write on the
+    /// agent's blocking threads.
+    pub(crate) fn record_history(&self, event: HistoryEvent) -> Result<(), AgentError> {
+        self.check_open()?;
+        if self.history.record(event)? {
+            if let Some(runtime) = self.runtime.handle() {
+                let history = Arc::clone(&self.history);
+                runtime.spawn_blocking(move || {
+                    if let Err(e) = history.flush(pushdoctor_core::model::time::now_ms()) {
+                        log::warn!(target: "pushdoctor::agent", "the Accept history could not be written: {e}");
+                    }
+                });
+            }
+        }
+        Ok(())
     }
 }
 

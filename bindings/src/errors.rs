@@ -10,6 +10,7 @@
 //! logged (failures that are not the caller's go to the captured log too,
 //! so a bundle shows them).
 
+use pushdoctor_core::accept::HistoryError;
 use pushdoctor_core::bundle::BundleError;
 use pushdoctor_core::logs::LogError;
 use pushdoctor_core::probes::ProbeConfigError;
@@ -114,6 +115,22 @@ impl From<BundleError> for AgentError {
             BundleError::Cancelled => AgentError::Cancelled,
             BundleError::Io { .. } | BundleError::Output { .. } => logged(AgentError::Io {
                 reason: format!("bundle: {e}"),
+            }),
+        }
+    }
+}
+
+impl From<HistoryError> for AgentError {
+    fn from(e: HistoryError) -> Self {
+        match e {
+            // An event no phone reports, or limits that keep nothing: the
+            // caller's.
+            HistoryError::Invalid(reason) => AgentError::InvalidArgument { reason },
+            HistoryError::Redaction(_) => AgentError::InvalidArgument {
+                reason: format!("history {e}"),
+            },
+            HistoryError::Io { .. } => logged(AgentError::Io {
+                reason: format!("Accept history: {e}"),
             }),
         }
     }

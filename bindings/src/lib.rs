@@ -5,6 +5,8 @@
 //! - [`platform`]: the foreign trait through which the app answers what
 //!   only the phone knows, gathered in parallel under deadlines;
 //! - [`agent`]: the object an app keeps for its lifetime;
+//! - [`history`]: the push and Accept history the app reports, and the
+//!   push history a screen shows;
 //! - [`network`]: the active network probes' settings and results;
 //! - `report`: the diagnosis typed for a UI (scenario, destination,
 //!   candidates with their evidence, reasons, actions);
@@ -26,6 +28,7 @@ pub mod agent;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod errors;
+pub mod history;
 pub mod ids;
 mod items;
 pub mod network;
