@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::checks::{self, Finding};
 use crate::engine::evidence::{self, Candidate};
 use crate::engine::flow::{Next, RowKind, When, FIRST_ROW, LAST_RESORT};
+use crate::engine::history::HistoryReport;
 use crate::engine::question::{Answers, Question};
 use crate::model::action::{Action, ActionId, Escalation};
 use crate::model::snapshot::{DeviceInfo, DeviceSnapshot};
@@ -166,6 +167,10 @@ pub struct Diagnosis {
     /// keys, and answers or reports that contradict the device's evidence.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// What the push and Accept history shows, when the snapshot carried
+    /// one (added in 0.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryReport>,
 }
 
 /// Why a stored diagnosis could not be read.
@@ -333,6 +338,7 @@ pub fn diagnose(snapshot: &DeviceSnapshot, answers: &Answers, options: &Options)
         findings,
         path,
         warnings,
+        history: snapshot.history.as_ref().map(super::history::judge),
     }
 }
 

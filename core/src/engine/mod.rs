@@ -9,6 +9,8 @@
 //! - [`diagnosis`]: the findings walked through the flow;
 //! - [`question`]: what a person is asked and what they answered;
 //! - [`walk`]: the guided conversation, one question at a time;
+//! - [`history`]: the push and Accept history judged (late pushes, Accept
+//!   calls failing in a row);
 //! - [`admin`]: an MFA Report status explained to an admin;
 //! - [`report`]: a diagnosis as text for a person and JUnit XML for device farms;
 //! - [`probe_summary`]: a probe run judged on its own (`pushdoctor probe`).
@@ -18,6 +20,7 @@ pub mod checks;
 pub mod diagnosis;
 pub mod evidence;
 pub mod flow;
+pub mod history;
 pub mod probe_summary;
 pub mod question;
 pub mod report;

@@ -160,6 +160,10 @@ fn write_text(out: &mut String, d: &Diagnosis, options: TextOptions) -> std::fmt
         }
     }
 
+    if let Some(history) = &d.history {
+        write_history(out, history)?;
+    }
+
     if options.verbose {
         write_details(out, d)?;
     } else {
@@ -171,6 +175,48 @@ fn write_text(out: &mut String, d: &Diagnosis, options: TextOptions) -> std::fmt
         for warning in &d.warnings {
             writeln!(out, "  {}", printable(warning))?;
         }
+    }
+    Ok(())
+}
+
+/// The push and Accept history: what it shows first, then its numbers.
+fn write_history(out: &mut String, h: &super::history::HistoryReport) -> std::fmt::Result {
+    let s = &h.summary;
+    writeln!(
+        out,
+        "\nPush and Accept history ({} events, {} requests)",
+        s.events, s.requests
+    )?;
+    for finding in &h.findings {
+        writeln!(
+            out,
+            "  FINDING {}: {}",
+            finding.id.as_str(),
+            printable(&finding.detail)
+        )?;
+    }
+    let stats = |l: &crate::model::history::LatencyStats| {
+        format!(
+            "median {} ms, p90 {} ms, worst {} ms ({})",
+            l.median_ms, l.p90_ms, l.worst_ms, l.count
+        )
+    };
+    if let Some(push) = &s.push_latency {
+        writeln!(out, "  Push delay:   {}", stats(push))?;
+    }
+    if let Some(accept) = &s.accept_latency {
+        writeln!(out, "  Accept calls: {}", stats(accept))?;
+    }
+    if s.failures_in_a_row > 0 {
+        writeln!(
+            out,
+            "  Failed in a row: {} (newest: {})",
+            s.failures_in_a_row,
+            printable(s.last_outcome.as_deref().unwrap_or("unknown"))
+        )?;
+    }
+    if !s.filled.is_empty() {
+        writeln!(out, "  From the history: {}", s.filled.join(", "))?;
     }
     Ok(())
 }
