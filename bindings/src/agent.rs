@@ -13,10 +13,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pushdoctor_core::accept::{History, HistoryEvent, HistoryLimits};
-use pushdoctor_core::bundle::{BundleOptions, BundleWriter};
+use pushdoctor_core::accept::{self, History, HistoryEvent, HistoryLimits, PolicyState, Trigger};
+use pushdoctor_core::bundle::{BundleOptions, BundleReason as CoreBundleReason, BundleWriter};
 use pushdoctor_core::logs::{Capture, CaptureConfig, LogRecord, Origin};
-use pushdoctor_core::{Answers, DeviceSnapshot, Options, Platform as CorePlatform};
+use pushdoctor_core::{Answers, DeviceSnapshot, Diagnosis, Options, Platform as CorePlatform};
 
 use pushdoctor_core::engine::probe_summary::ProbeSummary;
 use pushdoctor_core::probes::Prober;
@@ -67,6 +67,12 @@ pub struct AgentConfig {
     /// `null` keeps the defaults (500 events, 30 days).
     #[uniffi(default = None)]
     pub history: Option<crate::history::HistoryConfig>,
+    /// The log bundle made by itself when Accept keeps failing
+    /// (`docs/history.md`); `null`: on, with the defaults, when
+    /// `log_directory` is set (bundles in `<log_directory>/bundles`), off
+    /// otherwise.
+    #[uniffi(default = None)]
+    pub auto_bundle: Option<crate::history::AutoBundleConfig>,
 }
 
 /// What the app observed about the login request (the snapshot's
@@ -163,6 +169,27 @@ pub enum AgentEvent {
         /// Its size on disk, in bytes.
         bytes: i64,
     },
+    /// Accept failed again and again, so the agent built a log bundle by
+    /// itself (reason `repeated_accept_failures`, once per episode): offer
+    /// "Send logs to the developer". Nothing has left the phone;
+    /// `bundlePreview(path)` says what it holds.
+    AutomaticBundleBuilt {
+        /// Where.
+        path: String,
+        /// Its size on disk, in bytes.
+        bytes: i64,
+        /// The failed attempts that made it.
+        failures: i32,
+        /// The first of them ended then (ms since the epoch).
+        first_failure_ms: i64,
+        /// The last of them ended then.
+        last_failure_ms: i64,
+    },
+    /// The automatic bundle could not be built (a full disk, say).
+    AutomaticBundleFailed {
+        /// Why.
+        reason: String,
+    },
     /// Captured logs could not be written (a full disk, say).
     LogWriteFailed {
         /// The last write error.
@@ -217,6 +244,17 @@ pub trait ProgressListener: Send + Sync {
 struct State {
     snapshot: Option<DeviceSnapshot>,
     answers: Answers,
+    /// The latest diagnosis: of `snapshot` with `answers`. Every bundle
+    /// carries this one, so a bundle made after a guided walk keeps the
+    /// person's answers.
+    diagnosis: Option<Diagnosis>,
+}
+
+/// The automatic bundle: where it goes and the policy's memory.
+struct AutoBundle {
+    directory: PathBuf,
+    keep: usize,
+    policy: Mutex<PolicyState>,
 }
 
 /// Push Doctor inside an app: kept for the app's lifetime, it captures
@@ -232,6 +270,8 @@ pub struct PushDoctorAgent {
     capture: Arc<Capture>,
     /// The push and Accept history, kept beside the logs.
     history: Arc<History>,
+    /// When repeated Accept failures make a bundle; none when off.
+    auto_bundle: Option<Arc<AutoBundle>>,
     platform: CorePlatform,
     callback_timeout: Duration,
     state: Arc<Mutex<State>>,
@@ -392,6 +432,20 @@ impl PushDoctorAgent {
         if read.skipped_lines > 0 || read.torn_tail_bytes > 0 {
             log::warn!(target: "pushdoctor::agent", "the Accept history had {} damaged lines and a torn tail of {} bytes, left out", read.skipped_lines, read.torn_tail_bytes);
         }
+        let auto_bundle = crate::history::auto_bundle_settings(
+            config.auto_bundle.as_ref(),
+            capture.config().directory.as_deref(),
+        )?
+        .map(|(policy, directory, keep)| {
+            // A restart in the middle of an episode neither forgets its
+            // failures nor bundles it twice.
+            let seen = history.events(pushdoctor_core::model::time::now_ms());
+            Arc::new(AutoBundle {
+                directory,
+                keep,
+                policy: Mutex::new(PolicyState::replay(policy, &seen)),
+            })
+        });
         // Rust code's `log` records go straight into the newest agent's
         // capture, never through Kotlin or Swift.
         process.route().join(&capture);
@@ -401,11 +455,13 @@ impl PushDoctorAgent {
             prober,
             capture,
             history: Arc::new(history),
+            auto_bundle,
             platform,
             callback_timeout,
             state: Arc::new(Mutex::new(State {
                 snapshot: None,
                 answers: Answers::default(),
+                diagnosis: None,
             })),
             listeners: Arc::new(Mutex::new(Vec::new())),
             next_subscription: AtomicU64::new(0),
@@ -431,6 +487,7 @@ impl PushDoctorAgent {
         let prober = self.prober.clone();
         let listeners = Arc::clone(&self.listeners);
         let capture = Arc::clone(&self.capture);
+        let history = Arc::clone(&self.history);
         let (platform, deadline, state) = (
             self.platform,
             self.callback_timeout,
@@ -460,6 +517,7 @@ impl PushDoctorAgent {
             o.account_reconfigured = observations.account_reconfigured;
             snapshot.mfa_report_status = report_status;
             self::progress(&progress, ProgressStep::Diagnosis, steps - 1, steps);
+            attach_recorded_history(&mut snapshot, &history);
             let diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
             for issue in &issues {
                 log::warn!(target: "pushdoctor::agent", "platform fact {} unknown: {}", issue.probe.as_str(), issue.reason);
@@ -482,11 +540,13 @@ impl PushDoctorAgent {
                     escalation: diagnosis.escalation.into(),
                 },
             );
+            let report = DiagnosisReport::new(&diagnosis, issues);
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
             state.snapshot = Some(snapshot);
             state.answers = Answers::default();
+            state.diagnosis = Some(diagnosis);
             self::progress(&progress, ProgressStep::Done, steps, steps);
-            Ok(DiagnosisReport::new(&diagnosis, issues))
+            Ok(report)
         })
         .await
     }
@@ -535,7 +595,11 @@ impl PushDoctorAgent {
         );
         walk.answer(row.into(), answer.into())?;
         state.answers = walk.answers().clone();
-        Ok(DiagnosisReport::new(&walk.diagnosis(), Vec::new()))
+        let diagnosis = walk.diagnosis();
+        let report = DiagnosisReport::new(&diagnosis, Vec::new());
+        state.snapshot = Some(walk.snapshot().clone());
+        state.diagnosis = Some(diagnosis);
+        Ok(report)
     }
 
     /// Captures one record from Kotlin or Swift.
@@ -565,8 +629,7 @@ impl PushDoctorAgent {
     ) -> Result<String, AgentError> {
         self.check_open()?;
         let reason = reason.into();
-        let capture = Arc::clone(&self.capture);
-        let state = Arc::clone(&self.state);
+        let sources = self.bundle_sources();
         let listeners = Arc::clone(&self.listeners);
         let runtime = self.runtime.handle().ok_or(AgentError::Closed)?;
         self.on_runtime(async move {
@@ -579,33 +642,12 @@ impl PushDoctorAgent {
             let cancelled = Arc::clone(&cancel.0);
             let built = runtime.spawn_blocking(move || {
                 let path = PathBuf::from(&output_path);
-                let mut writer = BundleWriter::create(
-                    &path,
-                    BundleOptions {
-                        reason,
-                        ..BundleOptions::default()
-                    },
-                )?;
-                let snapshot = state
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .snapshot
-                    .clone();
-                if let Some(snapshot) = snapshot {
-                    let diagnosis = pushdoctor_core::diagnose(
-                        &snapshot,
-                        &Answers::default(),
-                        &Options::default(),
-                    );
-                    writer.add_snapshot(&snapshot, &diagnosis);
-                }
-                writer.add_capture_until(&capture, &cancelled)?;
-                let summary = writer.finish()?;
+                let bytes = sources.write(&path, reason, &cancelled)?;
                 emit(
                     &listeners,
                     AgentEvent::BundleBuilt {
                         path: output_path.clone(),
-                        bytes: i64::try_from(summary.bytes).unwrap_or(i64::MAX),
+                        bytes,
                     },
                 );
                 Ok(output_path)
@@ -685,6 +727,19 @@ impl PushDoctorAgent {
     /// agent's blocking threads.
     pub(crate) fn record_history(&self, event: HistoryEvent) -> Result<(), AgentError> {
         self.check_open()?;
+        let trigger = match (&event, &self.auto_bundle) {
+            (HistoryEvent::Attempt(attempt), Some(auto)) => {
+                event.validate().map_err(accept::HistoryError::Invalid)?;
+                auto.policy
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .observe(attempt)
+            }
+            _ => None,
+        };
+        if let Some(trigger) = trigger {
+            self.start_automatic_bundle(trigger);
+        }
         if self.history.record(event)? {
             if let Some(runtime) = self.runtime.handle() {
                 let history = Arc::clone(&self.history);
@@ -696,6 +751,176 @@ impl PushDoctorAgent {
             }
         }
         Ok(())
+    }
+}
+
+impl PushDoctorAgent {
+    /// What every bundle is made from, taken now: the latest snapshot and
+    /// its diagnosis (with the person's answers), the capture, the history.
+    fn bundle_sources(&self) -> BundleSources {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        BundleSources {
+            latest: state.snapshot.clone().zip(state.diagnosis.clone()),
+            capture: Arc::clone(&self.capture),
+            history: Arc::clone(&self.history),
+        }
+    }
+
+    /// Diagnoses afresh (the platform's facts and the history, no person's
+    /// answers: nobody is asked) and writes the automatic bundle, on the
+    /// agent's runtime; ends with the agent.
+    fn start_automatic_bundle(&self, trigger: Trigger) {
+        let (Some(runtime), Some(auto)) = (self.runtime.handle(), self.auto_bundle.clone()) else {
+            return;
+        };
+        let stopped = self.runtime.stopped();
+        let probe = Arc::clone(&self.probe);
+        let prober = self.prober.clone();
+        let (platform, deadline) = (self.platform, self.callback_timeout);
+        let state = Arc::clone(&self.state);
+        let listeners = Arc::clone(&self.listeners);
+        let capture = Arc::clone(&self.capture);
+        let history = Arc::clone(&self.history);
+        let blocking = runtime.clone();
+        let work = async move {
+            let (mut snapshot, _issues) = match &prober {
+                None => gather(probe, platform, deadline).await,
+                Some(prober) => gather_and_probe(probe, platform, deadline, prober).await,
+            };
+            let built = blocking
+                .spawn_blocking(move || {
+                    attach_recorded_history(&mut snapshot, &history);
+                    let diagnosis = pushdoctor_core::diagnose(
+                        &snapshot,
+                        &Answers::default(),
+                        &Options::default(),
+                    );
+                    {
+                        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+                        state.snapshot = Some(snapshot.clone());
+                        state.answers = Answers::default();
+                        state.diagnosis = Some(diagnosis.clone());
+                    }
+                    let sources = BundleSources {
+                        latest: Some((snapshot, diagnosis)),
+                        capture,
+                        history,
+                    };
+                    let path = auto.directory.join(automatic_bundle_name(trigger.to_ms));
+                    std::fs::create_dir_all(&auto.directory).map_err(|e| AgentError::Io {
+                        reason: format!("{}: {e}", auto.directory.display()),
+                    })?;
+                    let bytes = sources.write(
+                        &path,
+                        CoreBundleReason::RepeatedAcceptFailures,
+                        &AtomicBool::new(false),
+                    )?;
+                    prune_automatic_bundles(&auto.directory, auto.keep);
+                    Ok::<_, AgentError>((path, bytes))
+                })
+                .await;
+            let event = match built {
+                Ok(Ok((path, bytes))) => AgentEvent::AutomaticBundleBuilt {
+                    path: path.to_string_lossy().into_owned(),
+                    bytes,
+                    failures: i32::try_from(trigger.failures_ms.len()).unwrap_or(i32::MAX),
+                    first_failure_ms: trigger.from_ms,
+                    last_failure_ms: trigger.to_ms,
+                },
+                Ok(Err(e)) => AgentEvent::AutomaticBundleFailed {
+                    reason: e.to_string(),
+                },
+                Err(e) => AgentEvent::AutomaticBundleFailed {
+                    reason: AgentError::from(e).to_string(),
+                },
+            };
+            if let AgentEvent::AutomaticBundleFailed { reason } = &event {
+                log::warn!(target: "pushdoctor::agent", "the automatic bundle failed: {reason}");
+            }
+            emit(&listeners, event);
+        };
+        runtime.spawn(async move {
+            tokio::select! {
+                () = work => {}
+                () = stopped => {}
+            }
+        });
+    }
+}
+
+/// The history's facts into the snapshot, when anything was recorded.
+fn attach_recorded_history(snapshot: &mut DeviceSnapshot, history: &History) {
+    let events = history.events(pushdoctor_core::model::time::now_ms());
+    if !events.is_empty() {
+        snapshot.attach_history(accept::summarize(&events));
+    }
+}
+
+/// What a bundle is made from.
+struct BundleSources {
+    latest: Option<(DeviceSnapshot, Diagnosis)>,
+    capture: Arc<Capture>,
+    history: Arc<History>,
+}
+
+impl BundleSources {
+    /// Writes the bundle at `path`; returns its size. Blocking.
+    fn write(
+        &self,
+        path: &std::path::Path,
+        reason: CoreBundleReason,
+        cancelled: &AtomicBool,
+    ) -> Result<i64, AgentError> {
+        let mut writer = BundleWriter::create(
+            path,
+            BundleOptions {
+                reason,
+                ..BundleOptions::default()
+            },
+        )?;
+        if let Some((snapshot, diagnosis)) = &self.latest {
+            writer.add_snapshot(snapshot, diagnosis);
+        }
+        writer.add_history(&self.history.events(pushdoctor_core::model::time::now_ms()));
+        writer.add_capture_until(&self.capture, cancelled)?;
+        let summary = writer.finish()?;
+        Ok(i64::try_from(summary.bytes).unwrap_or(i64::MAX))
+    }
+}
+
+/// `pushdoctor-20261130T091500Z-repeated-accept-failures.zip`: sorts by time.
+fn automatic_bundle_name(at_ms: i64) -> String {
+    let stamp: String = pushdoctor_core::model::time::rfc3339(at_ms)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    // `20261130T091500000Z` without the milliseconds' digits.
+    let stamp = match stamp.len() {
+        n if n > 4 => format!("{}Z", &stamp[..n - 4]),
+        _ => stamp,
+    };
+    format!("pushdoctor-{stamp}-repeated-accept-failures.zip")
+}
+
+/// Keeps the newest `keep` automatic bundles of `dir`, deletes the rest.
+fn prune_automatic_bundles(dir: &std::path::Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut bundles: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with("pushdoctor-") && n.ends_with("-repeated-accept-failures.zip")
+            })
+        })
+        .collect();
+    bundles.sort();
+    let over = bundles.len().saturating_sub(keep);
+    for old in &bundles[..over] {
+        if let Err(e) = std::fs::remove_file(old) {
+            log::warn!(target: "pushdoctor::agent", "an old automatic bundle could not be deleted: {e}");
+        }
     }
 }
 

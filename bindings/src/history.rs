@@ -3,7 +3,9 @@
 //! and the "Push history" a screen shows. The core keeps, sums up and
 //! judges it (`pushdoctor_core::accept`); this file only translates.
 
-use pushdoctor_core::accept::{self, HistoryLimits};
+use std::path::{Path, PathBuf};
+
+use pushdoctor_core::accept::{self, BundlePolicy, HistoryLimits};
 
 use crate::agent::{AgentError, PushDoctorAgent};
 use crate::errors::non_negative;
@@ -37,6 +39,84 @@ impl HistoryConfig {
             })?;
         Ok(limits)
     }
+}
+
+/// The log bundle made by itself when Accept keeps failing. Every field
+/// left `null` keeps its default.
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct AutoBundleConfig {
+    /// Off when false (default true).
+    #[uniffi(default = None)]
+    pub enabled: Option<bool>,
+    /// Where the bundles go (default `<log_directory>/bundles`; required
+    /// when the agent has no log directory).
+    #[uniffi(default = None)]
+    pub directory: Option<String>,
+    /// Failed attempts that make a bundle, above zero (default 3)…
+    #[uniffi(default = None)]
+    pub failures: Option<i32>,
+    /// …within this many milliseconds, first to last (default 600 000:
+    /// ten minutes).
+    #[uniffi(default = None)]
+    pub window_ms: Option<i64>,
+    /// After a bundle, failures are not counted for this long (default
+    /// 3 600 000: one hour), so an episode makes one bundle.
+    #[uniffi(default = None)]
+    pub cooldown_ms: Option<i64>,
+    /// At most this many automatic bundles in any 24 hours (default 3).
+    #[uniffi(default = None)]
+    pub max_per_day: Option<i32>,
+    /// Automatic bundles kept on the phone, the oldest deleted (default 3).
+    #[uniffi(default = None)]
+    pub keep: Option<i32>,
+}
+
+/// The automatic bundle's policy, folder and how many are kept; none when
+/// it is off (turned off, or no folder to put it in).
+pub(crate) fn auto_bundle_settings(
+    config: Option<&AutoBundleConfig>,
+    log_directory: Option<&Path>,
+) -> Result<Option<(BundlePolicy, PathBuf, usize)>, AgentError> {
+    let default = AutoBundleConfig::default();
+    let config = config.unwrap_or(&default);
+    if config.enabled == Some(false) {
+        return Ok(None);
+    }
+    let directory = match (&config.directory, log_directory) {
+        (Some(dir), _) => PathBuf::from(dir),
+        (None, Some(logs)) => logs.join("bundles"),
+        (None, None) if config.enabled == Some(true) => {
+            return Err(AgentError::InvalidArgument {
+                reason:
+                    "AutoBundleConfig.directory is required when the agent has no log_directory"
+                        .into(),
+            })
+        }
+        (None, None) => return Ok(None),
+    };
+    let defaults = BundlePolicy::default();
+    let policy = BundlePolicy {
+        failures: match config.failures {
+            None => defaults.failures,
+            Some(n) => non_negative("AutoBundleConfig.failures", n.into())?,
+        },
+        window_ms: config.window_ms.unwrap_or(defaults.window_ms),
+        cooldown_ms: config.cooldown_ms.unwrap_or(defaults.cooldown_ms),
+        max_per_day: match config.max_per_day {
+            None => defaults.max_per_day,
+            Some(n) => non_negative("AutoBundleConfig.max_per_day", n.into())?,
+        },
+    };
+    policy
+        .validate()
+        .map_err(|reason| AgentError::InvalidArgument {
+            reason: format!("AutoBundleConfig: {reason}"),
+        })?;
+    let keep = match config.keep {
+        None => 3,
+        Some(n) => non_negative::<usize>("AutoBundleConfig.keep", n.into())?.max(1),
+    };
+    Ok(Some((policy, directory, keep)))
 }
 
 /// How a push reached the app.

@@ -553,6 +553,25 @@ impl BundleWriter {
         }
     }
 
+    /// Adds the push and Accept history as `accept_history.ndjson`,
+    /// scrubbed again by the bundle's own rules. Nothing when it is empty.
+    pub fn add_history(&mut self, events: &[crate::accept::HistoryEvent]) {
+        self.small_entries
+            .retain(|(name, _)| *name != crate::accept::HISTORY_FILE);
+        if events.is_empty() {
+            return;
+        }
+        let mut counts = RedactionCounts::default();
+        let data: Vec<u8> = events
+            .iter()
+            .map(|e| e.clone().redacted(&self.redactor, &mut counts))
+            .flat_map(|e| crate::accept::store::to_line(&e))
+            .collect();
+        self.small_counts.add(&counts);
+        self.logs_budget = self.logs_budget.saturating_sub(data.len() as u64 / 2 + 128);
+        self.small_entries.push((crate::accept::HISTORY_FILE, data));
+    }
+
     /// Pretty JSON, scrubbed line by line exactly as `bundle verify` reads
     /// it (so a key's context counts, as in `"token": "…"`). The
     /// replacements hold no quote or backslash, so the document stays JSON;
