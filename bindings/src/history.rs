@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use pushdoctor_core::accept::{self, BundlePolicy, HistoryLimits};
+use pushdoctor_core::engine::history::{HistoryFindingId as CoreFindingId, HistoryReport};
+use pushdoctor_core::model::history::LatencyStats;
 
 use crate::agent::{AgentError, PushDoctorAgent};
 use crate::errors::non_negative;
@@ -117,6 +119,109 @@ pub(crate) fn auto_bundle_settings(
         Some(n) => non_negative::<usize>("AutoBundleConfig.keep", n.into())?.max(1),
     };
     Ok(Some((policy, directory, keep)))
+}
+
+/// Median, 90th percentile and worst of a set of delays.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LatencyItem {
+    /// How many delays.
+    pub count: i32,
+    /// The median, in milliseconds.
+    pub median_ms: i64,
+    /// The 90th percentile, in milliseconds.
+    pub p90_ms: i64,
+    /// The longest, in milliseconds.
+    pub worst_ms: i64,
+}
+
+impl From<&LatencyStats> for LatencyItem {
+    fn from(l: &LatencyStats) -> Self {
+        LatencyItem {
+            count: i32::try_from(l.count).unwrap_or(i32::MAX),
+            median_ms: l.median_ms,
+            p90_ms: l.p90_ms,
+            worst_ms: l.worst_ms,
+        }
+    }
+}
+
+/// What the history shows (`docs/history.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum HistoryFindingId {
+    /// Pushes arrive, but late.
+    LatePushes,
+    /// Push delay is growing.
+    PushDelayRising,
+    /// Accept calls got no answer at all, two or more in a row.
+    SilentAcceptFailures,
+    /// Accept calls failed three or more times in a row.
+    RepeatedAcceptFailures,
+    /// Accept calls are slow.
+    SlowAccept,
+}
+
+/// One thing the history shows, with the figures behind it.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HistoryFindingItem {
+    /// Which.
+    pub id: HistoryFindingId,
+    /// One sentence for a person.
+    pub detail: String,
+}
+
+/// The history as the diagnosis saw it.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HistoryReportItem {
+    /// Events read.
+    pub events: i32,
+    /// Login requests among them.
+    pub requests: i32,
+    /// Attempts that failed in a row, up to the newest.
+    pub failures_in_a_row: i32,
+    /// What the newest attempt got (`HTTP 503`).
+    pub last_outcome: Option<String>,
+    /// Push delay, sent to shown.
+    pub push_latency: Option<LatencyItem>,
+    /// How long Accept or Deny calls took.
+    pub accept_latency: Option<LatencyItem>,
+    /// What stands out.
+    pub findings: Vec<HistoryFindingItem>,
+    /// The observations that came from the history (`observations.retry_count`…).
+    pub filled: Vec<String>,
+}
+
+impl From<&HistoryReport> for HistoryReportItem {
+    fn from(h: &HistoryReport) -> Self {
+        let s = &h.summary;
+        let int = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        HistoryReportItem {
+            events: int(s.events),
+            requests: int(s.requests),
+            failures_in_a_row: int(s.failures_in_a_row),
+            last_outcome: s.last_outcome.clone(),
+            push_latency: s.push_latency.as_ref().map(Into::into),
+            accept_latency: s.accept_latency.as_ref().map(Into::into),
+            findings: h
+                .findings
+                .iter()
+                .map(|f| HistoryFindingItem {
+                    id: match f.id {
+                        CoreFindingId::LatePushes => HistoryFindingId::LatePushes,
+                        CoreFindingId::PushDelayRising => HistoryFindingId::PushDelayRising,
+                        CoreFindingId::SilentAcceptFailures => {
+                            HistoryFindingId::SilentAcceptFailures
+                        }
+                        CoreFindingId::RepeatedAcceptFailures => {
+                            HistoryFindingId::RepeatedAcceptFailures
+                        }
+                        CoreFindingId::SlowAccept => HistoryFindingId::SlowAccept,
+                    },
+                    detail: f.detail.clone(),
+                })
+                .collect(),
+            filled: s.filled.clone(),
+        }
+    }
 }
 
 /// How a push reached the app.

@@ -10,6 +10,7 @@
 //! - [`network`]: the active network probes' settings and results;
 //! - `report`: the diagnosis typed for a UI (scenario, destination,
 //!   candidates with their evidence, reasons, actions);
+//! - [`preview`]: what a bundle holds, for the person before it is sent;
 //! - [`ids`]: the core's vocabulary (platform, ids, statuses, levels) as
 //!   enums, mapped one to one;
 //! - [`errors`]: every call's error, each core error mapped in one place;
@@ -33,6 +34,7 @@ pub mod ids;
 mod items;
 pub mod network;
 pub mod platform;
+pub mod preview;
 pub mod process;
 mod report;
 mod task;

@@ -155,6 +155,9 @@ pub struct DiagnosisReport {
     /// Things noticed in the input that did not stop the diagnosis
     /// (`docs/diagnosis.md`, `warnings`).
     pub warnings: Vec<String>,
+    /// What the push and Accept history shows, when anything was recorded.
+    #[uniffi(default = None)]
+    pub history: Option<crate::history::HistoryReportItem>,
     /// The phone's operating system, from the snapshot.
     pub platform: Platform,
     /// The whole diagnosis (format 2, `docs/diagnosis.md`).
@@ -250,6 +253,7 @@ impl DiagnosisReport {
             findings: diagnosis.findings.iter().map(FindingItem::from).collect(),
             path: diagnosis.path.iter().map(StepItem::from).collect(),
             warnings: diagnosis.warnings.clone(),
+            history: diagnosis.history.as_ref().map(Into::into),
             platform: diagnosis.platform.into(),
             json: serde_json::to_string(diagnosis).expect("a diagnosis always serializes"),
         }

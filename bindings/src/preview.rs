@@ -1,0 +1,101 @@
+//! What a bundle holds, for the person to see before anything is sent:
+//! the time range, the counts, what was scrubbed. Read from the bundle's
+//! own manifest, so it describes the file exactly as it is.
+
+use std::path::Path;
+
+use pushdoctor_core::bundle::inspect::Bundle;
+
+use crate::agent::{AgentError, PushDoctorAgent};
+use crate::ids::BundleReason;
+
+/// How many replacements of one kind the scrubber made.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RedactionCountItem {
+    /// The kind (`email`, `otp`, `token`…: `docs/redaction.md`).
+    pub category: String,
+    /// How many.
+    pub count: i64,
+}
+
+/// A bundle summed up for a person.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct BundlePreview {
+    /// Why it was made.
+    pub reason: BundleReason,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// Its size on disk, in bytes.
+    pub bytes: i64,
+    /// The oldest record's time (RFC 3339), when it holds records.
+    pub first_record: Option<String>,
+    /// The newest record's time.
+    pub last_record: Option<String>,
+    /// Log records inside.
+    pub records: i64,
+    /// Of which errors…
+    pub errors: i64,
+    /// …and warnings.
+    pub warnings: i64,
+    /// Older records left out to keep it under its size cap.
+    pub dropped_for_size: i64,
+    /// What the scrubber replaced, by kind.
+    pub redactions: Vec<RedactionCountItem>,
+    /// All replacements.
+    pub redaction_total: i64,
+    /// The files inside (`diagnosis.json`, `logs.txt`…).
+    pub entries: Vec<String>,
+}
+
+fn long(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Reads the preview of the bundle at `path`. Blocking.
+pub(crate) fn preview(path: &Path) -> Result<BundlePreview, AgentError> {
+    let bytes = std::fs::metadata(path)
+        .map_err(|e| AgentError::Io {
+            reason: format!("{}: {e}", path.display()),
+        })?
+        .len();
+    let bundle = Bundle::open(path).map_err(|e| AgentError::InvalidArgument {
+        reason: format!("{}: {e}", path.display()),
+    })?;
+    let m = &bundle.manifest;
+    let level = |name: &str| long(m.records.by_level.get(name).copied().unwrap_or(0));
+    Ok(BundlePreview {
+        reason: m.reason.into(),
+        created_at: m.created_at.clone(),
+        bytes: long(bytes),
+        first_record: m.time_range.as_ref().map(|t| t.first.clone()),
+        last_record: m.time_range.as_ref().map(|t| t.last.clone()),
+        records: long(m.records.included),
+        errors: level("ERROR"),
+        warnings: level("WARN"),
+        dropped_for_size: long(m.records.dropped_for_size),
+        redactions: m
+            .redaction
+            .counts
+            .0
+            .iter()
+            .map(|(category, count)| RedactionCountItem {
+                category: category.clone(),
+                count: long(*count),
+            })
+            .collect(),
+        redaction_total: long(m.redaction.total),
+        entries: m.entries.iter().map(|e| e.name.clone()).collect(),
+    })
+}
+
+#[uniffi::export]
+impl PushDoctorAgent {
+    /// What the bundle at `path` holds (time range, counts, what was
+    /// scrubbed), to show the person before they agree to send it. Fails
+    /// with `InvalidArgument` when the file is not a bundle.
+    pub async fn bundle_preview(&self, path: String) -> Result<BundlePreview, AgentError> {
+        self.history_handle()?;
+        self.on_runtime_blocking(move || preview(Path::new(&path)))
+            .await
+    }
+}
