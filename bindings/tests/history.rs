@@ -5,8 +5,7 @@
 //! answers.
 
 mod common;
-use common::block_on;
-use std::io::Read;
+use common::{block_on, bundle_entry as entry};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
@@ -139,19 +138,6 @@ fn automatic_bundles(events: &mpsc::Receiver<AgentEvent>, wait: Duration) -> Vec
         }
     }
     seen
-}
-
-fn entry(path: &str, name: &str) -> Option<String> {
-    let archive =
-        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(path).unwrap()).unwrap();
-    let entry = archive.entry(name)?.clone();
-    let mut text = String::new();
-    archive
-        .open_entry(&entry)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    Some(text)
 }
 
 #[test]

@@ -24,18 +24,27 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     }
 }
 
-/// The records of a bundle's `logs.ndjson` with `tag`, as JSON.
-pub fn bundle_records(path: &str, tag: &str) -> Vec<serde_json::Value> {
+/// The text of a bundle's entry `name`; none when the bundle has no such entry.
+pub fn bundle_entry(path: &str, name: &str) -> Option<String> {
     use std::io::Read;
     let archive =
         pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(path).unwrap()).unwrap();
+    let entry = archive.entry(name)?.clone();
     let mut text = String::new();
     archive
-        .open_entry(archive.entry("logs.ndjson").unwrap())
+        .open_entry(&entry)
         .unwrap()
         .read_to_string(&mut text)
         .unwrap();
-    text.lines()
+    Some(text)
+}
+
+/// The records of a bundle's `logs.ndjson` with `tag`, as JSON.
+#[allow(dead_code)] // not every test binary reads records
+pub fn bundle_records(path: &str, tag: &str) -> Vec<serde_json::Value> {
+    bundle_entry(path, "logs.ndjson")
+        .expect("a bundle has logs.ndjson")
+        .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
         .filter(|record| record["tag"] == tag)
         .collect()
