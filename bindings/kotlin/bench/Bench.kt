@@ -19,6 +19,12 @@ import uniffi.pushdoctor_ffi.ProgressStep
 import uniffi.pushdoctor_ffi.SettingsTarget
 import uniffi.pushdoctor_ffi.measureCallbackCost
 import uniffi.pushdoctor_ffi.PushDoctorAgent
+import uniffi.pushdoctor_ffi.AttemptEvent
+import uniffi.pushdoctor_ffi.AttemptOutcome
+import uniffi.pushdoctor_ffi.Decision
+import uniffi.pushdoctor_ffi.PushEvent
+import uniffi.pushdoctor_ffi.PushDelivery
+import uniffi.pushdoctor_ffi.AppPresence
 
 object Phone : PlatformProbe {
     override suspend fun network() = NetworkFacts(connected = true)
@@ -46,6 +52,10 @@ fun main() {
     PushDoctorAgent(AgentConfig(platform = Platform.ANDROID, echoToPlatformLog = false), Phone).use { agent ->
         val entry = LogEntry(LogLevel.INFO, "Accept", "attempt 3 for request a1b2c3 took 120ms", 1_790_000_000_000L, "main", emptyList())
         val batch = List(100) { entry }
+        // Confirmed attempts: the automatic bundle's policy sees them, and
+        // none starts a bundle.
+        val attempt = AttemptEvent("a1b2c3", Decision.ACCEPT, 1_790_000_000_000L, 1_790_000_000_120L, AttemptOutcome.Success, 1)
+        val push = PushEvent("a1b2c3", 1_790_000_000_000L, 1_789_999_999_100L, 1_790_000_000_050L, PushDelivery.NOTIFICATION, AppPresence.BACKGROUND)
         val kept = ArrayList<LogEntry>(1 shl 20)
         val counter = Counter()
         val n = 20_000
@@ -56,12 +66,16 @@ fun main() {
             val baselineLog = nanosPer(n) { repeat(n) { kept.add(entry.copy(timestampMs = it.toLong())) } }
             val log = nanosPer(n) { repeat(n) { agent.log(entry) } }
             val batched = nanosPer(n) { repeat(n / 100) { agent.logBatch(batch) } }
+            val attempted = nanosPer(n) { repeat(n) { agent.recordAttempt(attempt) } }
+            val pushed = nanosPer(n) { repeat(n) { agent.recordPush(push) } }
             val baselineCallback = nanosPer(n) { repeat(n) { counter.onProgress(ProgressStep.DIAGNOSIS, it, n) } }
             val callback = measureCallbackCost(counter, n).toDouble() / n
             if (round >= 5) { // the first rounds warm the JIT up
                 sample("baseline: a Kotlin call that keeps the record in a list", baselineLog)
                 sample("agent.log(entry): one record across the FFI", log)
                 sample("agent.logBatch(100 entries), per record", batched)
+                sample("agent.recordAttempt(event): one Accept attempt into the history", attempted)
+                sample("agent.recordPush(event): one push into the history", pushed)
                 sample("baseline: a Kotlin-to-Kotlin listener call", baselineCallback)
                 sample("core to Kotlin: ProgressListener.onProgress callback", callback)
             }
