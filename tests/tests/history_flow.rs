@@ -165,8 +165,20 @@ fn late_and_rising_push_delays_are_findings() {
         (9, 2_000, 75_000)
     );
     assert_eq!(push.p90_ms, 75_000);
-    let text = pushdoctor_core::engine::report::text(&diagnosed(&events));
+    let d = diagnosed(&events);
+    let text = pushdoctor_core::engine::report::text(&d);
     assert!(text.contains("pushes arrive, but late"), "{text}");
+    let junit = pushdoctor_core::engine::report::junit(&d);
+    assert!(
+        junit.contains(
+            "<property name=\"history.findings\" value=\"late_pushes,push_delay_rising\"/>"
+        ),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("median=2000,p90=75000,worst=75000"),
+        "{junit}"
+    );
 }
 
 #[test]

@@ -401,6 +401,28 @@ pub fn junit(d: &Diagnosis) -> String {
             "next_question",
             d.next_question.as_ref().map(|q| q.row.as_str().to_string()),
         ),
+        (
+            "history.findings",
+            d.history
+                .as_ref()
+                .filter(|h| !h.findings.is_empty())
+                .map(|h| {
+                    let ids: Vec<&str> = h.findings.iter().map(|f| f.id.as_str()).collect();
+                    ids.join(",")
+                }),
+        ),
+        (
+            "history.push_latency_ms",
+            d.history
+                .as_ref()
+                .and_then(|h| h.summary.push_latency)
+                .map(|l| {
+                    format!(
+                        "median={},p90={},worst={}",
+                        l.median_ms, l.p90_ms, l.worst_ms
+                    )
+                }),
+        ),
     ];
     for (name, value) in properties {
         if let Some(value) = value {
