@@ -11,8 +11,8 @@
 //! part of the core that touches the network.
 
 pub mod config;
-mod run;
-mod tls;
+pub(crate) mod run;
+pub(crate) mod tls;
 
 pub use crate::model::probe_report::{
     CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,
