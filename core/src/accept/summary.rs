@@ -214,7 +214,7 @@ pub fn timeline(events: &[HistoryEvent], limit: usize) -> Vec<RequestStory> {
             }
         }
     }
-    stories.sort_by(|a, b| b.last_ms.cmp(&a.last_ms));
+    stories.sort_by_key(|s| std::cmp::Reverse(s.last_ms));
     stories.truncate(limit);
     stories
 }
