@@ -7,8 +7,10 @@
 //! so far off that time-based codes fail. A [`Prober`] finds out for
 //! itself, every probe at once within one deadline, and writes what it
 //! found as a [`ProbeReport`]: the `probes` section of the device snapshot,
-//! which the checks then read like any other fact. This module is the only
-//! part of the core that touches the network.
+//! which the checks then read like any other fact. This module, and the
+//! retry helper's Accept call (`accept::retry`, which borrows its TLS
+//! configuration and its reading of a failed connection), are the only
+//! parts of the core that touch the network.
 
 pub mod config;
 pub(crate) mod run;
