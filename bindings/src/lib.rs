@@ -35,4 +35,5 @@ pub mod network;
 pub mod platform;
 pub mod process;
 mod report;
+pub mod retry;
 mod task;
