@@ -3,13 +3,13 @@
 //!
 //! - [`policy`]: how many attempts, which delays, the cap on the person's wait;
 //! - [`backoff`]: exponential backoff with full jitter, the random source;
-//! - [`classify`]: which outcomes are retried, and `Retry-After`;
+//! - [`classify`](mod@classify): which outcomes are retried, and `Retry-After`;
 //! - [`key`]: the idempotency key sent with every attempt of a tap;
 //! - [`state`]: the state the UI shows at each step, and the result;
 //! - [`transport`]: the seam to the app's own HTTP stack;
-//! - `run` (feature `probes`): [`approve`], the runner, which times the
+//! - `run` (feature `probes`): `approve`, the runner, which times the
 //!   attempts and waits between them on tokio;
-//! - `http` (feature `probes`): [`HttpTransport`], a reqwest transport
+//! - `http` (feature `probes`): `HttpTransport`, a reqwest transport
 //!   for an app that gives the endpoint.
 //!
 //! Everything but the runner and the reqwest transport is plain Rust and

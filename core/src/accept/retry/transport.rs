@@ -50,7 +50,8 @@ impl TransportAnswer {
 }
 
 /// Makes one Accept or Deny call: the app's own HTTP stack, or
-/// [`super::HttpTransport`]. Never retries by itself: the helper does.
+/// `HttpTransport` (feature `probes`). Never retries by itself: the
+/// helper does.
 pub trait AcceptTransport: Send + Sync {
     /// Sends one attempt. Dropping the future cancels the call.
     fn send<'a>(&'a self, request: AttemptRequest<'a>) -> BoxFuture<'a, TransportAnswer>;
