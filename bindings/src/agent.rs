@@ -360,7 +360,7 @@ impl PushDoctorAgent {
 
     /// Runs `work` on the agent's runtime and waits for it there, so the
     /// caller's executor never runs it; a panic becomes an error.
-    async fn on_runtime<T: Send + 'static>(
+    pub(crate) async fn on_runtime<T: Send + 'static>(
         &self,
         work: impl std::future::Future<Output = Result<T, AgentError>> + Send + 'static,
     ) -> Result<T, AgentError> {

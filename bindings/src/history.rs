@@ -406,7 +406,7 @@ impl From<ConnectionErrorKind> for accept::ConnectionErrorKind {
 }
 
 impl AttemptOutcome {
-    fn to_core(&self) -> Result<accept::AttemptOutcome, AgentError> {
+    pub(crate) fn to_core(&self) -> Result<accept::AttemptOutcome, AgentError> {
         Ok(match self {
             AttemptOutcome::Success => accept::AttemptOutcome::Success,
             AttemptOutcome::Timeout => accept::AttemptOutcome::Timeout,

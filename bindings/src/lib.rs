@@ -37,4 +37,5 @@ pub mod platform;
 pub mod preview;
 pub mod process;
 mod report;
+pub mod retry;
 mod task;

@@ -31,7 +31,8 @@
 //! - [`bundle`]: logs, snapshot and diagnosis packaged for developers, and
 //!   bundles read back and verified;
 //! - [`probes`] (feature `probes`, on by default): the active network
-//!   checks, the only code that opens sockets;
+//!   checks; with the retry helper's runner and HTTP transport
+//!   ([`accept::retry`], same feature), the only code that opens sockets;
 //! - [`printable`]: outside text escaped before it is printed or written
 //!   as a line.
 

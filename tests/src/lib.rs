@@ -1,5 +1,6 @@
 //! Helpers shared by the scenario tests in `tests/tests/`.
 
+pub mod approvals;
 pub mod loopback;
 pub mod skip;
 pub mod zipcraft;

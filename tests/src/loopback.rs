@@ -132,7 +132,8 @@ impl Answer {
         self
     }
 
-    fn render(&self) -> Vec<u8> {
+    /// The answer as bytes on the wire (`Connection: close`: one request per connection).
+    pub fn render(&self) -> Vec<u8> {
         let now = SystemTime::now();
         let date = if self.date_behind {
             now - self.date_offset
@@ -161,6 +162,11 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         204 => "No Content",
         302 => "Found",
+        400 => "Bad Request",
+        409 => "Conflict",
+        410 => "Gone",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Status",
     }

@@ -7,11 +7,14 @@
 //! - [`summary`]: the facts of the latest episode, the delays, the push
 //!   history for a screen;
 //! - [`policy`]: when repeated failures make a bundle;
+//! - [`retry`]: the retry helper for the app's Accept call (its runner and
+//!   reqwest transport under the `probes` feature);
 //! - [`History`]: all of it behind one thread-safe handle, whose
 //!   [`History::record`] never touches the disk.
 
 pub mod event;
 pub mod policy;
+pub mod retry;
 pub mod store;
 pub mod summary;
 

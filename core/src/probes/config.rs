@@ -303,7 +303,11 @@ fn is_loopback(host: &url::Host<&str>) -> bool {
 
 /// Parses and checks one URL: `https`, or `http` where `allow_http` or on
 /// loopback.
-fn parse_url(what: &'static str, url: &str, allow_http: bool) -> Result<Url, ProbeConfigError> {
+pub(crate) fn parse_url(
+    what: &'static str,
+    url: &str,
+    allow_http: bool,
+) -> Result<Url, ProbeConfigError> {
     let parsed = Url::parse(url).map_err(|e| ProbeConfigError::BadUrl {
         what,
         url: url.to_string(),

@@ -7,12 +7,14 @@
 //! so far off that time-based codes fail. A [`Prober`] finds out for
 //! itself, every probe at once within one deadline, and writes what it
 //! found as a [`ProbeReport`]: the `probes` section of the device snapshot,
-//! which the checks then read like any other fact. This module is the only
-//! part of the core that touches the network.
+//! which the checks then read like any other fact. This module, and the
+//! retry helper's Accept call (`accept::retry`, which borrows its TLS
+//! configuration and its reading of a failed connection), are the only
+//! parts of the core that touch the network.
 
 pub mod config;
-mod run;
-mod tls;
+pub(crate) mod run;
+pub(crate) mod tls;
 
 pub use crate::model::probe_report::{
     CaptivePortalResult, ClockResult, EndpointResult, Failure, FailureKind, PortalVerdict,

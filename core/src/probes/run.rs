@@ -555,7 +555,7 @@ fn timed_out(stage: Stage, deadline: Instant, begun: Instant) -> Failure {
 }
 
 /// The most specific cause in a reqwest error's chain.
-fn classify_reqwest(error: &reqwest::Error) -> FailureKind {
+pub(crate) fn classify_reqwest(error: &reqwest::Error) -> FailureKind {
     if error.is_timeout() {
         return FailureKind::TimedOut;
     }
