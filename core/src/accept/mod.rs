@@ -7,11 +7,13 @@
 //! - [`summary`]: the facts of the latest episode, the delays, the push
 //!   history for a screen;
 //! - [`policy`]: when repeated failures make a bundle;
+//! - [`report`]: the summary and the push timeline as text for people;
 //! - [`History`]: all of it behind one thread-safe handle, whose
 //!   [`History::record`] never touches the disk.
 
 pub mod event;
 pub mod policy;
+pub mod report;
 pub mod store;
 pub mod summary;
 
