@@ -568,3 +568,118 @@ fn a_replay_after_a_restart_does_not_bundle_the_same_episode_again() {
     let mut state = PolicyState::replay(policy, &history[..3]);
     assert_eq!(triggers(&mut state, &[(3, F)]), vec![3]);
 }
+
+// ---- in bundles ----------------------------------------------------------
+
+fn bundle_with_history(
+    dir: &Path,
+    events: &[HistoryEvent],
+    max_bytes: u64,
+) -> pushdoctor_core::bundle::BundleSummary {
+    use pushdoctor_core::bundle::{BundleOptions, BundleWriter};
+    let output = dir.join("bundle.zip");
+    let mut writer = BundleWriter::create(
+        &output,
+        BundleOptions {
+            max_bytes,
+            ..BundleOptions::default()
+        },
+    )
+    .unwrap();
+    writer.add_history(events);
+    writer.finish().unwrap()
+}
+
+#[test]
+fn a_bundle_carries_the_history_scrubbed_again_and_described_in_its_manifest() {
+    use pushdoctor_core::bundle::inspect::Bundle;
+    let dir = work_dir("bundle-history");
+    let mut events = story();
+    // A history scrubbed under other settings (or not at all) is scrubbed
+    // by the bundle's own redactor.
+    events.push(push("jane.doe@example.com", T0 + 5 * MINUTE));
+    events.push(failed("jane.doe@example.com", T0 + 6 * MINUTE));
+    let summary = bundle_with_history(&dir, &events, 5 * 1024 * 1024);
+    let history = summary.manifest.history.clone().expect("a history object");
+    assert_eq!(history.events, 7);
+    assert_eq!(history.requests, 2);
+    assert_eq!(history.failures_in_a_row, 1);
+    assert_eq!(history.dropped_for_size, 0);
+    assert_eq!(history.first.as_deref(), Some("2026-11-27T09:41:00.000Z"));
+    assert_eq!(history.last.as_deref(), Some("2026-11-27T09:47:00.000Z"));
+    assert_eq!(
+        summary.manifest.redaction.counts.0.get("email"),
+        Some(&2),
+        "{:?}",
+        summary.manifest.redaction
+    );
+
+    let entry = pushdoctor_tests::bundle_entry(&summary.path, HISTORY_FILE);
+    assert!(!entry.contains("jane.doe"), "{entry}");
+    assert_eq!(entry.lines().count(), 7);
+    let bundle = Bundle::open(&summary.path).unwrap();
+    let (read, stats) = bundle.history().unwrap().unwrap();
+    assert_eq!(stats.skipped_lines, 0);
+    assert_eq!(read[..5], story()[..], "the same line format as the file");
+    let report = bundle.verify();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert!(report.checked.iter().any(|n| n == HISTORY_FILE));
+    let shown = bundle.show(10).unwrap();
+    assert!(shown.contains("Push and Accept history"), "{shown}");
+    assert!(shown.contains("Failures in a row: 1"), "{shown}");
+}
+
+#[test]
+fn a_damaged_history_line_in_a_bundle_is_a_problem_for_verify() {
+    use pushdoctor_core::bundle::inspect::Bundle;
+    use pushdoctor_tests::zipcraft::ZipCraft;
+    let dir = work_dir("bundle-history-damaged");
+    let summary = bundle_with_history(&dir, &story(), 5 * 1024 * 1024);
+    let mut craft = ZipCraft::from_zip(&summary.path);
+    let text = String::from_utf8(craft.content(HISTORY_FILE)).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1] = "{\"v\":1,\"kind\":\"attempt\",\"request_id\":";
+    let damaged = format!("{}\n", lines.join("\n"));
+    // The checksums follow the new content: only the line is wrong.
+    craft.set_content(HISTORY_FILE, damaged.as_bytes());
+    let path = dir.join("damaged.zip");
+    craft.write(&path);
+    let bundle = Bundle::open(&path).unwrap();
+    let report = bundle.verify();
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains(HISTORY_FILE) && p.contains("1 line(s) cannot be read") && p.contains("line 2")),
+        "{:?}",
+        report.problems
+    );
+    let (read, stats) = bundle.history().unwrap().unwrap();
+    assert_eq!((read.len(), stats.skipped_lines), (4, 1));
+}
+
+#[test]
+fn a_history_too_large_for_the_cap_keeps_its_newest_lines() {
+    use pushdoctor_core::bundle::inspect::Bundle;
+    use pushdoctor_core::bundle::MIN_MAX_BYTES;
+    let dir = work_dir("bundle-history-cap");
+    // Request ids that do not compress: 4,000 lines are far over 64 KiB.
+    let events: Vec<HistoryEvent> = (0..4_000u64)
+        .map(|i| {
+            let id = format!("lr-{:016x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            push(&id, T0 + i as i64 * 1_000)
+        })
+        .collect();
+    let summary = bundle_with_history(&dir, &events, MIN_MAX_BYTES);
+    assert!(summary.bytes <= MIN_MAX_BYTES, "{}", summary.bytes);
+    let history = summary.manifest.history.clone().unwrap();
+    assert!(history.dropped_for_size > 0 && history.events > 0, "{history:?}");
+    assert_eq!(history.events + history.dropped_for_size, 4_000);
+    let bundle = Bundle::open(&summary.path).unwrap();
+    let (read, _) = bundle.history().unwrap().unwrap();
+    let kept = history.events as usize;
+    assert_eq!(read, events[4_000 - kept..], "the newest lines, whole");
+    assert!(bundle.verify().is_ok(), "{:?}", bundle.verify().problems);
+    let shown = bundle.show(5).unwrap();
+    assert!(shown.contains("older events left out"), "{shown}");
+}
