@@ -30,9 +30,11 @@ impl HistoryConfig {
             },
             max_age_ms: self.max_age_ms.unwrap_or(defaults.max_age_ms),
         };
-        limits.validate().map_err(|reason| AgentError::InvalidArgument {
-            reason: format!("HistoryConfig: {reason}"),
-        })?;
+        limits
+            .validate()
+            .map_err(|reason| AgentError::InvalidArgument {
+                reason: format!("HistoryConfig: {reason}"),
+            })?;
         Ok(limits)
     }
 }

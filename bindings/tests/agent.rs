@@ -121,6 +121,7 @@ fn agent(notifications: Behaviour, dir: Option<&std::path::Path>) -> Arc<PushDoc
             echo_to_platform_log: Some(false),
             min_log_level: None,
             network: None,
+            history: None,
         },
         Arc::new(Probe {
             notifications,
@@ -259,6 +260,7 @@ fn hanging_agent(callback_timeout_ms: i64) -> (Arc<PushDoctorAgent>, Arc<Hanging
             echo_to_platform_log: Some(false),
             min_log_level: None,
             network: None,
+            history: None,
         },
         probe.clone(),
     )
@@ -522,6 +524,7 @@ fn bad_numbers_are_typed_errors_naming_the_field() {
         echo_to_platform_log: Some(false),
         min_log_level: None,
         network,
+        history: None,
     };
     let probe = || {
         Arc::new(Probe {
@@ -634,6 +637,7 @@ fn networked_agent_on(
             echo_to_platform_log: Some(false),
             min_log_level: None,
             network: Some(network),
+            history: None,
         },
         Arc::new(Probe {
             notifications: Behaviour::Answer,
@@ -786,6 +790,7 @@ fn log_levels_and_batches_reach_the_bundle_from_the_chosen_minimum() {
                 echo_to_platform_log: Some(false),
                 min_log_level: min,
                 network: None,
+                history: None,
             },
             Arc::new(Probe {
                 notifications: Behaviour::Answer,
@@ -1057,6 +1062,7 @@ fn facts_agent(facts: &Facts) -> Arc<PushDoctorAgent> {
             echo_to_platform_log: Some(false),
             min_log_level: None,
             network: None,
+            history: None,
         },
         Arc::new(facts.clone()),
     )

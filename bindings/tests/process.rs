@@ -49,6 +49,7 @@ fn agent() -> Arc<PushDoctorAgent> {
             echo_to_platform_log: Some(false),
             min_log_level: None,
             network: None,
+            history: None,
         },
         Arc::new(Silent),
     )

@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pushdoctor_core::accept::{
     self, store, summarize, timeline, HistoryEvent, HistoryReadStats, HISTORY_FILE,
@@ -41,10 +41,7 @@ impl Loaded {
                 0 | 1 => String::new(),
                 n => format!(" ({n} damaged lines skipped in all)"),
             };
-            warnings.push(format!(
-                "{}: line {line} skipped: {why}{more}",
-                self.name
-            ));
+            warnings.push(format!("{}: line {line} skipped: {why}{more}", self.name));
         }
         if s.torn_tail_bytes > 0 {
             warnings.push(format!(
@@ -167,7 +164,7 @@ struct ProblemJson<'a> {
 
 /// `pushdoctor history PATH [--json] [--limit N]`.
 pub(crate) fn run(
-    path: &PathBuf,
+    path: &Path,
     json: bool,
     limit: usize,
     stdout: &mut dyn Write,

@@ -26,8 +26,7 @@ fn example() -> PathBuf {
 /// Accept: what a person would otherwise be asked.
 fn snapshot_without_observations(dir: &Path) -> PathBuf {
     let fixture = repo().join("tests/fixtures/snapshots/accept-first-failure.json");
-    let mut value: serde_json::Value =
-        serde_json::from_slice(&fs::read(fixture).unwrap()).unwrap();
+    let mut value: serde_json::Value = serde_json::from_slice(&fs::read(fixture).unwrap()).unwrap();
     value.as_object_mut().unwrap().remove("observations");
     let path = dir.join("snapshot.json");
     fs::write(&path, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
@@ -72,7 +71,9 @@ fn the_text_gives_the_summary_then_the_requests_newest_first() {
         assert!(report.contains(line), "{line:?} not in\n{report}");
     }
     let failed = report.find("failed   lr-e4a61d93").expect(&report);
-    let late = report.find("accepted lr-2b7788c0  push 38.2 s").expect(&report);
+    let late = report
+        .find("accepted lr-2b7788c0  push 38.2 s")
+        .expect(&report);
     let first = report.find("accepted lr-5c1e9a2b").expect(&report);
     assert!(failed < late && late < first, "{report}");
     assert!(
@@ -104,7 +105,13 @@ fn the_json_is_the_documented_object() {
     assert_eq!(requests[0]["attempts"], 3);
     assert_eq!(requests[1]["push_latency_ms"], 38_200);
 
-    let limited = json(&pushdoctor(&["history", s(&example()), "--json", "--limit", "2"]));
+    let limited = json(&pushdoctor(&[
+        "history",
+        s(&example()),
+        "--json",
+        "--limit",
+        "2",
+    ]));
     let ids: Vec<&str> = limited["requests"]
         .as_array()
         .unwrap()
@@ -112,7 +119,10 @@ fn the_json_is_the_documented_object() {
         .map(|r| r["request_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["lr-e4a61d93", "lr-2b7788c0"]);
-    assert_eq!(limited["summary"], value["summary"], "the limit lists fewer, sums up all");
+    assert_eq!(
+        limited["summary"], value["summary"],
+        "the limit lists fewer, sums up all"
+    );
 }
 
 #[test]
@@ -160,7 +170,11 @@ fn bad_input_exits_2_naming_the_file() {
     );
     let usage = pushdoctor(&["history", s(&example()), "--limit", "x"]);
     assert_eq!(usage.status.code(), Some(2));
-    assert!(text(&usage.stderr).contains("--limit"), "{}", text(&usage.stderr));
+    assert!(
+        text(&usage.stderr).contains("--limit"),
+        "{}",
+        text(&usage.stderr)
+    );
     // diagnose --history takes a history, not a bundle.
     let snapshot = snapshot_without_observations(&dir);
     assert_refused(
@@ -196,7 +210,10 @@ fn damaged_lines_are_warned_about_by_file_and_line_and_the_rest_printed() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains(&format!("pushdoctor: warning: {}: line 3 skipped", s(&file))),
+        stderr.contains(&format!(
+            "pushdoctor: warning: {}: line 3 skipped",
+            s(&file)
+        )),
         "{stderr}"
     );
     assert!(stderr.contains("the last line is cut off"), "{stderr}");
@@ -303,7 +320,12 @@ fn bundle_create_takes_the_history_and_bundle_show_shows_it() {
         text(&created.stdout)
     );
     let verified = pushdoctor(&["bundle", "verify", s(&bundle)]);
-    assert_eq!(verified.status.code(), Some(0), "{}", text(&verified.stdout));
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stdout)
+    );
     assert!(text(&verified.stdout).contains("checked accept_history.ndjson"));
 
     let shown = text(&pushdoctor(&["bundle", "show", s(&bundle)]).stdout);

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use pushdoctor_core::accept::event::Delivery;
 use pushdoctor_core::accept::store::{parse, to_line};
 use pushdoctor_core::accept::summary::EPISODE_GAP_MS;
 use pushdoctor_core::accept::{
@@ -11,7 +12,6 @@ use pushdoctor_core::accept::{
     Decision, History, HistoryError, HistoryEvent, HistoryLimits, PolicyState, PushArrival,
     HISTORY_FILE,
 };
-use pushdoctor_core::accept::event::Delivery;
 use pushdoctor_core::logs::redact::RedactionConfig;
 
 /// 2026-11-27T09:41:00Z.
@@ -128,8 +128,15 @@ fn a_writer_killed_at_any_byte_of_the_last_line_loses_that_line_only() {
         } else {
             &events[..events.len() - 1]
         };
-        assert_eq!(history.events(T0 + 10 * MINUTE), expected, "offset {offset}");
-        assert_eq!(skipped, 0, "offset {offset}: a torn tail is not a damaged line");
+        assert_eq!(
+            history.events(T0 + 10 * MINUTE),
+            expected,
+            "offset {offset}"
+        );
+        assert_eq!(
+            skipped, 0,
+            "offset {offset}: a torn tail is not a damaged line"
+        );
         let partial = offset > 0 && !complete;
         assert_eq!(torn > 0, partial, "offset {offset}");
         let on_disk = file_bytes(&dir);
@@ -178,7 +185,10 @@ fn a_damaged_line_in_the_middle_is_skipped_and_counted_and_its_neighbours_kept()
     assert_eq!(stats.skipped_lines, 2);
     assert_eq!(stats.first_problem.as_ref().map(|p| p.0), Some(3));
     let kept = history.events(T0 + 10 * MINUTE);
-    assert_eq!(kept, vec![events[0].clone(), events[1].clone(), events[4].clone()]);
+    assert_eq!(
+        kept,
+        vec![events[0].clone(), events[1].clone(), events[4].clone()]
+    );
     drop(history);
     let (reopened, skipped, _) = open(&dir, HistoryLimits::default(), T0 + 10 * MINUTE);
     assert_eq!(reopened.events(T0 + 10 * MINUTE), kept);
@@ -204,12 +214,15 @@ fn the_count_cap_lets_the_oldest_go_and_compaction_keeps_the_file_bounded() {
     assert_eq!(history.events(T0 + 25), newest);
     // Compaction happened: 25 lines were appended, the file holds fewer.
     let lines = file_bytes(&dir).iter().filter(|&&b| b == b'\n').count();
-    assert!(lines < 25 && lines >= 10, "{lines}");
+    assert!((10..25).contains(&lines), "{lines}");
     drop(history);
     let (reopened, _, _) = open(&dir, limits, T0 + 25);
     assert_eq!(reopened.events(T0 + 25), newest);
     let (on_disk, _) = parse(&file_bytes(&dir));
-    assert_eq!(on_disk, newest, "reopening rewrote the file to the kept events");
+    assert_eq!(
+        on_disk, newest,
+        "reopening rewrote the file to the kept events"
+    );
 }
 
 #[test]
@@ -309,11 +322,17 @@ fn request_ids_and_server_codes_are_stored_scrubbed() {
     else {
         panic!("{:?}", a.outcome)
     };
-    assert!(code.starts_with("invalid_token ") && !code.contains(jwt), "{code}");
+    assert!(
+        code.starts_with("invalid_token ") && !code.contains(jwt),
+        "{code}"
+    );
     let counts = history.redaction_counts();
     assert!(counts.total() >= 3, "{counts:?}");
     let on_disk = String::from_utf8(file_bytes(&dir)).unwrap();
-    assert!(!on_disk.contains(email) && !on_disk.contains("jane.doe"), "{on_disk}");
+    assert!(
+        !on_disk.contains(email) && !on_disk.contains("jane.doe"),
+        "{on_disk}"
+    );
     assert!(!on_disk.contains(jwt), "{on_disk}");
     assert_eq!(on_disk.lines().count(), 2);
 }
@@ -423,7 +442,11 @@ fn a_failure_after_an_old_success_starts_its_own_episode() {
         failed("lr-2", T0 + 2 * MINUTE),
         failed("lr-2", T0 + 3 * MINUTE),
     ]);
-    assert_eq!(s.accept_responded, Some(false), "the success is not part of it");
+    assert_eq!(
+        s.accept_responded,
+        Some(false),
+        "the success is not part of it"
+    );
     assert_eq!(s.retry_count, Some(1));
     assert_eq!(s.retry_succeeded, Some(false));
     assert_eq!(s.failures_in_a_row, 2);
@@ -470,7 +493,10 @@ fn latency_stats_are_median_p90_and_worst_by_nearest_rank() {
     let accept = summarize(&[ok("a", T0), failed("b", T0 + MINUTE)])
         .accept_latency
         .unwrap();
-    assert_eq!((accept.count, accept.median_ms, accept.worst_ms), (2, 800, 800));
+    assert_eq!(
+        (accept.count, accept.median_ms, accept.worst_ms),
+        (2, 800, 800)
+    );
 }
 
 // ---- the automatic-bundle policy ----------------------------------------
@@ -506,7 +532,11 @@ fn three_failures_in_the_window_make_exactly_one_bundle() {
     assert_eq!(triggers(&mut state, &[(0, F), (1, F)]), Vec::<i64>::new());
     let mut state = PolicyState::new(BundlePolicy::default());
     let made = triggers(&mut state, &[(0, F), (1, F), (2, F), (3, F), (4, F)]);
-    assert_eq!(made, vec![2], "the fourth and fifth are inside the cool-down");
+    assert_eq!(
+        made,
+        vec![2],
+        "the fourth and fifth are inside the cool-down"
+    );
 }
 
 #[test]
@@ -521,7 +551,16 @@ fn a_new_episode_after_the_cool_down_makes_another() {
     let made = triggers(
         &mut state,
         // The cool-down runs to minute 62: 30 and 61 are inside it.
-        &[(0, F), (1, F), (2, F), (30, F), (61, F), (62, F), (63, F), (64, F)],
+        &[
+            (0, F),
+            (1, F),
+            (2, F),
+            (30, F),
+            (61, F),
+            (62, F),
+            (63, F),
+            (64, F),
+        ],
     );
     assert_eq!(made, vec![2, 64]);
 }
@@ -541,13 +580,17 @@ fn bundles_per_day_are_capped() {
         ..BundlePolicy::default()
     };
     let mut state = PolicyState::new(policy);
-    let day: Vec<(i64, bool)> = (0..12).map(|i| (i * 60, F)).flat_map(|(m, f)| {
-        [(m, f), (m + 1, f), (m + 2, f)]
-    }).collect();
+    let day: Vec<(i64, bool)> = (0..12)
+        .map(|i| (i * 60, F))
+        .flat_map(|(m, f)| [(m, f), (m + 1, f), (m + 2, f)])
+        .collect();
     assert_eq!(triggers(&mut state, &day), vec![2, 62]);
     // A day after the first, one more is allowed.
     assert_eq!(
-        triggers(&mut state, &[(24 * 60 + 3, F), (24 * 60 + 4, F), (24 * 60 + 5, F)]),
+        triggers(
+            &mut state,
+            &[(24 * 60 + 3, F), (24 * 60 + 4, F), (24 * 60 + 5, F)]
+        ),
         vec![24 * 60 + 5]
     );
 }
@@ -562,7 +605,10 @@ fn a_replay_after_a_restart_does_not_bundle_the_same_episode_again() {
         failed("lr", T0 + 3 * MINUTE),
     ];
     let mut state = PolicyState::replay(policy, &history);
-    assert_eq!(triggers(&mut state, &[(4, F), (5, F), (6, F)]), Vec::<i64>::new());
+    assert_eq!(
+        triggers(&mut state, &[(4, F), (5, F), (6, F)]),
+        Vec::<i64>::new()
+    );
 
     // Halfway through an episode, the failures before the restart count.
     let mut state = PolicyState::replay(policy, &history[..3]);
@@ -647,10 +693,9 @@ fn a_damaged_history_line_in_a_bundle_is_a_problem_for_verify() {
     let bundle = Bundle::open(&path).unwrap();
     let report = bundle.verify();
     assert!(
-        report
-            .problems
-            .iter()
-            .any(|p| p.contains(HISTORY_FILE) && p.contains("1 line(s) cannot be read") && p.contains("line 2")),
+        report.problems.iter().any(|p| p.contains(HISTORY_FILE)
+            && p.contains("1 line(s) cannot be read")
+            && p.contains("line 2")),
         "{:?}",
         report.problems
     );
@@ -673,7 +718,10 @@ fn a_history_too_large_for_the_cap_keeps_its_newest_lines() {
     let summary = bundle_with_history(&dir, &events, MIN_MAX_BYTES);
     assert!(summary.bytes <= MIN_MAX_BYTES, "{}", summary.bytes);
     let history = summary.manifest.history.clone().unwrap();
-    assert!(history.dropped_for_size > 0 && history.events > 0, "{history:?}");
+    assert!(
+        history.dropped_for_size > 0 && history.events > 0,
+        "{history:?}"
+    );
     assert_eq!(history.events + history.dropped_for_size, 4_000);
     let bundle = Bundle::open(&summary.path).unwrap();
     let (read, _) = bundle.history().unwrap().unwrap();

@@ -41,10 +41,16 @@ impl BundlePolicy {
             return Err("failures is 0: every attempt would make a bundle".into());
         }
         if self.window_ms <= 0 {
-            return Err(format!("window_ms is {}: it must be above 0", self.window_ms));
+            return Err(format!(
+                "window_ms is {}: it must be above 0",
+                self.window_ms
+            ));
         }
         if self.cooldown_ms < 0 {
-            return Err(format!("cooldown_ms is {}: it cannot be negative", self.cooldown_ms));
+            return Err(format!(
+                "cooldown_ms is {}: it cannot be negative",
+                self.cooldown_ms
+            ));
         }
         Ok(())
     }

@@ -113,7 +113,11 @@ fn read_line(line: &[u8]) -> Result<HistoryEvent, String> {
         serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
     match value.get("v").and_then(serde_json::Value::as_u64) {
         Some(v) if v == u64::from(HISTORY_EVENT_VERSION) => {}
-        Some(v) => return Err(format!("version {v}, this build reads {HISTORY_EVENT_VERSION}")),
+        Some(v) => {
+            return Err(format!(
+                "version {v}, this build reads {HISTORY_EVENT_VERSION}"
+            ))
+        }
         None => return Err("no version (\"v\")".into()),
     }
     let line: Line = serde_json::from_value(value).map_err(|e| e.to_string())?;

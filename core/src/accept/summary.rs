@@ -69,9 +69,8 @@ pub fn summarize(events: &[HistoryEvent]) -> HistorySummary {
 
     if let Some(newest) = attempts.last() {
         summary.last_outcome = Some(newest.outcome.describe());
-        summary.mfa_completed = Some(
-            newest.outcome.succeeded() && newest.decision == Decision::Accept,
-        );
+        summary.mfa_completed =
+            Some(newest.outcome.succeeded() && newest.decision == Decision::Accept);
         let failures = attempts
             .iter()
             .rev()
@@ -109,10 +108,7 @@ fn latest_episode<'s, 'a>(attempts: &'s [&'a AcceptAttempt]) -> &'s [&'a AcceptA
     if start > 0 && attempts[start - 1].outcome.succeeded() {
         start -= 1;
     }
-    while start > 0
-        && !attempts[start - 1].outcome.succeeded()
-        && (start == end || close(start))
-    {
+    while start > 0 && !attempts[start - 1].outcome.succeeded() && (start == end || close(start)) {
         start -= 1;
     }
     &attempts[start..]
@@ -218,7 +214,7 @@ pub fn timeline(events: &[HistoryEvent], limit: usize) -> Vec<RequestStory> {
             }
         }
     }
-    stories.sort_by(|a, b| b.last_ms.cmp(&a.last_ms));
+    stories.sort_by_key(|s| std::cmp::Reverse(s.last_ms));
     stories.truncate(limit);
     stories
 }

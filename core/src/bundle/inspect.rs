@@ -521,7 +521,11 @@ impl Bundle {
         match self.history() {
             None => {}
             Some(Err(e)) => {
-                let _ = writeln!(out, "\nPush and Accept history: unreadable ({})", printable(&e));
+                let _ = writeln!(
+                    out,
+                    "\nPush and Accept history: unreadable ({})",
+                    printable(&e)
+                );
             }
             Some(Ok((events, stats))) => {
                 let _ = writeln!(out, "\nPush and Accept history");

@@ -40,8 +40,8 @@ use crate::logs::record::LogRecord;
 use crate::logs::redact::{RedactionConfig, RedactionCounts, RedactionError, Redactor};
 use crate::model::snapshot::DeviceSnapshot;
 use crate::model::time::{now_ms, rfc3339};
-pub use manifest::{BundleReason, Manifest, SourceSummary, BUNDLE_FORMAT_VERSION};
 pub use manifest::HistoryManifest;
+pub use manifest::{BundleReason, Manifest, SourceSummary, BUNDLE_FORMAT_VERSION};
 use manifest::{DeviceSummary, EntrySummary, RecordSummary, RedactionSummary, TimeRange};
 
 /// Entry names.

@@ -13,9 +13,9 @@ use serde_json::{Map, Value};
 use crate::model::facts::{
     AlertStyle, AuthorizationStatus, ChannelImportance, DataSaver, StandbyBucket,
 };
+use crate::model::history::HistorySummary;
 use crate::model::MfaReportStatus;
 use crate::model::Platform;
-use crate::model::history::HistorySummary;
 use crate::model::ProbeReport;
 
 /// The snapshot schema version this build reads and writes.
@@ -268,8 +268,16 @@ impl DeviceSnapshot {
         };
         fill(&mut o.push_received, summary.push_received, "push_received");
         fill(&mut o.accept_tapped, summary.accept_tapped, "accept_tapped");
-        fill(&mut o.accept_responded, summary.accept_responded, "accept_responded");
-        fill(&mut o.retry_succeeded, summary.retry_succeeded, "retry_succeeded");
+        fill(
+            &mut o.accept_responded,
+            summary.accept_responded,
+            "accept_responded",
+        );
+        fill(
+            &mut o.retry_succeeded,
+            summary.retry_succeeded,
+            "retry_succeeded",
+        );
         fill(&mut o.mfa_completed, summary.mfa_completed, "mfa_completed");
         if o.retry_count.is_none() && summary.retry_count.is_some() {
             o.retry_count = summary.retry_count;
