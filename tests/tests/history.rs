@@ -377,6 +377,37 @@ fn unwritable_then_writable(dir: &Path, block: impl Fn(), unblock: impl Fn()) {
     assert_eq!(parse(&file_bytes(dir)).0, events, "and not again");
 }
 
+/// A history file with a damaged line and a torn tail, opened while its
+/// directory cannot be written: the events are read all the same, and the
+/// file is repaired by the first write that succeeds.
+fn opened_read_only_then_repaired(dir: &Path, block: impl Fn(), unblock: impl Fn()) {
+    let events = story();
+    let mut bytes = [to_line(&events[0]), to_line(&events[1])].concat();
+    bytes.extend_from_slice(b"{\"v\":1,\"kind\":\"push\",\"request_id\n");
+    bytes.extend_from_slice(&to_line(&events[2]));
+    bytes.extend_from_slice(b"{\"v\":1,\"ki");
+    std::fs::write(dir.join(HISTORY_FILE), &bytes).unwrap();
+    block();
+    let (history, stats) = History::open(
+        Some(dir),
+        HistoryLimits::default(),
+        RedactionConfig::default(),
+        T0 + 10 * MINUTE,
+    )
+    .expect("a file that can be read opens, repaired or not");
+    assert_eq!((stats.skipped_lines, stats.torn_tail_bytes), (1, 10));
+    assert!(stats.repair_error.is_some(), "{stats:?}");
+    assert_eq!(history.events(T0 + 10 * MINUTE), events[..3].to_vec());
+    history.record(events[3].clone()).unwrap();
+    assert!(history.flush(T0 + 10 * MINUTE).is_err());
+    unblock();
+    history.record(events[4].clone()).unwrap();
+    history.flush(T0 + 10 * MINUTE).unwrap();
+    let (on_disk, stats) = parse(&file_bytes(dir));
+    assert_eq!((stats.skipped_lines, stats.torn_tail_bytes), (0, 0));
+    assert_eq!(on_disk, events, "repaired, every event once");
+}
+
 #[test]
 fn a_history_path_that_cannot_be_written_keeps_the_events_and_writes_them_once_later() {
     // Something in the way of the file (works whoever runs the test).
@@ -393,17 +424,36 @@ fn a_history_path_that_cannot_be_written_keeps_the_events_and_writes_them_once_l
 #[test]
 fn a_read_only_history_directory_keeps_the_events_and_writes_them_once_later() {
     use std::os::unix::fs::PermissionsExt;
+    use std::process::Command;
     let dir = work_dir("unwritable-read-only");
     let set = |mode| std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
     set(0o555);
     let bound = permissions_bind_us(&dir);
     set(0o755);
-    if !bound {
-        // Root ignores the mode; the test above covers the same path.
-        eprintln!("skipped: file permissions do not bind this user");
+    if bound {
+        unwritable_then_writable(&dir, || set(0o555), || set(0o755));
+        let dir = work_dir("unwritable-read-only-repair");
+        let set =
+            |mode| std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+        opened_read_only_then_repaired(&dir, || set(0o555), || set(0o755));
         return;
     }
-    unwritable_then_writable(&dir, || set(0o555), || set(0o755));
+    // Root ignores a directory's mode, not a read-only mount.
+    let Some(_mounted) = pushdoctor_tests::mount_tmpfs(&dir, "1m", "a read-only history directory")
+    else {
+        return;
+    };
+    let remount = |mode: &str| {
+        let done = Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(done, "remount {mode}");
+    };
+    unwritable_then_writable(&dir, || remount("ro"), || remount("rw"));
+    let _ = std::fs::remove_file(dir.join(HISTORY_FILE));
+    opened_read_only_then_repaired(&dir, || remount("ro"), || remount("rw"));
 }
 
 // ---- the summary ---------------------------------------------------------
