@@ -5,6 +5,7 @@ use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
+use pushdoctor_core::accept::{summarize, HistoryEvent, HISTORY_FILE};
 use pushdoctor_core::bundle::inspect::Bundle;
 use pushdoctor_core::bundle::{
     BundleError, BundleOptions, BundleReason, BundleWriter, SourceSummary,
@@ -14,6 +15,7 @@ use pushdoctor_core::logs::{DirReader, LogRecord};
 use pushdoctor_core::printable::{printable, push_printable};
 use pushdoctor_core::{Answers, Options};
 
+use crate::history::{self, Accepts};
 use crate::{exit, load_snapshot, write_out, Failure};
 
 #[derive(Debug, Subcommand)]
@@ -35,6 +37,9 @@ pub(crate) enum BundleCommand {
         /// A device snapshot to include, with its diagnosis.
         #[arg(long)]
         snapshot: Option<String>,
+        /// A push and Accept history (accept_history.ndjson) to include; a --logs folder's own is included without it.
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
         /// Why the bundle is made.
         #[arg(long, value_enum, default_value_t = Reason::Support)]
         reason: Reason,
@@ -85,7 +90,11 @@ impl From<Reason> for BundleReason {
     }
 }
 
-pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, Failure> {
+pub(crate) fn run(
+    command: BundleCommand,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, Failure> {
     match command {
         BundleCommand::Create {
             output,
@@ -93,6 +102,7 @@ pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, 
             logcat,
             apple_log,
             snapshot,
+            history,
             reason,
             max_bytes,
             year,
@@ -117,12 +127,13 @@ pub(crate) fn run(command: BundleCommand, stdout: &mut dyn Write) -> Result<u8, 
                 logcat: &logcat,
                 apple_log: &apple_log,
                 snapshot: snapshot.as_deref(),
+                history: history.as_deref(),
             };
             check_output(&output, &inputs, force)?;
             if !force_format {
                 check_formats(&inputs)?;
             }
-            create(&output, options, &inputs, &import, stdout)
+            create(&output, options, &inputs, &import, stdout, stderr)
         }
         BundleCommand::Verify { bundle } => verify(&bundle, stdout),
         BundleCommand::Show { bundle, last } => {
@@ -147,6 +158,8 @@ struct Inputs<'a> {
     apple_log: &'a [PathBuf],
     /// A file, or `-` for standard input.
     snapshot: Option<&'a str>,
+    /// An `accept_history.ndjson` given with `--history`.
+    history: Option<&'a Path>,
 }
 
 impl Inputs<'_> {
@@ -155,6 +168,7 @@ impl Inputs<'_> {
             && self.logcat.is_empty()
             && self.apple_log.is_empty()
             && self.snapshot.is_none()
+            && self.history.is_none()
     }
 
     /// Every file read, by the option that names it.
@@ -165,7 +179,8 @@ impl Inputs<'_> {
             .snapshot
             .filter(|s| *s != "-")
             .map(|s| ("--snapshot", Path::new(s)));
-        logcat.chain(apple).chain(snapshot)
+        let history = self.history.map(|h| ("--history", h));
+        logcat.chain(apple).chain(snapshot).chain(history)
     }
 }
 
@@ -291,10 +306,11 @@ fn create(
     inputs: &Inputs<'_>,
     import: &ImportOptions,
     stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
 ) -> Result<u8, Failure> {
     if inputs.is_empty() {
         return Err(Failure::bad_input(
-            "nothing to bundle: give --logs DIR, --logcat FILE, --apple-log FILE or --snapshot FILE",
+            "nothing to bundle: give --logs DIR, --logcat FILE, --apple-log FILE, --snapshot FILE or --history FILE",
         ));
     }
     let Inputs {
@@ -302,7 +318,35 @@ fn create(
         logcat,
         apple_log,
         snapshot,
+        history,
     } = *inputs;
+    for dir in log_dirs {
+        if !dir.is_dir() {
+            return Err(Failure::bad_input(format!(
+                "{}: not a log directory",
+                dir.display()
+            )));
+        }
+    }
+    // The history first: the snapshot's diagnosis concludes from it too.
+    let mut histories = Vec::new();
+    for dir in log_dirs.iter().filter(|d| d.join(HISTORY_FILE).is_file()) {
+        histories.push(history::load(dir, Accepts::FileOrDir)?);
+    }
+    if let Some(file) = history {
+        histories.push(history::load(file, Accepts::FileOrDir)?);
+    }
+    let events = (!histories.is_empty()).then(|| {
+        let mut events: Vec<HistoryEvent> = Vec::new();
+        for loaded in &histories {
+            for warning in loaded.warnings() {
+                let _ = writeln!(stderr, "pushdoctor: warning: {}", printable(&warning));
+            }
+            events.extend(loaded.events.iter().cloned());
+        }
+        events.sort_by_key(HistoryEvent::time_ms);
+        events
+    });
     let failed = |e: BundleError| match e {
         // Writing failed (a full disk, say): the output, not the input.
         BundleError::Io { .. } => Failure::output_failed(e.to_string()),
@@ -312,19 +356,19 @@ fn create(
     if let Some(source) = snapshot {
         let mut no_stdin = std::io::empty();
         let mut no_stdin = BufReader::new(&mut no_stdin);
-        let (snapshot, _warnings) = load_snapshot(source, &mut no_stdin)?;
+        let (mut snapshot, _warnings) = load_snapshot(source, &mut no_stdin)?;
+        if let Some(events) = &events {
+            snapshot.attach_history(summarize(events));
+        }
         let diagnosis =
             pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
         writer.add_snapshot(&snapshot, &diagnosis);
     }
+    if let Some(events) = &events {
+        writer.add_history(events);
+    }
     let mut sources = Vec::new();
     for dir in log_dirs {
-        if !dir.is_dir() {
-            return Err(Failure::bad_input(format!(
-                "{}: not a log directory",
-                dir.display()
-            )));
-        }
         let reader = DirReader::open(dir).map_err(|e| Failure::bad_input(e.to_string()))?;
         sources.push(Source::new(file_name(dir), Reader::Dir(reader)));
     }
@@ -364,7 +408,7 @@ fn create(
     write_out(
         stdout,
         &format!(
-            "wrote {} ({} bytes): {} records{}; redacted: {}\n",
+            "wrote {} ({} bytes): {} records{}{}; redacted: {}\n",
             summary.path.display(),
             summary.bytes,
             m.records.included,
@@ -375,6 +419,14 @@ fn create(
                 )
             } else {
                 String::new()
+            },
+            match &m.history {
+                Some(h) if h.dropped_for_size > 0 => format!(
+                    ", {} history events ({} older left out to stay under {} bytes)",
+                    h.events, h.dropped_for_size, m.size_cap_bytes
+                ),
+                Some(h) => format!(", {} history events", h.events),
+                None => String::new(),
             },
             if redacted.is_empty() {
                 "nothing".to_string()

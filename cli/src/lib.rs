@@ -10,6 +10,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
 
 mod bundle;
+mod history;
 mod probe;
 mod redact;
 
@@ -58,10 +59,24 @@ enum Command {
         snapshot: String,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The push and Accept history (an accept_history.ndjson file, or the log directory holding it): the observations the snapshot leaves out are taken from it.
+        #[arg(long, value_name = "FILE")]
+        history: Option<std::path::PathBuf>,
         #[command(flatten)]
         flow: FlowArgs,
         #[command(flatten)]
         detail: DetailArgs,
+    },
+    /// Print the push and Accept history of a log directory, a bundle or an accept_history.ndjson file.
+    History {
+        /// A log directory, a bundle (.zip) or an accept_history.ndjson file.
+        path: std::path::PathBuf,
+        /// The JSON form (docs/history.md) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// How many requests to list, newest first.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
     },
     /// Walk the troubleshooting flow in the terminal, one question at a time.
     Walk {
@@ -215,10 +230,12 @@ where
         Command::Diagnose {
             snapshot,
             format,
+            history,
             flow,
             detail,
         } => diagnose(
             &snapshot,
+            history.as_deref(),
             Output::new(format, &detail),
             &flow.options(),
             stdin,
@@ -242,7 +259,8 @@ where
         ),
         Command::MfaStatus { status, format } => mfa_status(&status, format, stdout),
         Command::Probe(args) => probe::run(args, stdout),
-        Command::Bundle { command } => bundle::run(command, stdout),
+        Command::History { path, json, limit } => history::run(&path, json, limit, stdout, stderr),
+        Command::Bundle { command } => bundle::run(command, stdout, stderr),
         Command::Redact {
             file,
             ip_mode,
@@ -286,13 +304,19 @@ pub enum Answering {
 
 fn diagnose(
     source: &str,
+    history: Option<&Path>,
     output: Output,
     options: &Options,
     stdin: &mut dyn BufRead,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<u8, Failure> {
-    let (snapshot, warnings) = load_snapshot(source, stdin)?;
+    let (mut snapshot, mut warnings) = load_snapshot(source, stdin)?;
+    if let Some(path) = history {
+        let loaded = history::load(path, history::Accepts::FileOrDir)?;
+        warnings.extend(loaded.warnings());
+        snapshot.attach_history(pushdoctor_core::accept::summarize(&loaded.events));
+    }
     let mut diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), options);
     emit(
         &mut diagnosis,

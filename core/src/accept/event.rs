@@ -101,7 +101,10 @@ pub enum AttemptOutcome {
     Timeout,
     /// The connection failed.
     ConnectionError {
-        /// How.
+        /// How. Written `error_kind`: the line's own `kind` (push or
+        /// attempt) shares the object, and a second `kind` key made the
+        /// line unreadable.
+        #[serde(rename = "error_kind")]
         kind: ConnectionErrorKind,
     },
     /// The service answered with an error status.

@@ -9,11 +9,13 @@
 //! - [`policy`]: when repeated failures make a bundle;
 //! - [`retry`]: the retry helper for the app's Accept call (its runner and
 //!   reqwest transport under the `probes` feature);
+//! - [`report`]: the summary and the push timeline as text for people;
 //! - [`History`]: all of it behind one thread-safe handle, whose
 //!   [`History::record`] never touches the disk.
 
 pub mod event;
 pub mod policy;
+pub mod report;
 pub mod retry;
 pub mod store;
 pub mod summary;

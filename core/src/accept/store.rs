@@ -77,6 +77,10 @@ pub struct HistoryReadStats {
     pub torn_tail_bytes: u64,
     /// The first skipped line's number and why, to name in a message.
     pub first_problem: Option<(u64, String)>,
+    /// Cutting a torn line away or compacting the file failed (a
+    /// read-only directory): the events were read all the same, and the
+    /// file is put right by the first write that succeeds.
+    pub repair_error: Option<String>,
 }
 
 /// Parses history lines, oldest first as written; events are returned in
@@ -147,13 +151,19 @@ pub struct HistoryFile {
     good_len: u64,
     /// A write failed: the file may end in a partial line.
     dirty: bool,
+    /// The file holds lines to let go (over the limits, damaged) that a
+    /// failed rewrite left: the next write rewrites it whole.
+    stale: bool,
 }
 
 impl HistoryFile {
     /// Opens (or creates) `dir/accept_history.ndjson` and reads it: a torn
     /// last line is cut away, what is over the limits let go (the file
     /// rewritten only when something was). Returns the events, oldest
-    /// first.
+    /// first. A file that can be read but not repaired (a read-only
+    /// directory) still gives its events: the repair waits for the first
+    /// write that succeeds, and `repair_error` says why it could not be
+    /// done now.
     pub fn open(
         dir: &Path,
         limits: HistoryLimits,
@@ -168,7 +178,7 @@ impl HistoryFile {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
-        let (mut events, stats) = parse(&bytes);
+        let (mut events, mut stats) = parse(&bytes);
         let let_go = limits.apply(&mut events, now_ms);
         let mut file = HistoryFile {
             path,
@@ -176,12 +186,16 @@ impl HistoryFile {
             lines: events.len(),
             good_len: bytes.len() as u64 - stats.torn_tail_bytes,
             dirty: stats.torn_tail_bytes > 0,
+            stale: let_go > 0 || stats.skipped_lines > 0,
         };
-        if let_go > 0 || stats.skipped_lines > 0 {
-            file.rewrite(&events)?;
+        let repaired = if file.stale {
+            file.rewrite(&events)
         } else if file.dirty {
-            file.cut_back()?;
-        }
+            file.cut_back()
+        } else {
+            Ok(())
+        };
+        stats.repair_error = repaired.err().map(|e| e.to_string());
         Ok((file, events, stats))
     }
 
@@ -197,11 +211,11 @@ impl HistoryFile {
         if events.is_empty() {
             return Ok(());
         }
+        if self.stale || self.lines + events.len() > self.limits.max_events.saturating_mul(2) {
+            return self.rewrite(kept);
+        }
         if self.dirty {
             self.cut_back()?;
-        }
-        if self.lines + events.len() > self.limits.max_events.saturating_mul(2) {
-            return self.rewrite(kept);
         }
         let bytes: Vec<u8> = events.iter().flat_map(to_line).collect();
         let mut file = OpenOptions::new()
@@ -245,6 +259,7 @@ impl HistoryFile {
         self.lines = events.len();
         self.good_len = bytes.len() as u64;
         self.dirty = false;
+        self.stale = false;
         Ok(())
     }
 }

@@ -18,6 +18,7 @@ use super::lines::BoundedLines;
 use super::manifest::{EntrySummary, Manifest, BUNDLE_FORMAT_VERSION};
 use super::zip::{ZipArchive, ZipEntry, ZipError};
 use super::{hex, DIAGNOSIS, LOGS_NDJSON, LOGS_TEXT, MANIFEST};
+use crate::accept::{store, HistoryEvent, HistoryReadStats, HISTORY_FILE};
 use crate::engine::diagnosis::Diagnosis;
 use crate::logs::redact::{RedactionConfig, RedactionCounts, Redactor};
 use crate::printable::{printable, push_printable};
@@ -75,6 +76,13 @@ impl Default for ReadLimits {
 /// The largest manifest a bundle may have.
 const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The largest `accept_history.ndjson` read (a history is a few hundred
+/// lines; this is thousands of times that).
+const MAX_HISTORY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How many requests `show` lists at most from the history.
+const SHOWN_REQUESTS: usize = 10;
+
 /// What `show` prints of one line at most.
 const SHOWN_LINE_BYTES: usize = 2 * 1024;
 
@@ -121,6 +129,72 @@ impl Bundle {
             64 * 1024,
             reader.take(cap.saturating_add(1)),
         ))
+    }
+
+    /// The push and Accept history the bundle carries: `None` when it has
+    /// no `accept_history.ndjson`, its events (in time order) and what
+    /// reading skipped otherwise, an error when it cannot be read at all.
+    pub fn history(&self) -> Option<Result<(Vec<HistoryEvent>, HistoryReadStats), String>> {
+        let entry = self.archive.entry(HISTORY_FILE)?;
+        let cap = MAX_HISTORY_BYTES;
+        let mut bytes = Vec::new();
+        let read = self
+            .read_capped(entry, cap)
+            .and_then(|mut r| r.read_to_end(&mut bytes).map_err(|e| e.to_string()));
+        Some(match read {
+            Err(e) => Err(format!("{HISTORY_FILE}: {e}")),
+            Ok(_) if bytes.len() as u64 > cap => {
+                Err(format!("{HISTORY_FILE}: larger than {cap} bytes"))
+            }
+            Ok(_) => Ok(store::parse(&bytes)),
+        })
+    }
+
+    /// What is wrong with the history entry, if anything: lines that
+    /// cannot be read, a partial last line, a count that differs from the
+    /// manifest's, a history the manifest announces but the bundle lacks.
+    fn history_problems(&self) -> Vec<String> {
+        let announced = self.manifest.history.as_ref();
+        let mut problems = Vec::new();
+        match self.history() {
+            None => {
+                if announced.is_some() {
+                    problems.push(format!(
+                        "{HISTORY_FILE}: the manifest describes a history, but the bundle has none"
+                    ));
+                }
+            }
+            Some(Err(e)) => problems.push(printable(&e).into_owned()),
+            Some(Ok((events, stats))) => {
+                if stats.skipped_lines > 0 {
+                    let first = stats
+                        .first_problem
+                        .as_ref()
+                        .map(|(line, why)| format!(" (the first, line {line}: {})", printable(why)))
+                        .unwrap_or_default();
+                    problems.push(format!(
+                        "{HISTORY_FILE}: {} line(s) cannot be read{first}",
+                        stats.skipped_lines
+                    ));
+                }
+                if stats.torn_tail_bytes > 0 {
+                    problems.push(format!(
+                        "{HISTORY_FILE}: ends in a partial line ({} bytes)",
+                        stats.torn_tail_bytes
+                    ));
+                }
+                if let Some(h) = announced {
+                    if h.events != events.len() as u64 + stats.skipped_lines {
+                        problems.push(format!(
+                            "{HISTORY_FILE}: {} lines, the manifest says {} events",
+                            events.len() as u64 + stats.skipped_lines,
+                            h.events
+                        ));
+                    }
+                }
+            }
+        }
+        problems
     }
 
     /// [`Bundle::verify_with`] the default limits.
@@ -230,6 +304,7 @@ impl Bundle {
                 ));
             }
         }
+        report.problems.extend(self.history_problems());
         for (entry, n) in &report.secrets_by_entry {
             report
                 .problems
@@ -440,6 +515,44 @@ impl Bundle {
                 Err(e) => {
                     let _ = writeln!(out, "\nDiagnosis: unreadable ({})", printable(&e));
                 }
+            }
+        }
+
+        match self.history() {
+            None => {}
+            Some(Err(e)) => {
+                let _ = writeln!(
+                    out,
+                    "\nPush and Accept history: unreadable ({})",
+                    printable(&e)
+                );
+            }
+            Some(Ok((events, stats))) => {
+                let _ = writeln!(out, "\nPush and Accept history");
+                if let Some(dropped) = m
+                    .history
+                    .as_ref()
+                    .map(|h| h.dropped_for_size)
+                    .filter(|&n| n > 0)
+                {
+                    let _ = writeln!(
+                        out,
+                        "  ({dropped} older events left out to stay under {} bytes)",
+                        m.size_cap_bytes
+                    );
+                }
+                if stats.skipped_lines > 0 {
+                    let _ = writeln!(
+                        out,
+                        "  ({} damaged lines skipped: `bundle verify` lists them)",
+                        stats.skipped_lines
+                    );
+                }
+                out.push_str(&crate::accept::report::text(
+                    &events,
+                    max_listed.min(SHOWN_REQUESTS),
+                    "  ",
+                ));
             }
         }
 

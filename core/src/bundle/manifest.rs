@@ -61,6 +61,32 @@ pub struct Manifest {
     pub redaction: RedactionSummary,
     /// Every other entry, with its SHA-256.
     pub entries: Vec<EntrySummary>,
+    /// The push and Accept history in `accept_history.ndjson`, when the
+    /// bundle carries one. Optional and additive: bundles without it (and
+    /// every bundle written before it existed) read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryManifest>,
+}
+
+/// What `accept_history.ndjson` holds, in a few numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryManifest {
+    /// Events (lines) in the entry.
+    pub events: u64,
+    /// Distinct login requests among them.
+    pub requests: u64,
+    /// The oldest event's time (RFC 3339), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    /// The newest event's time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// Accept or Deny attempts that failed in a row, up to the newest.
+    pub failures_in_a_row: u64,
+    /// The oldest events left out so that the bundle stays under its cap
+    /// (0 when the whole history went in).
+    #[serde(default)]
+    pub dropped_for_size: u64,
 }
 
 /// The device facts a developer needs to reproduce the problem, copied from the snapshot.

@@ -6,6 +6,7 @@
 //! diagnosis.json   the engine's diagnosis of it
 //! logs.ndjson      the records, one JSON object a line
 //! logs.txt         the same records as plain text
+//! accept_history.ndjson  the push and Accept history (when there is one)
 //! ```
 //!
 //! Building streams: records are redacted and rendered in chunks, each
@@ -32,11 +33,14 @@ use flate2::Compression;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::accept::store::{parse as parse_history, to_line as history_line};
+use crate::accept::{summarize, HistoryEvent, HISTORY_FILE};
 use crate::engine::diagnosis::Diagnosis;
 use crate::logs::record::LogRecord;
 use crate::logs::redact::{RedactionConfig, RedactionCounts, RedactionError, Redactor};
 use crate::model::snapshot::DeviceSnapshot;
 use crate::model::time::{now_ms, rfc3339};
+pub use manifest::HistoryManifest;
 pub use manifest::{BundleReason, Manifest, SourceSummary, BUNDLE_FORMAT_VERSION};
 use manifest::{DeviceSummary, EntrySummary, RecordSummary, RedactionSummary, TimeRange};
 
@@ -151,6 +155,11 @@ pub struct BundleWriter {
     small_entries: Vec<(&'static str, Vec<u8>)>,
     /// What scrubbing the snapshot and diagnosis replaced.
     small_counts: RedactionCounts,
+    /// `accept_history.ndjson`, when [`BundleWriter::add_history`] was
+    /// called: its lines, oldest first, each scrubbed.
+    history: Option<Vec<HistoryLine>>,
+    /// The oldest history lines left out to stay under the cap.
+    history_dropped: usize,
     chunk: Chunk,
     chunk_text_bytes: usize,
     kept: VecDeque<Piece>,
@@ -513,6 +522,8 @@ impl BundleWriter {
             device: DeviceSummary::default(),
             small_entries: Vec::new(),
             small_counts: RedactionCounts::default(),
+            history: None,
+            history_dropped: 0,
             chunk: Chunk::default(),
             kept: VecDeque::new(),
             kept_compressed: 0,
@@ -553,23 +564,31 @@ impl BundleWriter {
         }
     }
 
-    /// Adds the push and Accept history as `accept_history.ndjson`,
-    /// scrubbed again by the bundle's own rules. Nothing when it is empty.
-    pub fn add_history(&mut self, events: &[crate::accept::HistoryEvent]) {
-        self.small_entries
-            .retain(|(name, _)| *name != crate::accept::HISTORY_FILE);
-        if events.is_empty() {
-            return;
-        }
-        let mut counts = RedactionCounts::default();
-        let data: Vec<u8> = events
-            .iter()
-            .map(|e| e.clone().redacted(&self.redactor, &mut counts))
-            .flat_map(|e| crate::accept::store::to_line(&e))
+    /// Adds the push and Accept history as `accept_history.ndjson`, in the
+    /// history file's own line format ([`crate::accept::store::to_line`]),
+    /// oldest first. Every line is scrubbed again by the bundle's redactor
+    /// (the history's own settings may differ from the bundle's), and what
+    /// that replaced counts in the manifest like the snapshot's. Like the
+    /// snapshot it is a required entry: records are let go before any of
+    /// it, and only when it does not fit even alone are its oldest lines
+    /// left out (the manifest's `history.dropped_for_size` says how many).
+    /// A second call replaces the first.
+    pub fn add_history(&mut self, events: &[HistoryEvent]) {
+        let mut ordered: Vec<&HistoryEvent> = events.iter().collect();
+        // Stable: events of the same millisecond keep the caller's order.
+        ordered.sort_by_key(|e| e.time_ms());
+        let lines: Vec<HistoryLine> = ordered
+            .into_iter()
+            .map(|event| HistoryLine::scrubbed(event, &self.redactor))
             .collect();
-        self.small_counts.add(&counts);
-        self.logs_budget = self.logs_budget.saturating_sub(data.len() as u64 / 2 + 128);
-        self.small_entries.push((crate::accept::HISTORY_FILE, data));
+        if let Some(old) = self.history.take() {
+            let bytes: usize = old.iter().map(|l| l.line.len()).sum();
+            self.logs_budget += bytes as u64 / 2 + 128;
+        }
+        let bytes: usize = lines.iter().map(|l| l.line.len()).sum();
+        self.logs_budget = self.logs_budget.saturating_sub(bytes as u64 / 2 + 128);
+        self.history = Some(lines);
+        self.history_dropped = 0;
     }
 
     /// Pretty JSON, scrubbed line by line exactly as `bundle verify` reads
@@ -756,20 +775,12 @@ impl BundleWriter {
                 .flush()
                 .map_err(|source| io_error(&parts.path, source))?;
         }
-        let small: Vec<SmallEntry> = self
+        let mut small: Vec<SmallEntry> = self
             .small_entries
             .iter()
-            .map(|(name, data)| SmallEntry {
-                name,
-                compressed: deflate_whole(data, self.options.compression_level),
-                crc: crc32fast::hash(data),
-                summary: EntrySummary {
-                    name: name.to_string(),
-                    bytes: data.len() as u64,
-                    sha256: hex(&Sha256::digest(data)),
-                },
-            })
+            .map(|(name, data)| SmallEntry::new(name, data, self.options.compression_level))
             .collect();
+        small.extend(self.history_entry());
         let workers = [
             std::mem::replace(&mut self.ndjson_worker, Worker::idle()),
             std::mem::replace(&mut self.text_worker, Worker::idle()),
@@ -789,6 +800,9 @@ impl BundleWriter {
             let oldest = pieces.remove(0);
             self.let_go(&oldest);
         }
+        if self.archive_len(&small, &pieces, &running_hashes) > cap {
+            self.fit_history(&mut small, &running_hashes);
+        }
         let (bytes, manifest) = loop {
             let (file, manifest) =
                 self.write_archive(&partial, &small, &pieces, &running_hashes)?;
@@ -802,10 +816,13 @@ impl BundleWriter {
                 break (bytes, manifest);
             }
             if pieces.is_empty() {
+                if self.drop_history_line(&mut small) {
+                    continue;
+                }
                 return Err(BundleError::DoesNotFit {
                     cap,
                     needed: bytes,
-                    what: if small.is_empty() {
+                    what: if self.small_entries.is_empty() {
                         "the manifest"
                     } else {
                         "the manifest, the snapshot and its diagnosis"
@@ -825,6 +842,63 @@ impl BundleWriter {
             bytes,
             manifest,
         })
+    }
+
+    /// The history entry over the lines kept, when there is a history.
+    fn history_entry(&self) -> Option<SmallEntry> {
+        let lines = self.history.as_ref()?;
+        let data: Vec<u8> = lines[self.history_dropped..]
+            .iter()
+            .flat_map(|l| l.line.iter().copied())
+            .collect();
+        Some(SmallEntry::new(
+            HISTORY_FILE,
+            &data,
+            self.options.compression_level,
+        ))
+    }
+
+    /// With no record left, leaves out the fewest oldest history lines
+    /// that bring the archive's estimated size under the cap (a binary
+    /// search: a compressed size grows with the lines kept), and puts the
+    /// history entry in `small` back in step.
+    fn fit_history(&mut self, small: &mut Vec<SmallEntry>, running_hashes: &[String; 2]) {
+        let Some(total) = self.history.as_ref().map(Vec::len) else {
+            return;
+        };
+        let cap = self.options.max_bytes;
+        let (mut fits, mut over) = (total, self.history_dropped);
+        while fits - over > 1 {
+            let mid = over + (fits - over) / 2;
+            self.history_dropped = mid;
+            self.replace_history_entry(small);
+            if self.archive_len(small, &[], running_hashes) > cap {
+                over = mid;
+            } else {
+                fits = mid;
+            }
+        }
+        self.history_dropped = fits;
+        self.replace_history_entry(small);
+    }
+
+    /// Leaves out one more of the oldest history lines; false when none is
+    /// left to leave out.
+    fn drop_history_line(&mut self, small: &mut Vec<SmallEntry>) -> bool {
+        let Some(total) = self.history.as_ref().map(Vec::len) else {
+            return false;
+        };
+        if self.history_dropped >= total {
+            return false;
+        }
+        self.history_dropped += 1;
+        self.replace_history_entry(small);
+        true
+    }
+
+    fn replace_history_entry(&self, small: &mut Vec<SmallEntry>) {
+        small.retain(|e| e.name != HISTORY_FILE);
+        small.extend(self.history_entry());
     }
 
     /// Counts a piece as dropped for size (oldest first).
@@ -944,6 +1018,22 @@ impl BundleWriter {
 
     fn manifest(&self, pieces: &[Piece], entries: Vec<EntrySummary>) -> Manifest {
         let mut counts = self.small_counts.clone();
+        let history = self.history.as_ref().map(|lines| {
+            let kept = &lines[self.history_dropped..];
+            for line in kept {
+                counts.add(&line.counts);
+            }
+            let events: Vec<HistoryEvent> = kept.iter().map(|l| l.event.clone()).collect();
+            let summary = summarize(&events);
+            HistoryManifest {
+                events: kept.len() as u64,
+                requests: u64::from(summary.requests),
+                first: summary.first_ms.map(rfc3339),
+                last: summary.last_ms.map(rfc3339),
+                failures_in_a_row: u64::from(summary.failures_in_a_row),
+                dropped_for_size: self.history_dropped as u64,
+            }
+        });
         // The device's strings and the sources' names and statistics come
         // from outside (a model name can carry a person's name, a file
         // name an address): scrubbed like the entries, and counted.
@@ -1013,16 +1103,70 @@ impl BundleWriter {
                 counts,
             },
             entries,
+            history,
         }
     }
 }
 
-/// A small entry (snapshot, diagnosis), compressed whole.
+/// One line of `accept_history.ndjson` as it goes into the bundle.
+struct HistoryLine {
+    /// The event as the line says it (scrubbed).
+    event: HistoryEvent,
+    /// The line, newline included.
+    line: Vec<u8>,
+    /// What scrubbing it replaced.
+    counts: RedactionCounts,
+}
+
+impl HistoryLine {
+    /// Scrubs the line as text, as `bundle verify` reads it (so a key's
+    /// context counts); should that leave something that is no longer a
+    /// history line (a custom pattern that matched the JSON around a
+    /// value), each string of the event is scrubbed on its own instead.
+    fn scrubbed(event: &HistoryEvent, redactor: &Redactor) -> Self {
+        let raw = history_line(event);
+        let mut counts = RedactionCounts::default();
+        let text = String::from_utf8_lossy(&raw);
+        let redacted = redactor.redact(&text, &mut counts);
+        let (events, stats) = parse_history(redacted.as_bytes());
+        if let ([read], 0) = (&events[..], stats.skipped_lines + stats.torn_tail_bytes) {
+            return HistoryLine {
+                event: read.clone(),
+                line: redacted.into_owned().into_bytes(),
+                counts,
+            };
+        }
+        let mut counts = RedactionCounts::default();
+        let event = event.clone().redacted(redactor, &mut counts);
+        HistoryLine {
+            line: history_line(&event),
+            event,
+            counts,
+        }
+    }
+}
+
+/// A small entry (snapshot, diagnosis, history), compressed whole.
 struct SmallEntry {
     name: &'static str,
     compressed: Vec<u8>,
     crc: u32,
     summary: EntrySummary,
+}
+
+impl SmallEntry {
+    fn new(name: &'static str, data: &[u8], level: u32) -> Self {
+        SmallEntry {
+            name,
+            compressed: deflate_whole(data, level),
+            crc: crc32fast::hash(data),
+            summary: EntrySummary {
+                name: name.to_string(),
+                bytes: data.len() as u64,
+                sha256: hex(&Sha256::digest(data)),
+            },
+        }
+    }
 }
 
 /// A log entry: the selected pieces of its part file, joined.
