@@ -727,19 +727,12 @@ impl PushDoctorAgent {
     /// agent's blocking threads.
     pub(crate) fn record_history(&self, event: HistoryEvent) -> Result<(), AgentError> {
         self.check_open()?;
-        let trigger = match (&event, &self.auto_bundle) {
-            (HistoryEvent::Attempt(attempt), Some(auto)) => {
-                event.validate().map_err(accept::HistoryError::Invalid)?;
-                auto.policy
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .observe(attempt)
-            }
+        // The policy sees the attempt only once the history holds it, so
+        // the bundle it may start reads the failure that started it.
+        let attempt = match &event {
+            HistoryEvent::Attempt(attempt) if self.auto_bundle.is_some() => Some(attempt.clone()),
             _ => None,
         };
-        if let Some(trigger) = trigger {
-            self.start_automatic_bundle(trigger);
-        }
         if self.history.record(event)? {
             if let Some(runtime) = self.runtime.handle() {
                 let history = Arc::clone(&self.history);
@@ -749,6 +742,17 @@ impl PushDoctorAgent {
                     }
                 });
             }
+        }
+        let trigger = match (attempt, &self.auto_bundle) {
+            (Some(attempt), Some(auto)) => auto
+                .policy
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .observe(&attempt),
+            _ => None,
+        };
+        if let Some(trigger) = trigger {
+            self.start_automatic_bundle(trigger);
         }
         Ok(())
     }

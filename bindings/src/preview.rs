@@ -39,6 +39,10 @@ pub struct BundlePreview {
     pub warnings: i64,
     /// Older records left out to keep it under its size cap.
     pub dropped_for_size: i64,
+    /// Push and Accept history events inside (0 without a history).
+    pub history_events: i64,
+    /// Of those, the login requests.
+    pub history_requests: i64,
     /// What the scrubber replaced, by kind.
     pub redactions: Vec<RedactionCountItem>,
     /// All replacements.
@@ -73,6 +77,8 @@ pub(crate) fn preview(path: &Path) -> Result<BundlePreview, AgentError> {
         errors: level("ERROR"),
         warnings: level("WARN"),
         dropped_for_size: long(m.records.dropped_for_size),
+        history_events: long(m.history.as_ref().map_or(0, |h| h.events)),
+        history_requests: long(m.history.as_ref().map_or(0, |h| h.requests)),
         redactions: m
             .redaction
             .counts

@@ -91,6 +91,7 @@ class HistoryTest {
             val preview = agent.bundlePreview(bundle.path)
             assertEquals(BundleReason.REPEATED_ACCEPT_FAILURES, preview.reason)
             assertTrue(preview.entries.contains("accept_history.ndjson"))
+            assertEquals(4L, preview.historyEvents)
 
             // The "Push history" screen, newest first.
             val stories = agent.pushHistory(10)
