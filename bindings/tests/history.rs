@@ -5,7 +5,7 @@
 //! answers.
 
 mod common;
-use common::{block_on, bundle_entry as entry};
+use common::{block_on, bundle_entry as entry, quiet_config, Healthy};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
@@ -17,54 +17,7 @@ use pushdoctor_ffi::history::{
     AppPresence, AttemptEvent, AttemptOutcome, AutoBundleConfig, Decision, HistoryFindingId,
     PushDelivery, PushEvent, RequestState,
 };
-use pushdoctor_ffi::ids::{
-    Answer, BundleReason, EvidenceSource, OutcomeId, Platform, SettingsTarget,
-};
-use pushdoctor_ffi::platform::{
-    DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformError, PlatformProbe,
-    PowerFacts,
-};
-
-/// A phone on which every setting is fine.
-struct Healthy;
-
-#[async_trait::async_trait]
-impl PlatformProbe for Healthy {
-    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
-        Ok(NetworkFacts {
-            connected: Some(true),
-            airplane_mode: Some(false),
-            ..NetworkFacts::default()
-        })
-    }
-    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
-        Ok(NotificationFacts {
-            enabled: Some(true),
-            ..NotificationFacts::default()
-        })
-    }
-    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
-        Ok(FocusFacts {
-            active: Some(false),
-            app_allowed: None,
-        })
-    }
-    async fn power(&self) -> Result<PowerFacts, PlatformError> {
-        Ok(PowerFacts {
-            battery_saver: Some(false),
-            ..PowerFacts::default()
-        })
-    }
-    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
-        Ok(DeviceFacts {
-            model: Some("Pixel 8".into()),
-            ..DeviceFacts::default()
-        })
-    }
-    fn open_settings(&self, _target: SettingsTarget) -> Result<bool, PlatformError> {
-        Ok(false)
-    }
-}
+use pushdoctor_ffi::ids::{Answer, BundleReason, EvidenceSource, OutcomeId, Platform};
 
 /// Every event, in a channel.
 struct Events(Mutex<mpsc::Sender<AgentEvent>>);
@@ -79,15 +32,10 @@ impl EventListener for Events {
 fn agent_in(dir: &std::path::Path, auto_bundle: Option<AutoBundleConfig>) -> Arc<PushDoctorAgent> {
     PushDoctorAgent::new(
         AgentConfig {
-            platform: Platform::Android,
             log_directory: Some(dir.display().to_string()),
-            max_log_bytes: None,
             callback_timeout_ms: Some(2_000),
-            echo_to_platform_log: Some(false),
-            min_log_level: None,
-            network: None,
-            history: None,
             auto_bundle,
+            ..quiet_config(Platform::Android)
         },
         Arc::new(Healthy),
     )

@@ -2,59 +2,16 @@
 //! runs once per process, and the `log` logger is the process's.
 
 mod common;
-use common::{block_on, bundle_records};
+use common::{block_on, bundle_records, quiet_config, Silent};
 use std::sync::Arc;
 
-use pushdoctor_ffi::agent::{AgentConfig, PushDoctorAgent};
+use pushdoctor_ffi::agent::PushDoctorAgent;
 use pushdoctor_ffi::errors::AgentError;
-use pushdoctor_ffi::ids::{BundleReason, Platform, SettingsTarget};
-use pushdoctor_ffi::platform::{
-    DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformError, PlatformProbe,
-    PowerFacts,
-};
+use pushdoctor_ffi::ids::{BundleReason, Platform};
 use pushdoctor_ffi::process::{init_platform, ProcessConfig};
 
-/// A phone that knows nothing: these tests are about logs.
-struct Silent;
-
-#[async_trait::async_trait]
-impl PlatformProbe for Silent {
-    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
-        Ok(NetworkFacts::default())
-    }
-    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
-        Ok(NotificationFacts::default())
-    }
-    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
-        Ok(FocusFacts::default())
-    }
-    async fn power(&self) -> Result<PowerFacts, PlatformError> {
-        Ok(PowerFacts::default())
-    }
-    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
-        Ok(DeviceFacts::default())
-    }
-    fn open_settings(&self, _: SettingsTarget) -> Result<bool, PlatformError> {
-        Ok(false)
-    }
-}
-
 fn agent() -> Arc<PushDoctorAgent> {
-    PushDoctorAgent::new(
-        AgentConfig {
-            platform: Platform::Ios,
-            log_directory: None,
-            max_log_bytes: None,
-            callback_timeout_ms: None,
-            echo_to_platform_log: Some(false),
-            min_log_level: None,
-            network: None,
-            history: None,
-            auto_bundle: None,
-        },
-        Arc::new(Silent),
-    )
-    .unwrap()
+    PushDoctorAgent::new(quiet_config(Platform::Ios), Arc::new(Silent)).unwrap()
 }
 
 /// The messages of a bundle's records from Rust's `log` with `target`.

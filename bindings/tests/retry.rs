@@ -6,7 +6,7 @@
 // Only `block_on` of the shared helpers is needed here.
 #[allow(dead_code)]
 mod common;
-use common::block_on;
+use common::{block_on, quiet_config, Silent};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -17,55 +17,19 @@ use pushdoctor_ffi::agent::{AgentConfig, AgentError, ListenerError, PushDoctorAg
 use pushdoctor_ffi::history::{
     AttemptOutcome, ConnectionErrorKind, Decision, RequestState, RequestStoryItem,
 };
-use pushdoctor_ffi::ids::{Platform, SettingsTarget};
-use pushdoctor_ffi::platform::{
-    DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformError, PlatformProbe,
-    PowerFacts,
-};
+use pushdoctor_ffi::ids::Platform;
 use pushdoctor_ffi::retry::{
     AcceptCall, AcceptResponse, AcceptTransport, ResendReason, RetryListener, RetryPolicy,
     RetryState, ShareLogsReason, TransportError,
 };
 
-/// A phone that knows nothing: the retry helper asks it nothing.
-struct Quiet;
-
-#[async_trait::async_trait]
-impl PlatformProbe for Quiet {
-    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
-        Ok(NetworkFacts::default())
-    }
-    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
-        Ok(NotificationFacts::default())
-    }
-    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
-        Ok(FocusFacts::default())
-    }
-    async fn power(&self) -> Result<PowerFacts, PlatformError> {
-        Ok(PowerFacts::default())
-    }
-    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
-        Ok(DeviceFacts::default())
-    }
-    fn open_settings(&self, _: SettingsTarget) -> Result<bool, PlatformError> {
-        Ok(false)
-    }
-}
-
 fn agent() -> Arc<PushDoctorAgent> {
     PushDoctorAgent::new(
         AgentConfig {
-            platform: Platform::Android,
-            log_directory: None,
-            max_log_bytes: None,
             callback_timeout_ms: Some(300),
-            echo_to_platform_log: Some(false),
-            min_log_level: None,
-            network: None,
-            history: None,
-            auto_bundle: None,
+            ..quiet_config(Platform::Android)
         },
-        Arc::new(Quiet),
+        Arc::new(Silent),
     )
     .unwrap()
 }

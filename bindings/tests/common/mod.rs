@@ -49,3 +49,96 @@ pub fn bundle_records(path: &str, tag: &str) -> Vec<serde_json::Value> {
         .filter(|record| record["tag"] == tag)
         .collect()
 }
+
+use pushdoctor_ffi::agent::AgentConfig;
+use pushdoctor_ffi::ids::{Platform, SettingsTarget};
+use pushdoctor_ffi::platform::{
+    DeviceFacts, FocusFacts, NetworkFacts, NotificationFacts, PlatformError, PlatformProbe,
+    PowerFacts,
+};
+
+/// A phone that knows nothing: for tests about logs, the history or the
+/// retry helper, which ask the platform nothing.
+#[allow(dead_code)] // not every test binary needs it
+pub struct Silent;
+
+#[async_trait::async_trait]
+impl PlatformProbe for Silent {
+    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
+        Ok(NetworkFacts::default())
+    }
+    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
+        Ok(NotificationFacts::default())
+    }
+    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
+        Ok(FocusFacts::default())
+    }
+    async fn power(&self) -> Result<PowerFacts, PlatformError> {
+        Ok(PowerFacts::default())
+    }
+    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
+        Ok(DeviceFacts::default())
+    }
+    fn open_settings(&self, _: SettingsTarget) -> Result<bool, PlatformError> {
+        Ok(false)
+    }
+}
+
+/// A phone on which every setting the flow checks is fine.
+#[allow(dead_code)] // not every test binary needs it
+pub struct Healthy;
+
+#[async_trait::async_trait]
+impl PlatformProbe for Healthy {
+    async fn network(&self) -> Result<NetworkFacts, PlatformError> {
+        Ok(NetworkFacts {
+            connected: Some(true),
+            airplane_mode: Some(false),
+            ..NetworkFacts::default()
+        })
+    }
+    async fn notifications(&self) -> Result<NotificationFacts, PlatformError> {
+        Ok(NotificationFacts {
+            enabled: Some(true),
+            ..NotificationFacts::default()
+        })
+    }
+    async fn focus(&self) -> Result<FocusFacts, PlatformError> {
+        Ok(FocusFacts {
+            active: Some(false),
+            app_allowed: None,
+        })
+    }
+    async fn power(&self) -> Result<PowerFacts, PlatformError> {
+        Ok(PowerFacts {
+            battery_saver: Some(false),
+            ..PowerFacts::default()
+        })
+    }
+    async fn device(&self) -> Result<DeviceFacts, PlatformError> {
+        Ok(DeviceFacts {
+            model: Some("Pixel 8".into()),
+            ..DeviceFacts::default()
+        })
+    }
+    fn open_settings(&self, _: SettingsTarget) -> Result<bool, PlatformError> {
+        Ok(false)
+    }
+}
+
+/// An agent's configuration with every optional setting left to its
+/// default, logs in memory, nothing echoed to the platform's log.
+#[allow(dead_code)] // not every test binary needs it
+pub fn quiet_config(platform: Platform) -> AgentConfig {
+    AgentConfig {
+        platform,
+        log_directory: None,
+        max_log_bytes: None,
+        callback_timeout_ms: None,
+        echo_to_platform_log: Some(false),
+        min_log_level: None,
+        network: None,
+        history: None,
+        auto_bundle: None,
+    }
+}
