@@ -143,6 +143,8 @@ fn starts_like_a_zip(path: &Path) -> bool {
 struct HistoryJson<'a> {
     format_version: u32,
     summary: pushdoctor_core::model::history::HistorySummary,
+    /// What the summary shows (`docs/history.md`, "What stands out").
+    findings: Vec<pushdoctor_core::engine::history::HistoryFinding>,
     attempts: usize,
     requests: Vec<accept::RequestStory>,
     read: ReadJson<'a>,
@@ -179,6 +181,7 @@ pub(crate) fn run(
         let document = HistoryJson {
             format_version: HISTORY_JSON_VERSION,
             summary: summarize(&loaded.events),
+            findings: pushdoctor_core::engine::history::judge(&summarize(&loaded.events)).findings,
             attempts: loaded
                 .events
                 .iter()

@@ -98,6 +98,13 @@ fn the_json_is_the_documented_object() {
     assert_eq!(summary["accept_latency"]["worst_ms"], 15_000);
     assert_eq!(value["attempts"], 6);
     assert_eq!(value["read"]["skipped_lines"], 0);
+    let findings: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(findings, ["silent_accept_failures", "slow_accept"]);
     let requests = value["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 4);
     assert_eq!(requests[0]["request_id"], "lr-e4a61d93");

@@ -76,6 +76,13 @@ pub fn text(events: &[HistoryEvent], limit: usize, indent: &str) -> String {
     );
     line("Retry worked:", fact(summary.retry_succeeded));
     line("MFA completed:", fact(summary.mfa_completed));
+    // What the numbers show, judged as the diagnosis judges them.
+    for finding in crate::engine::history::judge(&summary).findings {
+        line(
+            "Finding:",
+            format!("{}: {}", finding.id.as_str(), printable(&finding.detail)),
+        );
+    }
 
     let stories = timeline(events, limit);
     let _ = writeln!(
