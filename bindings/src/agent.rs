@@ -23,6 +23,7 @@ use pushdoctor_core::probes::Prober;
 
 pub use crate::errors::AgentError;
 use crate::errors::{deadline_ms, non_negative};
+use crate::history::{AttemptEvent, AutoBundleConfig, HistoryConfig, PushEvent, RequestStoryItem};
 use crate::ids::{
     Answer, BundleReason, Escalation, LogLevel, MfaReportStatus, Platform, ProbeName, ProgressStep,
     RowId, ScenarioId, SettingsTarget,
@@ -66,13 +67,13 @@ pub struct AgentConfig {
     /// How much push and Accept history is kept (`docs/history.md`);
     /// `null` keeps the defaults (500 events, 30 days).
     #[uniffi(default = None)]
-    pub history: Option<crate::history::HistoryConfig>,
+    pub history: Option<HistoryConfig>,
     /// The log bundle made by itself when Accept keeps failing
     /// (`docs/history.md`); `null`: on, with the defaults, when
     /// `log_directory` is set (bundles in `<log_directory>/bundles`), off
     /// otherwise.
     #[uniffi(default = None)]
-    pub auto_bundle: Option<crate::history::AutoBundleConfig>,
+    pub auto_bundle: Option<AutoBundleConfig>,
 }
 
 /// What the app observed about the login request (the snapshot's
@@ -617,6 +618,36 @@ impl PushDoctorAgent {
         }
         let records: Vec<LogRecord> = entries.into_iter().map(to_record).collect();
         self.capture.record_batch(&records);
+    }
+
+    /// Records a push that arrived: call it from the push handler. Never
+    /// waits on disk. Fails with `InvalidArgument` on an event no phone
+    /// reports (an empty request id, shown before received).
+    pub fn record_push(&self, event: PushEvent) -> Result<(), AgentError> {
+        self.record_history(event.to_core())
+    }
+
+    /// Records one Accept or Deny call as it ended: call it after each
+    /// call to the MFA service (the retry helper does it by itself).
+    /// Never waits on disk; repeated failures may start an automatic
+    /// bundle (`AgentEvent.AutomaticBundleBuilt`).
+    pub fn record_attempt(&self, event: AttemptEvent) -> Result<(), AgentError> {
+        self.record_history(event.to_core()?)
+    }
+
+    /// The newest `limit` login requests (at most 1000), newest first,
+    /// with what happened to each: the "Push history" screen.
+    pub async fn push_history(&self, limit: i32) -> Result<Vec<RequestStoryItem>, AgentError> {
+        let limit: usize = non_negative("limit", limit.into())?;
+        let history = self.history_handle()?;
+        self.on_runtime_blocking(move || {
+            let events = history.events(pushdoctor_core::model::time::now_ms());
+            Ok(accept::timeline(&events, limit.min(1000))
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+        .await
     }
 
     /// Builds a log bundle at `output_path` (from the captured logs and the

@@ -9,8 +9,7 @@ use pushdoctor_core::accept::{self, BundlePolicy, HistoryLimits};
 use pushdoctor_core::engine::history::{HistoryFindingId as CoreFindingId, HistoryReport};
 use pushdoctor_core::model::history::LatencyStats;
 
-use crate::agent::{AgentError, PushDoctorAgent};
-use crate::errors::non_negative;
+use crate::errors::{non_negative, AgentError};
 
 /// How much history is kept.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -460,38 +459,5 @@ impl AttemptEvent {
             try_number: non_negative("AttemptEvent.try_number", self.try_number.into())?,
             outcome: self.outcome.to_core()?,
         }))
-    }
-}
-
-#[uniffi::export]
-impl PushDoctorAgent {
-    /// Records a push that arrived: call it from the push handler. Never
-    /// waits on disk. Fails with `InvalidArgument` on an event no phone
-    /// reports (an empty request id, shown before received).
-    pub fn record_push(&self, event: PushEvent) -> Result<(), AgentError> {
-        self.record_history(event.to_core())
-    }
-
-    /// Records one Accept or Deny call as it ended: call it after each
-    /// call to the MFA service (the retry helper does it by itself).
-    /// Never waits on disk; repeated failures may start an automatic
-    /// bundle (`AgentEvent.AutomaticBundleBuilt`).
-    pub fn record_attempt(&self, event: AttemptEvent) -> Result<(), AgentError> {
-        self.record_history(event.to_core()?)
-    }
-
-    /// The newest `limit` login requests (at most 1000), newest first,
-    /// with what happened to each: the "Push history" screen.
-    pub async fn push_history(&self, limit: i32) -> Result<Vec<RequestStoryItem>, AgentError> {
-        let limit: usize = non_negative("limit", limit.into())?;
-        let history = self.history_handle()?;
-        self.on_runtime_blocking(move || {
-            let events = history.events(pushdoctor_core::model::time::now_ms());
-            Ok(accept::timeline(&events, limit.min(1000))
-                .into_iter()
-                .map(Into::into)
-                .collect())
-        })
-        .await
     }
 }
