@@ -680,7 +680,23 @@ async fn a_vpn_in_the_way_is_named_when_the_service_cannot_be_reached_through_it
 
 #[test]
 fn bad_configurations_are_refused_before_anything_is_sent() {
-    let cases: [(ProbeConfig, &str); 6] = [
+    let cases: [(ProbeConfig, &str); 8] = [
+        (
+            ProbeConfig {
+                backend_url: Some("https://mfa.bücher.example/health".into()),
+                ..ProbeConfig::new()
+            },
+            "not ASCII: give it in its punycode form (xn--…)",
+        ),
+        (
+            // The same host in its ASCII form is taken.
+            ProbeConfig {
+                backend_url: Some("https://mfa.xn--bcher-kva.example/health".into()),
+                deadline: Duration::ZERO,
+                ..ProbeConfig::new()
+            },
+            "deadline",
+        ),
         (
             ProbeConfig {
                 backend_url: Some("https://admin:hunter2@mfa.example.com/health".into()),

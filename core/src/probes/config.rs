@@ -311,7 +311,14 @@ pub(crate) fn parse_url(
     let parsed = Url::parse(url).map_err(|e| ProbeConfigError::BadUrl {
         what,
         url: url.to_string(),
-        reason: e.to_string(),
+        // The library carries no Unicode tables for host names
+        // (core/Cargo.toml, `idna_adapter`): say what to do instead.
+        reason: match e {
+            url::ParseError::IdnaError => {
+                "a host name that is not ASCII: give it in its punycode form (xn--…)".into()
+            }
+            e => e.to_string(),
+        },
     })?;
     let host = parsed.host().ok_or_else(|| ProbeConfigError::NoHost {
         what,
