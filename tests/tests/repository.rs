@@ -288,3 +288,54 @@ fn the_bindings_scripts_follow_cargo_target_dir() {
     );
     assert!(!target.exists(), "a dry run built nothing");
 }
+
+/// `scripts/library-size` against a library of the test's choosing (this
+/// test binary: an ELF with Rust symbols) and a budget set by the test, so
+/// that the check's two verdicts are tried without a release build.
+fn library_size(budget: u64) -> Output {
+    Command::new("bash")
+        .arg(repo().join("scripts/library-size"))
+        .env("LIBRARY_SIZE_LIB", std::env::current_exe().unwrap())
+        .env("LIBRARY_SIZE_BUDGET", budget.to_string())
+        .output()
+        .unwrap()
+}
+
+fn binutils_present() -> bool {
+    ["strip", "nm", "size"].iter().all(|tool| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn the_library_size_check_fails_over_budget_and_says_where_the_bytes_are() {
+    if !python3_present() || !binutils_present() {
+        pushdoctor_tests::skip::skip(
+            "python3 or binutils are absent; scripts/library-size was not tried",
+        );
+        return;
+    }
+    let over = library_size(1);
+    let err = text(&over.stderr);
+    assert_eq!(over.status.code(), Some(1), "{err}");
+    assert!(err.contains("over budget by"), "{err}");
+    assert!(err.contains("by crate:"), "{err}");
+    // The test binary is mostly std and this crate's dependencies.
+    assert!(
+        err.lines().any(|l| l.trim_start().starts_with("std ")),
+        "{err}"
+    );
+    assert!(err.contains("sections over 64 KiB:"), "{err}");
+
+    let under = library_size(u64::MAX / 200);
+    let out = text(&under.stdout);
+    assert_eq!(under.status.code(), Some(0), "{}", text(&under.stderr));
+    assert!(out.contains("stripped:") && out.contains("budget"), "{out}");
+    assert!(
+        !out.contains("by crate:"),
+        "no breakdown under budget: {out}"
+    );
+}
