@@ -807,3 +807,81 @@ impl Capture {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(i: usize) -> LogRecord {
+        LogRecord::new(
+            1_700_000_000_000 + i as i64,
+            Level::Info,
+            "Accept",
+            format!("attempt {i}"),
+            Origin::App,
+        )
+    }
+
+    /// A writer stuck on its store (a stalled disk, held here by the
+    /// test): the thread keeps at most its two buffers (the one the writer
+    /// holds and the one it fills), waits for the writer, then drops and
+    /// counts without waiting again; when the writer comes back,
+    /// everything kept is written and logging resumes.
+    #[test]
+    fn a_stalled_writer_bounds_what_a_thread_keeps_and_the_rest_is_counted() {
+        let cap = 8 * 1024;
+        let capture = Capture::start(CaptureConfig {
+            flush_interval: Duration::from_secs(3600),
+            max_pending_bytes: cap,
+            max_backlog_wait: Duration::from_millis(20),
+            platform_sink: false,
+            ..CaptureConfig::default()
+        })
+        .unwrap();
+        let store = lock(&capture.shared.store);
+        // About 240 KiB of records: thirty times the buffer.
+        let offered = 5_000;
+        for i in 0..offered {
+            capture.record(&record(i));
+        }
+        let stats = capture.stats();
+        let kept = offered as u64 - stats.dropped_backlog;
+        assert_eq!(stats.captured, kept);
+        assert!(stats.dropped_backlog > 0, "{stats:?}");
+        let stalled = BUFFERS.with(|buffers| {
+            let buffers = buffers.borrow();
+            let (_, buffer) = buffers
+                .iter()
+                .find(|(id, _)| *id == capture.shared.id)
+                .unwrap();
+            let stalled = lock(&buffer.frames).stalled;
+            stalled
+        });
+        assert!(stalled, "the thread stopped waiting");
+        drop(store);
+
+        capture.flush();
+        capture.record(&record(offered));
+        let kept_in_order: Vec<usize> = capture
+            .records()
+            .unwrap()
+            .0
+            .map(|r| r.message["attempt ".len()..].parse().unwrap())
+            .collect();
+        assert_eq!(kept_in_order.len() as u64, kept + 1);
+        assert_eq!(kept_in_order[0], 0);
+        assert!(kept_in_order.windows(2).all(|w| w[0] < w[1]), "in order");
+        assert_eq!(kept_in_order.last(), Some(&offered), "logging resumed");
+        // At most two buffers' worth of records were kept.
+        let mut kept_bytes = Vec::new();
+        for &i in &kept_in_order[..kept as usize] {
+            segment::encode_frame(&mut kept_bytes, &record(i));
+        }
+        assert!(
+            kept_bytes.len() <= 2 * cap,
+            "{} bytes kept",
+            kept_bytes.len()
+        );
+        assert_eq!(capture.stats().dropped_backlog, stats.dropped_backlog);
+    }
+}
