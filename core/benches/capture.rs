@@ -18,7 +18,7 @@ use pushdoctor_core::logs::{Capture, CaptureConfig};
 
 fn main() {
     capture();
-    divan::Divan::from_args().sample_count(500).main();
+    divan::Divan::from_args().sample_count(5000).main();
     capture().flush();
     let stats = capture().stats();
     // Dropped records would make the capture path look cheaper than it is.

@@ -586,8 +586,7 @@ fn encode_kv(out: &mut Vec<u8>, kvs: &dyn log::kv::Source) {
 }
 
 fn writer_loop(shared: &Shared, redactor: Option<&Redactor>) {
-    // The frames of several threads merged by time, reused round after round.
-    let mut merged = Vec::new();
+    let mut scratch = Scratch::default();
     loop {
         let (ticket, shutdown) = {
             let control = lock(&shared.control);
@@ -602,7 +601,7 @@ fn writer_loop(shared: &Shared, redactor: Option<&Redactor>) {
         };
         let (taken, records) = take_buffers(shared);
         if records > 0 {
-            let frames = merge_by_time(&taken, &mut merged);
+            let frames = merge_by_time(&taken, &mut scratch.index, &mut scratch.merged);
             let redacted;
             let frames = match redactor {
                 Some(redactor) => {
@@ -611,10 +610,9 @@ fn writer_loop(shared: &Shared, redactor: Option<&Redactor>) {
                 }
                 None => frames,
             };
-            write_frames(shared, frames, shutdown);
+            write_frames(shared, frames, &mut scratch.chunk, shutdown);
         }
-        merged.clear();
-        merged.shrink_to(segment::CHUNK_TARGET);
+        scratch.trim();
         // Each thread gets its buffer back, emptied, for its next swap.
         for Taken { buffer, mut bytes } in taken {
             bytes.clear();
@@ -631,12 +629,38 @@ fn writer_loop(shared: &Shared, redactor: Option<&Redactor>) {
     }
 }
 
+/// The writer's working buffers, reused round after round: fresh memory
+/// costs a page fault every 4 KiB, on the cores the app logs from.
+#[derive(Default)]
+struct Scratch {
+    /// Where each frame of the taken buffers is, by time.
+    index: Vec<(i64, usize, std::ops::Range<usize>)>,
+    /// The frames of several threads merged by time.
+    merged: Vec<u8>,
+    /// One chunk as it is written.
+    chunk: Vec<u8>,
+}
+
+impl Scratch {
+    /// Empties the buffers, and lets go of what a burst made them grow
+    /// past one chunk's worth.
+    fn trim(&mut self) {
+        self.index.clear();
+        self.index.shrink_to(segment::CHUNK_TARGET / 64);
+        self.merged.clear();
+        self.merged.shrink_to(segment::CHUNK_TARGET);
+        self.chunk.clear();
+        self.chunk
+            .shrink_to(segment::CHUNK_TARGET + segment::CHUNK_HEADER);
+    }
+}
+
 /// Appends frames to the store as chunks, counting what could not be written.
-fn write_frames(shared: &Shared, frames: &[u8], shutdown: bool) {
+fn write_frames(shared: &Shared, frames: &[u8], chunk: &mut Vec<u8>, shutdown: bool) {
     let mut store = lock(&shared.store);
     for (payload, count) in segment::split_frames(frames, segment::CHUNK_TARGET) {
-        let chunk = segment::encode_chunk(payload, count);
-        match store.append(&chunk) {
+        segment::encode_chunk_into(chunk, payload, count);
+        match store.append(chunk) {
             Ok(()) => {
                 shared.chunks_written.fetch_add(1, Ordering::Relaxed);
                 *lock(&shared.last_write_error) = None;
@@ -723,8 +747,12 @@ fn redact_frames(frames: &[u8], redactor: &Redactor) -> Vec<u8> {
 /// records carry their own timestamps, so even one thread's frames may be
 /// out of order; the sort is stable, so equal timestamps keep their order
 /// (a thread's in the order logged).
-fn merge_by_time<'a>(parts: &'a [Taken], merged: &'a mut Vec<u8>) -> &'a [u8] {
-    let mut frames: Vec<(i64, usize, std::ops::Range<usize>)> = Vec::new();
+fn merge_by_time<'a>(
+    parts: &'a [Taken],
+    frames: &mut Vec<(i64, usize, std::ops::Range<usize>)>,
+    merged: &'a mut Vec<u8>,
+) -> &'a [u8] {
+    frames.clear();
     for (i, part) in parts.iter().enumerate() {
         let part = &part.bytes;
         let mut at = 0;
@@ -741,7 +769,7 @@ fn merge_by_time<'a>(parts: &'a [Taken], merged: &'a mut Vec<u8>) -> &'a [u8] {
     }
     frames.sort_by_key(|f| f.0);
     merged.clear();
-    for (_, i, range) in frames {
+    for (_, i, range) in frames.drain(..) {
         merged.extend_from_slice(&parts[i].bytes[range]);
     }
     merged
