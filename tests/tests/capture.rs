@@ -168,7 +168,10 @@ fn two_threads_bursting_100_000_records_each_lose_none() {
     assert_eq!(stats.dropped_backlog, 0, "{stats:?}");
     assert_eq!(stats.captured, 2 * per_thread as u64, "{stats:?}");
     let mut next = [0usize; 2];
+    let mut last_timestamp = i64::MIN;
     for record in capture.records().unwrap().0 {
+        assert!(record.timestamp_ms >= last_timestamp, "oldest first");
+        last_timestamp = record.timestamp_ms;
         let t: usize = record.message["burst ".len()..][..1].parse().unwrap();
         assert_eq!(record.thread.as_deref(), Some(&*format!("burst-{t}")));
         let want = format!("burst {t} attempt {} for request a1b2c3", next[t]);
@@ -179,6 +182,59 @@ fn two_threads_bursting_100_000_records_each_lose_none() {
         next[t] += 1;
     }
     assert_eq!(next, [per_thread; 2]);
+}
+
+/// Buffers of several threads written in one round come back merged by
+/// time, whether each thread's records were in order (merged as they are)
+/// or not (sorted): two threads forwarding records, one in order and one
+/// backwards, then one thread in order beside the same.
+#[test]
+fn several_threads_records_are_merged_by_time() {
+    for backwards in [true, false] {
+        let capture = Capture::start(CaptureConfig {
+            flush_interval: Duration::from_secs(3600),
+            platform_sink: false,
+            ..CaptureConfig::default()
+        })
+        .unwrap();
+        std::thread::scope(|s| {
+            for t in 0..2i64 {
+                let capture = Arc::clone(&capture);
+                s.spawn(move || {
+                    for i in 0..500i64 {
+                        let time = if backwards && t == 1 {
+                            999 - 2 * i
+                        } else {
+                            2 * i + t
+                        };
+                        capture.record(&at(time, &format!("{t}.{time}")));
+                    }
+                });
+            }
+        });
+        let got = timeline(&capture);
+        let mut want: Vec<(i64, String)> = (0..2i64)
+            .flat_map(|t| {
+                (0..500i64).map(move |i| {
+                    let time = if backwards && t == 1 {
+                        999 - 2 * i
+                    } else {
+                        2 * i + t
+                    };
+                    (time, format!("{t}.{time}"))
+                })
+            })
+            .collect();
+        want.sort();
+        assert_eq!(got.len(), 1000);
+        assert!(
+            got.windows(2).all(|w| w[0].0 <= w[1].0),
+            "backwards: {backwards}"
+        );
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(sorted, want, "backwards: {backwards}");
+    }
 }
 
 /// The bound past which records are dropped: a record larger than a

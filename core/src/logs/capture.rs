@@ -133,6 +133,11 @@ struct Frames {
     /// The thread waited `max_backlog_wait` in vain: it drops without
     /// waiting until the writer takes the buffer.
     stalled: bool,
+    /// The records in `bytes` are in time order (Rust records always are):
+    /// the writer then merges buffers without sorting.
+    sorted: bool,
+    /// The newest timestamp in `bytes`.
+    last_timestamp: i64,
 }
 
 /// One thread's buffer, shared with the writer.
@@ -160,6 +165,8 @@ impl ThreadBuffer {
                 spare: None,
                 woke_writer: false,
                 stalled: false,
+                sorted: true,
+                last_timestamp: i64::MIN,
             }),
             taken: Condvar::new(),
         }
@@ -263,7 +270,7 @@ impl Capture {
         self.shared.sink.write(record);
         let max = self.shared.config.max_message_bytes;
         let needed = record.message.len().min(max) + record.tag.len() + 64;
-        self.with_frames(needed, |frames, _| {
+        self.with_frames(needed, record.timestamp_ms, |frames, _| {
             if record.message.len() > max {
                 let mut cut = record.clone();
                 cut.message = cut_message(&record.message, max);
@@ -301,7 +308,7 @@ impl Capture {
         }
         let pid = self.shared.pid;
         let max = self.shared.config.max_message_bytes;
-        self.with_frames(512, |frames, thread| {
+        self.with_frames(512, timestamp_ms, |frames, thread| {
             let start = frames.len();
             // The frame's fixed fields in one copy: its length (filled in
             // last), time, level, origin, pid, and no tid.
@@ -337,7 +344,12 @@ impl Capture {
     /// Runs `encode` on this thread's buffer (with the thread's name) when
     /// `needed` more bytes fit, waiting for the writer if they do not yet,
     /// and counts the record either way.
-    fn with_frames(&self, needed: usize, encode: impl FnOnce(&mut Vec<u8>, Option<&str>)) {
+    fn with_frames(
+        &self,
+        needed: usize,
+        timestamp_ms: i64,
+        encode: impl FnOnce(&mut Vec<u8>, Option<&str>),
+    ) {
         let shared = &*self.shared;
         let cap = shared.config.max_pending_bytes;
         let kept = BUFFERS.with(|buffers| {
@@ -361,6 +373,8 @@ impl Capture {
                 };
             }
             encode(&mut frames.bytes, buffer.thread.as_deref());
+            frames.sorted &= timestamp_ms >= frames.last_timestamp;
+            frames.last_timestamp = timestamp_ms;
             frames.records += 1;
             frames.captured += 1;
             if frames.bytes.len() >= cap / 2 && !frames.woke_writer {
@@ -614,7 +628,10 @@ fn writer_loop(shared: &Shared, redactor: Option<&Redactor>) {
         }
         scratch.trim();
         // Each thread gets its buffer back, emptied, for its next swap.
-        for Taken { buffer, mut bytes } in taken {
+        for Taken {
+            buffer, mut bytes, ..
+        } in taken
+        {
             bytes.clear();
             lock(&buffer.frames).spare = Some(bytes);
         }
@@ -684,6 +701,8 @@ fn write_frames(shared: &Shared, frames: &[u8], chunk: &mut Vec<u8>, shutdown: b
 struct Taken {
     buffer: Arc<ThreadBuffer>,
     bytes: Vec<u8>,
+    /// Its records are in time order.
+    sorted: bool,
 }
 
 /// Takes every thread's records, giving each thread its spare (emptied)
@@ -702,6 +721,8 @@ fn take_buffers(shared: &Shared) -> (Vec<Taken>, u32) {
                 None => Vec::with_capacity(frames.bytes.capacity()),
             };
             let bytes = std::mem::replace(&mut frames.bytes, spare);
+            let sorted = std::mem::replace(&mut frames.sorted, true);
+            frames.last_timestamp = i64::MIN;
             frames.woke_writer = false;
             frames.stalled = false;
             drop(frames);
@@ -709,6 +730,7 @@ fn take_buffers(shared: &Shared) -> (Vec<Taken>, u32) {
             taken.push(Taken {
                 buffer: Arc::clone(buffer),
                 bytes,
+                sorted,
             });
         }
     }
@@ -743,36 +765,60 @@ fn redact_frames(frames: &[u8], redactor: &Redactor) -> Vec<u8> {
 }
 
 /// Every taken thread's frames in time order: the one buffer itself when
-/// it is alone and already in order, else merged into `merged`. Forwarded
-/// records carry their own timestamps, so even one thread's frames may be
-/// out of order; the sort is stable, so equal timestamps keep their order
-/// (a thread's in the order logged).
+/// it is alone and in order, else merged into `merged`: buffers each in
+/// order (the common case) by a k-way merge, others through an index
+/// sorted by time. Forwarded records carry their own timestamps, so even
+/// one thread's frames may be out of order; the sort is stable, so equal
+/// timestamps keep their order (a thread's in the order logged, and
+/// threads in the order of their buffers, as the k-way merge does too).
 fn merge_by_time<'a>(
     parts: &'a [Taken],
     frames: &mut Vec<(i64, usize, std::ops::Range<usize>)>,
     merged: &'a mut Vec<u8>,
 ) -> &'a [u8] {
+    merged.clear();
+    if parts.iter().all(|part| part.sorted) {
+        if let [part] = parts {
+            return &part.bytes;
+        }
+        let mut at = vec![0; parts.len()];
+        loop {
+            let mut oldest: Option<(i64, usize, usize)> = None;
+            for (i, part) in parts.iter().enumerate() {
+                if let Some((timestamp, end)) = next_frame(&part.bytes, at[i]) {
+                    if oldest.is_none_or(|(t, _, _)| timestamp < t) {
+                        oldest = Some((timestamp, i, end));
+                    }
+                }
+            }
+            let Some((_, i, end)) = oldest else {
+                return merged;
+            };
+            merged.extend_from_slice(&parts[i].bytes[at[i]..end]);
+            at[i] = end;
+        }
+    }
     frames.clear();
     for (i, part) in parts.iter().enumerate() {
-        let part = &part.bytes;
         let mut at = 0;
-        while at + 4 <= part.len() {
-            let len = u32::from_le_bytes(part[at..at + 4].try_into().expect("4 bytes")) as usize;
-            let end = (at + 4 + len).min(part.len());
-            let timestamp = segment::frame_timestamp(&part[at..end]).unwrap_or(i64::MIN);
+        while let Some((timestamp, end)) = next_frame(&part.bytes, at) {
             frames.push((timestamp, i, at..end));
             at = end;
         }
     }
-    if parts.len() == 1 && frames.is_sorted_by_key(|f| f.0) {
-        return &parts[0].bytes;
-    }
     frames.sort_by_key(|f| f.0);
-    merged.clear();
     for (_, i, range) in frames.drain(..) {
         merged.extend_from_slice(&parts[i].bytes[range]);
     }
     merged
+}
+
+/// The timestamp and end of the frame at `at`, if one starts there.
+fn next_frame(frames: &[u8], at: usize) -> Option<(i64, usize)> {
+    let len = u32::from_le_bytes(frames.get(at..at + 4)?.try_into().expect("4 bytes")) as usize;
+    let end = (at + 4 + len).min(frames.len());
+    let timestamp = segment::frame_timestamp(&frames[at..end]).unwrap_or(i64::MIN);
+    Some((timestamp, end))
 }
 
 /// Appends the formatted message to the frame: straight from the format
