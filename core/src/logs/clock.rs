@@ -17,8 +17,9 @@
 /// Milliseconds since the Unix epoch, to within one kernel tick.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 // The one libc call of the capture: std has no coarse clock. It writes only
-// into the `timespec` it is given.
-#[allow(unsafe_code)]
+// into the `timespec` it is given. The casts are no-ops on 64-bit targets
+// only: `time_t` and `c_long` are 32 bits on 32-bit Android.
+#[allow(unsafe_code, clippy::unnecessary_cast)]
 pub(crate) fn coarse_now_ms() -> i64 {
     let mut now = libc::timespec {
         tv_sec: 0,
@@ -30,7 +31,6 @@ pub(crate) fn coarse_now_ms() -> i64 {
     if status != 0 {
         return crate::model::time::now_ms();
     }
-    // `time_t` and `c_long` are 32 bits on 32-bit Android.
     now.tv_sec as i64 * 1000 + now.tv_nsec as i64 / 1_000_000
 }
 
