@@ -710,6 +710,13 @@ struct Taken {
 /// ended.
 fn take_buffers(shared: &Shared) -> (Vec<Taken>, u32) {
     let mut buffers = lock(&shared.buffers);
+    // Only the registry holds the buffer of a thread that has ended. Which
+    // have ended is settled before any buffer is taken: a thread that logs
+    // its last records and ends while the buffers are being taken is let
+    // go of next round, with those records, never before they are taken.
+    let ended: Vec<bool> = buffers.iter().map(|b| Arc::strong_count(b) == 1).collect();
+    // Its records were logged before it let go of the buffer (a release).
+    std::sync::atomic::fence(Ordering::Acquire);
     let mut taken = Vec::new();
     let mut records = 0;
     for buffer in buffers.iter() {
@@ -734,18 +741,16 @@ fn take_buffers(shared: &Shared) -> (Vec<Taken>, u32) {
             });
         }
     }
-    // Only the registry (and this round's `taken`) holds the buffer of a
-    // thread that has ended; its count moves to the shared total as the
-    // buffer goes.
+    // An ended thread's count moves to the shared total as its buffer goes.
+    let mut ended = ended.into_iter();
     buffers.retain(|b| {
-        let holders = 1 + usize::from(taken.iter().any(|t| Arc::ptr_eq(&t.buffer, b)));
-        let alive = Arc::strong_count(b) > holders;
-        if !alive {
+        let ended = ended.next().expect("one flag a buffer");
+        if ended {
             shared
                 .captured
                 .fetch_add(lock(&b.frames).captured, Ordering::Relaxed);
         }
-        alive
+        !ended
     });
     (taken, records)
 }
