@@ -457,12 +457,18 @@ impl Capture {
     /// What the capture has kept and dropped so far: the counts a bundle's manifest reports.
     pub fn stats(&self) -> CaptureStats {
         let s = &self.shared;
+        // The writer moves an ended thread's count to `s.captured` under
+        // the `buffers` lock: both are read under it, so that a count is
+        // never missed on its way from one to the other.
+        let buffers = lock(&s.buffers);
+        let captured = s.captured.load(Ordering::Relaxed)
+            + buffers
+                .iter()
+                .map(|b| lock(&b.frames).captured)
+                .sum::<u64>();
+        drop(buffers);
         CaptureStats {
-            captured: s.captured.load(Ordering::Relaxed)
-                + lock(&s.buffers)
-                    .iter()
-                    .map(|b| lock(&b.frames).captured)
-                    .sum::<u64>(),
+            captured,
             dropped_backlog: s.dropped_backlog.load(Ordering::Relaxed),
             dropped_write: s.dropped_write.load(Ordering::Relaxed),
             truncated: s.truncated.load(Ordering::Relaxed),
