@@ -1,6 +1,7 @@
 //! The capture logger against real directories: persistence across a
 //! restart, torn tails, the size cap, back-pressure, a full disk, a
-//! directory that cannot be written, and the order records come back in.
+//! directory that cannot be written, and the order records come back in;
+//! bursts from two threads, and the bound past which records are dropped.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use proptest::prelude::*;
+use pushdoctor_core::bundle::{BundleOptions, BundleWriter};
 use pushdoctor_core::logs::store::segment_paths;
 use pushdoctor_core::logs::{
     Capture, CaptureConfig, DirReader, Level, LogError, LogRecord, Origin,
@@ -127,18 +129,133 @@ fn the_directory_stays_under_its_cap_and_keeps_the_newest() {
     assert_eq!(all.len(), 20_000 - first);
 }
 
+/// Two threads logging 100,000 records each in a tight loop, with the
+/// default buffers and writer: the writer cannot keep up with two cores
+/// of logging, so each thread fills its buffer and waits for the writer
+/// rather than dropping. Nothing is lost, and each thread's records come
+/// back whole and in the order it logged them. (The store is made large
+/// enough to keep them all: its cap decides what is kept on the device,
+/// not what is lost on the way.)
 #[test]
-fn a_full_backlog_drops_and_counts_instead_of_blocking() {
+fn two_threads_bursting_100_000_records_each_lose_none() {
     let capture = Capture::start(CaptureConfig {
-        flush_interval: Duration::from_secs(3600),
-        max_pending_bytes: 8 * 1024,
+        max_total_bytes: 256 * 1024 * 1024,
         platform_sink: false,
         ..CaptureConfig::default()
     })
     .unwrap();
-    // Hammer faster than the writer (woken at half the backlog) can take
-    // the buffer; and every 100th record is larger than the whole backlog,
-    // so it can never fit: drops happen, whatever the scheduling.
+    let per_thread = 100_000;
+    std::thread::scope(|s| {
+        for t in 0..2 {
+            let capture = Arc::clone(&capture);
+            std::thread::Builder::new()
+                .name(format!("burst-{t}"))
+                .spawn_scoped(s, move || {
+                    for i in 0..per_thread {
+                        capture.log(
+                            &log::Record::builder()
+                                .level(log::Level::Info)
+                                .target("pushdoctor::accept")
+                                .args(format_args!("burst {t} attempt {i} for request a1b2c3"))
+                                .build(),
+                        );
+                    }
+                })
+                .unwrap();
+        }
+    });
+    let stats = capture.stats();
+    assert_eq!(stats.dropped_backlog, 0, "{stats:?}");
+    assert_eq!(stats.captured, 2 * per_thread as u64, "{stats:?}");
+    let mut next = [0usize; 2];
+    let mut last_timestamp = i64::MIN;
+    for record in capture.records().unwrap().0 {
+        assert!(record.timestamp_ms >= last_timestamp, "oldest first");
+        last_timestamp = record.timestamp_ms;
+        let t: usize = record.message["burst ".len()..][..1].parse().unwrap();
+        assert_eq!(record.thread.as_deref(), Some(&*format!("burst-{t}")));
+        let want = format!("burst {t} attempt {} for request a1b2c3", next[t]);
+        assert_eq!(
+            record.message, want,
+            "thread {t}'s records in order, none missing"
+        );
+        next[t] += 1;
+    }
+    assert_eq!(next, [per_thread; 2]);
+}
+
+/// Buffers of several threads written in one round come back merged by
+/// time, whether each thread's records were in order (merged as they are)
+/// or not (sorted): two threads forwarding records, one in order and one
+/// backwards, then one thread in order beside the same.
+#[test]
+fn several_threads_records_are_merged_by_time() {
+    for backwards in [true, false] {
+        let capture = Capture::start(CaptureConfig {
+            flush_interval: Duration::from_secs(3600),
+            platform_sink: false,
+            ..CaptureConfig::default()
+        })
+        .unwrap();
+        std::thread::scope(|s| {
+            for t in 0..2i64 {
+                let capture = Arc::clone(&capture);
+                s.spawn(move || {
+                    for i in 0..500i64 {
+                        let time = if backwards && t == 1 {
+                            999 - 2 * i
+                        } else {
+                            2 * i + t
+                        };
+                        capture.record(&at(time, &format!("{t}.{time}")));
+                    }
+                });
+            }
+        });
+        let got = timeline(&capture);
+        let mut want: Vec<(i64, String)> = (0..2i64)
+            .flat_map(|t| {
+                (0..500i64).map(move |i| {
+                    let time = if backwards && t == 1 {
+                        999 - 2 * i
+                    } else {
+                        2 * i + t
+                    };
+                    (time, format!("{t}.{time}"))
+                })
+            })
+            .collect();
+        want.sort();
+        assert_eq!(got.len(), 1000);
+        assert!(
+            got.windows(2).all(|w| w[0].0 <= w[1].0),
+            "backwards: {backwards}"
+        );
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(sorted, want, "backwards: {backwards}");
+    }
+}
+
+/// The bound past which records are dropped: a record larger than a
+/// thread's whole buffer (`max_pending_bytes`) never fits and is dropped
+/// at once; with `max_backlog_wait` zero, so is every record that finds
+/// the buffer full. Whatever the scheduling, exactly what was not stored
+/// is counted, and the bundle's manifest reports the count.
+#[test]
+fn past_the_bound_records_are_dropped_counted_and_reported_in_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let capture = Capture::start(CaptureConfig {
+        flush_interval: Duration::from_secs(3600),
+        max_pending_bytes: 8 * 1024,
+        max_backlog_wait: Duration::ZERO,
+        platform_sink: false,
+        ..CaptureConfig::default()
+    })
+    .unwrap();
+    // Faster than the writer (woken at half the buffer) can take it, so
+    // drops happen whenever it is late; and every 100th record is larger
+    // than the whole buffer, so drops happen whatever the scheduling.
     let offered = 50_000;
     let mut too_big = Vec::new();
     for i in 0..offered {
@@ -157,11 +274,52 @@ fn a_full_backlog_drops_and_counts_instead_of_blocking() {
     assert!(stats.dropped_backlog >= too_big.len() as u64, "{stats:?}");
     assert!(
         too_big.iter().all(|m| !stored.contains(m)),
-        "a record larger than the backlog was kept"
+        "a record larger than the buffer was kept"
     );
     // What was kept is what was offered, in order.
     let mut offered_messages = (0..offered).map(|i| format!("attempt {i}"));
     assert!(stored.iter().all(|m| offered_messages.any(|o| o == *m)));
+
+    let out = dir.path().join("bundle.zip");
+    let mut writer = BundleWriter::create(&out, BundleOptions::default()).unwrap();
+    writer.add_capture(&capture).unwrap();
+    let summary = writer.finish().unwrap();
+    let details = &summary.manifest.sources[0].details["capture"];
+    assert_eq!(
+        details["dropped_backlog"], stats.dropped_backlog,
+        "{details}"
+    );
+    assert_eq!(details["captured"], stats.captured, "{details}");
+}
+
+/// With a wait, the same flood loses only the records that can never fit:
+/// the thread waits for the writer instead of dropping. (The wait is long
+/// here so that a loaded machine cannot make the test about scheduling;
+/// the default's is the burst test above.)
+#[test]
+fn a_full_buffer_waits_for_the_writer_and_drops_only_what_can_never_fit() {
+    let capture = Capture::start(CaptureConfig {
+        flush_interval: Duration::from_secs(3600),
+        max_pending_bytes: 8 * 1024,
+        max_backlog_wait: Duration::from_secs(10),
+        platform_sink: false,
+        ..CaptureConfig::default()
+    })
+    .unwrap();
+    let offered = 50_000;
+    let mut want = Vec::new();
+    for i in 0..offered {
+        let mut r = record(i);
+        if i % 100 == 0 {
+            r.message = format!("attempt {i} {}", "z".repeat(16 * 1024));
+        } else {
+            want.push(r.message.clone());
+        }
+        capture.record(&r);
+    }
+    let stats = capture.stats();
+    assert_eq!(stats.dropped_backlog, offered as u64 / 100, "{stats:?}");
+    assert_eq!(messages(&capture), want);
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! allocator (bytes held at the peak, allocations made) and by counting the
 //! bytes taken from the input: an importer fed a 300 MB line or an endless
 //! stack trace, a log directory holding a 64 MiB segment. The inputs are
-//! produced as they are read, never held.
+//! produced as they are read, never held. And the capture's side: a log
+//! call allocates nothing once its thread's buffers exist.
 //!
 //! Only the measuring thread's allocations count, so that tests running
 //! at once do not blur each other's figures.
@@ -14,7 +15,7 @@ use std::io::{BufReader, Read};
 use proptest::prelude::*;
 use pushdoctor_core::logs::import::{ImportFormat, ImportOptions, ImportStats, Importer};
 use pushdoctor_core::logs::segment::{encode_chunk, encode_frame, FILE_MAGIC};
-use pushdoctor_core::logs::{DirReader, Level, LogRecord, Origin};
+use pushdoctor_core::logs::{Capture, CaptureConfig, DirReader, Level, LogRecord, Origin};
 
 /// Counts what the measuring thread allocates (the code measured runs on
 /// the calling thread), so that other tests running at once do not count.
@@ -278,6 +279,48 @@ fn a_64_mib_segment_in_a_directory_is_read_one_chunk_at_a_time() {
     eprintln!("a 64 MiB segment through a 1 MiB merge window: {cost:?}");
     assert_eq!(read, 256 * count as usize * 200);
     assert!(cost.peak < 4 * MIB, "{cost:?} for a 64 MiB segment");
+}
+
+/// The capture as an app runs it (default buffers, the writer draining
+/// them): once the thread's buffer and its spare exist, logging allocates
+/// nothing on the logging thread, however many times the writer swaps
+/// the buffers, and holds no more memory than it held before.
+#[test]
+fn a_log_call_allocates_nothing_once_its_buffers_exist() {
+    let capture = Capture::start(CaptureConfig {
+        platform_sink: false,
+        ..CaptureConfig::default()
+    })
+    .unwrap();
+    let log = |i: usize| {
+        capture.log(
+            &log::Record::builder()
+                .level(log::Level::Info)
+                .target("pushdoctor::accept")
+                .args(format_args!(
+                    "accept attempt {i} for request a1b2c3 took 120ms"
+                ))
+                .build(),
+        );
+    };
+    // Two swaps at least (2 × 512 KiB of records): the spare exists.
+    for i in 0..20_000 {
+        log(i);
+    }
+    capture.flush();
+    let swaps_before = capture.stats().chunks_written;
+    let (_, cost) = measure(|| {
+        for i in 0..50_000 {
+            log(i);
+        }
+    });
+    capture.flush();
+    let stats = capture.stats();
+    // About 4 MiB of records: the writer took the buffer several times.
+    assert!(stats.chunks_written >= swaps_before + 4, "{stats:?}");
+    assert_eq!(stats.dropped_backlog, 0, "{stats:?}");
+    assert_eq!(cost.allocations, 0, "{cost:?}");
+    assert_eq!(cost.peak, 0, "{cost:?}");
 }
 
 proptest! {

@@ -3,6 +3,7 @@
 //! - [`record`]: one log record, and its text form;
 //! - [`capture`]: the logger (the `log` facade and records forwarded from
 //!   Kotlin or Swift), writing off the caller's thread;
+//! - `clock`: the capture's clock, coarse and cheap;
 //! - [`segment`]: the on-disk format, checksummed so a torn tail is skipped;
 //! - [`store`]: segments in a directory (or in memory), capped in size;
 //! - `merge`: stored chunks read back oldest first;
@@ -13,6 +14,7 @@
 //! [`crate::bundle`].
 
 pub mod capture;
+mod clock;
 pub mod import;
 mod merge;
 pub mod record;

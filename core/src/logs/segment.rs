@@ -115,12 +115,19 @@ pub(crate) fn split_frames(frames: &[u8], max: usize) -> Vec<(&[u8], u32)> {
 /// Wraps encoded frames into one chunk.
 pub fn encode_chunk(frames: &[u8], records: u32) -> Vec<u8> {
     let mut chunk = Vec::with_capacity(CHUNK_HEADER + frames.len());
+    encode_chunk_into(&mut chunk, frames, records);
+    chunk
+}
+
+/// Wraps encoded frames into one chunk, in `chunk` (emptied first): the
+/// capture's writer reuses one buffer, so writing touches no new memory.
+pub(crate) fn encode_chunk_into(chunk: &mut Vec<u8>, frames: &[u8], records: u32) {
+    chunk.clear();
     chunk.extend_from_slice(CHUNK_MAGIC);
     chunk.extend_from_slice(&(frames.len() as u32).to_le_bytes());
     chunk.extend_from_slice(&crc32fast::hash(frames).to_le_bytes());
     chunk.extend_from_slice(&records.to_le_bytes());
     chunk.extend_from_slice(frames);
-    chunk
 }
 
 /// What reading skipped over.

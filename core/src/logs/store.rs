@@ -182,6 +182,9 @@ pub(crate) struct MemoryStore {
     chunks: VecDeque<Vec<u8>>,
     total: u64,
     max_total: u64,
+    /// The last chunk let go of, kept for the next one to be copied into:
+    /// a full store then touches no new memory per chunk.
+    recycled: Vec<u8>,
 }
 
 impl MemoryStore {
@@ -190,15 +193,20 @@ impl MemoryStore {
             chunks: VecDeque::new(),
             total: 0,
             max_total,
+            recycled: Vec::new(),
         }
     }
 
     fn append(&mut self, chunk: &[u8]) {
         self.total += chunk.len() as u64;
-        self.chunks.push_back(chunk.to_vec());
+        let mut kept = std::mem::take(&mut self.recycled);
+        kept.clear();
+        kept.extend_from_slice(chunk);
+        self.chunks.push_back(kept);
         while self.total > self.max_total && self.chunks.len() > 1 {
             let oldest = self.chunks.pop_front().expect("more than one chunk");
             self.total -= oldest.len() as u64;
+            self.recycled = oldest;
         }
     }
 }
