@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::layout;
 use super::lines::BoundedLines;
-use super::manifest::{EntrySummary, Manifest, BUNDLE_FORMAT_VERSION};
+use super::manifest::{EntrySummary, Manifest, BUNDLE_FORMAT_VERSION, READABLE_VERSIONS};
 use super::zip::{ZipArchive, ZipEntry, ZipError};
 use super::{hex, DIAGNOSIS, LOGS_NDJSON, LOGS_TEXT, MANIFEST};
 use crate::accept::{store, HistoryEvent, HistoryReadStats, HISTORY_FILE};
@@ -39,7 +39,7 @@ pub enum OpenError {
     #[error("not a bundle: {MANIFEST} is not valid: {0}")]
     BadManifest(String),
     #[error(
-        "unsupported bundle_version {0}: this pushdoctor reads version {BUNDLE_FORMAT_VERSION}"
+        "unsupported bundle_version {0}: this pushdoctor reads versions 1 to {BUNDLE_FORMAT_VERSION}"
     )]
     /// The manifest's `bundle_version` is one this build does not read.
     UnsupportedVersion(u64),
@@ -112,7 +112,7 @@ impl Bundle {
         let value: serde_json::Value =
             serde_json::from_slice(&text).map_err(|e| OpenError::BadManifest(e.to_string()))?;
         match value.get("bundle_version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(BUNDLE_FORMAT_VERSION) => {}
+            Some(v) if READABLE_VERSIONS.iter().any(|&r| u64::from(r) == v) => {}
             Some(v) => return Err(OpenError::UnsupportedVersion(v)),
             None => return Err(OpenError::BadManifest("missing `bundle_version`".into())),
         }

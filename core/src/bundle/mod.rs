@@ -4,13 +4,12 @@
 //! manifest.json    what is inside, why it was made, redaction counts, SHA-256 of every other entry
 //! snapshot.json    the latest device snapshot (when there is one)
 //! diagnosis.json   the engine's diagnosis of it
-//! logs.ndjson      the records, one JSON object a line
-//! logs.txt         the same records as plain text
+//! logs.txt         the records, one line each (`log_line`): read by people and parsed back by the tools
 //! accept_history.ndjson  the push and Accept history (when there is one)
 //! ```
 //!
 //! Building streams: records are redacted and rendered in chunks, each
-//! chunk compressed on its own into temporary files beside the output, and
+//! chunk compressed once, on its own into temporary files beside the output, and
 //! the oldest chunks are let go while the total is over the size cap, so
 //! memory stays at one chunk however many records come in, and the newest
 //! records win. The zip is then assembled from the kept pieces (their
@@ -21,6 +20,7 @@
 pub mod inspect;
 pub mod layout;
 pub mod lines;
+pub mod log_line;
 pub mod manifest;
 pub mod zip;
 
@@ -30,13 +30,12 @@ use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::Compression;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::accept::store::{parse as parse_history, to_line as history_line};
 use crate::accept::{summarize, HistoryEvent, HISTORY_FILE};
 use crate::engine::diagnosis::Diagnosis;
-use crate::logs::record::LogRecord;
+use crate::logs::record::{Level, LogRecord};
 use crate::logs::redact::{RedactionConfig, RedactionCounts, RedactionError, Redactor};
 use crate::model::snapshot::DeviceSnapshot;
 use crate::model::time::{now_ms, rfc3339};
@@ -50,9 +49,11 @@ pub const MANIFEST: &str = "manifest.json";
 pub const SNAPSHOT: &str = "snapshot.json";
 /// The diagnosis, as `docs/diagnosis.md` describes it.
 pub const DIAGNOSIS: &str = "diagnosis.json";
-/// The records, one JSON object a line, for tools.
+/// Format 1's second copy of the records, one JSON object a line: read
+/// from older bundles, no longer written.
 pub const LOGS_NDJSON: &str = "logs.ndjson";
-/// The same records as text, for people.
+/// The records, one line each ([`log_line`]): for people, and parsed back
+/// by the tools.
 pub const LOGS_TEXT: &str = "logs.txt";
 
 /// The smallest cap that leaves room for records at all.
@@ -168,15 +169,13 @@ pub struct BundleWriter {
     dropped: u64,
     dropped_first_ms: Option<i64>,
     dropped_last_ms: Option<i64>,
-    ndjson_parts: PartFile,
     text_parts: PartFile,
-    ndjson_worker: Worker,
     text_worker: Worker,
     in_flight: VecDeque<ChunkMeta>,
     sources: Vec<SourceSummary>,
 }
 
-/// A chunk whose two forms are being compressed.
+/// A chunk being compressed.
 struct ChunkMeta {
     records: u64,
     first_ms: Option<i64>,
@@ -309,23 +308,22 @@ fn worker_stopped() -> BundleError {
 
 #[derive(Default)]
 struct Chunk {
-    ndjson: Vec<u8>,
     text: String,
     records: u64,
     first_ms: Option<i64>,
     last_ms: i64,
     counts: RedactionCounts,
-    by_level: BTreeMap<String, u64>,
+    /// Records per level, [`Level`] as the index (`Error` = 1 at 0).
+    by_level: [u64; 5],
 }
 
-/// One compressed chunk, in the two part files.
+/// One compressed chunk, in the part file.
 struct Piece {
     records: u64,
     first_ms: Option<i64>,
     last_ms: i64,
     counts: RedactionCounts,
     by_level: BTreeMap<String, u64>,
-    ndjson: Part,
     text: Part,
 }
 
@@ -461,25 +459,6 @@ fn sweep_abandoned_scratch(parent: &Path) -> u64 {
     removed
 }
 
-/// A record as it appears in `logs.ndjson`.
-#[derive(Serialize)]
-struct NdjsonRecord<'a> {
-    ts: &'a str,
-    ts_ms: i64,
-    level: &'static str,
-    tag: &'a str,
-    origin: crate::logs::Origin,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pid: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tid: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    thread: Option<&'a str>,
-    msg: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    fields: BTreeMap<&'a str, &'a str>,
-}
-
 impl BundleWriter {
     /// Starts a bundle that will be written to `output`.
     pub fn create(output: &Path, options: BundleOptions) -> Result<Self, BundleError> {
@@ -506,11 +485,9 @@ impl BundleWriter {
         }
         sweep_abandoned_scratch(&parent);
         let work = WorkDir::create(output, &parent)?;
-        let ndjson_parts = PartFile::create(work.path.join("ndjson.deflate"))?;
         let text_parts = PartFile::create(work.path.join("text.deflate"))?;
         let logs_budget = options.max_bytes - RESERVED_BYTES.min(options.max_bytes / 4);
         let level = Compression::new(options.compression_level.min(9));
-        let ndjson_worker = Worker::spawn("ndjson", level)?;
         let text_worker = Worker::spawn("text", level)?;
         Ok(BundleWriter {
             output: output.to_path_buf(),
@@ -531,9 +508,7 @@ impl BundleWriter {
             dropped: 0,
             dropped_first_ms: None,
             dropped_last_ms: None,
-            ndjson_parts,
             text_parts,
-            ndjson_worker,
             text_worker,
             in_flight: VecDeque::new(),
             sources: Vec::new(),
@@ -622,33 +597,13 @@ impl BundleWriter {
         let chunk = &mut self.chunk;
         let redacted = record.redacted(&self.redactor, &mut chunk.counts);
         let r = redacted.as_ref().unwrap_or(record);
-        let ts = rfc3339(r.timestamp_ms);
-        let view = NdjsonRecord {
-            ts: &ts,
-            ts_ms: r.timestamp_ms,
-            level: r.level.as_str(),
-            tag: &r.tag,
-            origin: r.origin,
-            pid: r.pid,
-            tid: r.tid,
-            thread: r.thread.as_deref(),
-            msg: &r.message,
-            fields: r
-                .fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-        };
-        serde_json::to_writer(&mut chunk.ndjson, &view).expect("writing to memory cannot fail");
-        chunk.ndjson.push(b'\n');
-        r.write_text_at(&mut chunk.text, &ts);
+        log_line::write_line(&mut chunk.text, r);
         chunk.records += 1;
         chunk.first_ms.get_or_insert(record.timestamp_ms);
         chunk.last_ms = record.timestamp_ms;
-        *chunk
-            .by_level
-            .entry(record.level.as_str().to_string())
-            .or_default() += 1;
+        // Counted in an array: a map keyed by the level's name would cost
+        // an allocation a record.
+        chunk.by_level[record.level as usize - 1] += 1;
         if chunk.text.len() >= self.chunk_text_bytes {
             self.seal_chunk()?;
         }
@@ -715,14 +670,25 @@ impl BundleWriter {
         if chunk.records == 0 {
             return Ok(());
         }
-        self.ndjson_worker.send(chunk.ndjson)?;
         self.text_worker.send(chunk.text.into_bytes())?;
+        let by_level = [
+            Level::Error,
+            Level::Warn,
+            Level::Info,
+            Level::Debug,
+            Level::Trace,
+        ]
+        .into_iter()
+        .zip(chunk.by_level)
+        .filter(|&(_, n)| n > 0)
+        .map(|(level, n)| (level.as_str().to_string(), n))
+        .collect();
         self.in_flight.push_back(ChunkMeta {
             records: chunk.records,
             first_ms: chunk.first_ms,
             last_ms: chunk.last_ms,
             counts: chunk.counts,
-            by_level: chunk.by_level,
+            by_level,
         });
         self.collect(false)
     }
@@ -731,28 +697,25 @@ impl BundleWriter {
     /// `wait`, until none is left in flight.
     fn collect(&mut self, wait: bool) -> Result<(), BundleError> {
         while !self.in_flight.is_empty() {
-            // Each worker hands back its pieces in order; a piece that is
-            // ready waits in its worker until its twin is ready too.
-            if !(self.ndjson_worker.ready(wait)? && self.text_worker.ready(wait)?) {
+            // The worker hands back its pieces in order.
+            if !self.text_worker.ready(wait)? {
                 return Ok(());
             }
-            let (ndjson, text) = (self.ndjson_worker.take(), self.text_worker.take());
+            let text = self.text_worker.take();
             let meta = self.in_flight.pop_front().expect("a chunk in flight");
-            let ndjson = self.ndjson_parts.append(ndjson)?;
             let text = self.text_parts.append(text)?;
-            self.kept_compressed += ndjson.compressed + text.compressed;
+            self.kept_compressed += text.compressed;
             self.kept.push_back(Piece {
                 records: meta.records,
                 first_ms: meta.first_ms,
                 last_ms: meta.last_ms,
                 counts: meta.counts,
                 by_level: meta.by_level,
-                ndjson,
                 text,
             });
             while self.kept_compressed > self.logs_budget && self.kept.len() > 1 {
                 let oldest = self.kept.pop_front().expect("more than one piece");
-                self.kept_compressed -= oldest.ndjson.compressed + oldest.text.compressed;
+                self.kept_compressed -= oldest.text.compressed;
                 self.let_go(&oldest);
             }
         }
@@ -769,43 +732,34 @@ impl BundleWriter {
         self.seal_chunk()?;
         self.collect(true)?;
         let partial = self.work.path.join("bundle.zip.partial");
-        for parts in [&mut self.ndjson_parts, &mut self.text_parts] {
-            parts
-                .file
-                .flush()
-                .map_err(|source| io_error(&parts.path, source))?;
-        }
+        let parts = &mut self.text_parts;
+        parts
+            .file
+            .flush()
+            .map_err(|source| io_error(&parts.path, source))?;
         let mut small: Vec<SmallEntry> = self
             .small_entries
             .iter()
             .map(|(name, data)| SmallEntry::new(name, data, self.options.compression_level))
             .collect();
         small.extend(self.history_entry());
-        let workers = [
-            std::mem::replace(&mut self.ndjson_worker, Worker::idle()),
-            std::mem::replace(&mut self.text_worker, Worker::idle()),
-        ];
-        let mut running_hashes = Vec::new();
-        for worker in workers {
-            running_hashes.push(worker.finish()?);
-        }
-        let running_hashes: [String; 2] = running_hashes.try_into().expect("two workers");
+        let running_hash = std::mem::replace(&mut self.text_worker, Worker::idle()).finish()?;
         let mut pieces: Vec<Piece> = self.kept.drain(..).collect();
 
         // Let go of the oldest pieces until the archive's exact size, with
         // a manifest as large as the real one, fits; then write it, and
         // should the real manifest still tip it over, let go of one more.
         let cap = self.options.max_bytes;
-        while self.archive_len(&small, &pieces, &running_hashes) > cap && !pieces.is_empty() {
+        while self.archive_len(&small, &pieces, &running_hash) > cap && !pieces.is_empty() {
             let oldest = pieces.remove(0);
             self.let_go(&oldest);
         }
-        if self.archive_len(&small, &pieces, &running_hashes) > cap {
-            self.fit_history(&mut small, &running_hashes);
+        if self.archive_len(&small, &pieces, &running_hash) > cap {
+            self.fit_history(&mut small, &running_hash);
         }
         let (bytes, manifest) = loop {
             let (file, manifest) =
-                self.write_archive(&partial, &small, &pieces, &running_hashes)?;
+                self.write_archive(&partial, &small, &pieces, &running_hash)?;
             let bytes = file
                 .metadata()
                 .map_err(|source| io_error(&partial, source))?
@@ -862,7 +816,7 @@ impl BundleWriter {
     /// that bring the archive's estimated size under the cap (a binary
     /// search: a compressed size grows with the lines kept), and puts the
     /// history entry in `small` back in step.
-    fn fit_history(&mut self, small: &mut Vec<SmallEntry>, running_hashes: &[String; 2]) {
+    fn fit_history(&mut self, small: &mut Vec<SmallEntry>, running_hash: &str) {
         let Some(total) = self.history.as_ref().map(Vec::len) else {
             return;
         };
@@ -872,7 +826,7 @@ impl BundleWriter {
             let mid = over + (fits - over) / 2;
             self.history_dropped = mid;
             self.replace_history_entry(small);
-            if self.archive_len(small, &[], running_hashes) > cap {
+            if self.archive_len(small, &[], running_hash) > cap {
                 over = mid;
             } else {
                 fits = mid;
@@ -916,26 +870,26 @@ impl BundleWriter {
         &self,
         small: &[SmallEntry],
         pieces: &[Piece],
-        running_hashes: &[String; 2],
+        running_hash: &str,
     ) -> u64 {
-        let logs = log_entries(
+        let (logs, summary) = log_entry(
             pieces,
             self.dropped,
-            &mut |i, _| Ok(running_hashes[i].clone()),
-            running_hashes,
+            &mut |_| Ok(running_hash.to_string()),
+            running_hash,
         )
         .expect("stand-in hashes cannot fail");
         let entries = small
             .iter()
             .map(|e| e.summary.clone())
-            .chain(logs.iter().map(|(_, summary)| summary.clone()))
+            .chain([summary])
             .collect();
         let manifest = self.manifest_bytes(pieces, entries);
         zip::archive_len(
             small
                 .iter()
                 .map(|e| (e.name, e.compressed.len() as u64))
-                .chain(logs.iter().map(|(entry, _)| (entry.name, entry.compressed)))
+                .chain([(logs.name, logs.compressed)])
                 .chain([(MANIFEST, manifest.len() as u64)]),
         )
     }
@@ -953,20 +907,15 @@ impl BundleWriter {
         partial: &Path,
         small: &[SmallEntry],
         pieces: &[Piece],
-        running_hashes: &[String; 2],
+        running_hash: &str,
     ) -> Result<(File, Manifest), BundleError> {
         let io_err = |source| io_error(partial, source);
-        let (ndjson_file, text_file) = (&mut self.ndjson_parts, &mut self.text_parts);
-        let mut files = [
-            (&mut ndjson_file.file, &ndjson_file.path),
-            (&mut text_file.file, &text_file.path),
-        ];
-        let logs = {
-            let mut hash = |i: usize, parts: &[Part]| {
-                let (file, path) = &mut files[i];
-                hash_inflated(file, parts).map_err(|source| io_error(path, source))
+        let text = &mut self.text_parts;
+        let (logs, summary) = {
+            let mut hash = |parts: &[Part]| {
+                hash_inflated(&mut text.file, parts).map_err(|source| io_error(&text.path, source))
             };
-            log_entries(pieces, self.dropped, &mut hash, running_hashes)?
+            log_entry(pieces, self.dropped, &mut hash, running_hash)?
         };
         let mut zip = zip::ZipWriter::new(
             BufWriter::new(File::create(partial).map_err(io_err)?),
@@ -984,19 +933,16 @@ impl BundleWriter {
             .map_err(io_err)?;
             entries.push(e.summary.clone());
         }
-        for (i, (entry, summary)) in logs.into_iter().enumerate() {
-            let (file, _) = &mut files[i];
-            let mut stream = PieceReader::new(file, &entry.parts);
-            zip.entry(
-                entry.name,
-                entry.crc,
-                summary.bytes,
-                entry.compressed,
-                &mut stream,
-            )
-            .map_err(io_err)?;
-            entries.push(summary);
-        }
+        let mut stream = PieceReader::new(&mut text.file, &logs.parts);
+        zip.entry(
+            logs.name,
+            logs.crc,
+            summary.bytes,
+            logs.compressed,
+            &mut stream,
+        )
+        .map_err(io_err)?;
+        entries.push(summary);
         let manifest = self.manifest(pieces, entries);
         let manifest_json =
             serde_json::to_vec_pretty(&manifest).expect("a manifest always serializes");
@@ -1177,56 +1123,46 @@ struct LogEntry {
     parts: Vec<Part>,
 }
 
-/// Hashes what the selected parts of log entry `i` inflate to.
-type HashParts<'a> = dyn FnMut(usize, &[Part]) -> Result<String, BundleError> + 'a;
+/// Hashes what the selected parts inflate to.
+type HashParts<'a> = dyn FnMut(&[Part]) -> Result<String, BundleError> + 'a;
 
-/// The two log entries over the selected pieces, with the hash to list:
-/// the one taken while compressing when nothing was let go (`dropped` is
-/// 0), what `hash` gives otherwise (a stand-in of the same length while
-/// sizing, the hash of what the pieces inflate to when writing).
-fn log_entries(
+/// The log entry over the selected pieces, with the hash to list: the one
+/// taken while compressing when nothing was let go (`dropped` is 0), what
+/// `hash` gives otherwise (a stand-in of the same length while sizing, the
+/// hash of what the pieces inflate to when writing).
+fn log_entry(
     pieces: &[Piece],
     dropped: u64,
     hash: &mut HashParts<'_>,
-    running_hashes: &[String; 2],
-) -> Result<Vec<(LogEntry, EntrySummary)>, BundleError> {
-    let mut out = Vec::new();
-    for (i, (name, pick)) in [
-        (LOGS_NDJSON, (|p: &Piece| &p.ndjson) as fn(&Piece) -> &Part),
-        (LOGS_TEXT, |p: &Piece| &p.text),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let parts: Vec<Part> = pieces.iter().map(|p| pick(p).clone()).collect();
-        let mut crc = crc32fast::Hasher::new();
-        let mut raw = 0;
-        let mut compressed = FINAL_EMPTY_BLOCK.len() as u64;
-        for part in &parts {
-            crc.combine(&part.crc);
-            raw += part.raw;
-            compressed += part.compressed;
-        }
-        let sha256 = if dropped == 0 {
-            running_hashes[i].clone()
-        } else {
-            hash(i, &parts)?
-        };
-        out.push((
-            LogEntry {
-                name,
-                crc: crc.finalize(),
-                compressed,
-                parts,
-            },
-            EntrySummary {
-                name: name.to_string(),
-                bytes: raw,
-                sha256,
-            },
-        ));
+    running_hash: &str,
+) -> Result<(LogEntry, EntrySummary), BundleError> {
+    let parts: Vec<Part> = pieces.iter().map(|p| p.text.clone()).collect();
+    let mut crc = crc32fast::Hasher::new();
+    let mut raw = 0;
+    let mut compressed = FINAL_EMPTY_BLOCK.len() as u64;
+    for part in &parts {
+        crc.combine(&part.crc);
+        raw += part.raw;
+        compressed += part.compressed;
     }
-    Ok(out)
+    let sha256 = if dropped == 0 {
+        running_hash.to_string()
+    } else {
+        hash(&parts)?
+    };
+    Ok((
+        LogEntry {
+            name: LOGS_TEXT,
+            crc: crc.finalize(),
+            compressed,
+            parts,
+        },
+        EntrySummary {
+            name: LOGS_TEXT.to_string(),
+            bytes: raw,
+            sha256,
+        },
+    ))
 }
 
 fn io_error(path: &Path, source: io::Error) -> BundleError {
