@@ -266,7 +266,7 @@ fn entries_that_overlap_or_share_data_are_reported() {
     // A central record pointing inside another entry's data, where no
     // local header is: not an archive this reader opens.
     let mut inside = plain.clone();
-    let i = inside.index("logs.ndjson");
+    let i = inside.index("logs.txt");
     inside.entries[i].offset_shift = -20;
     let path = dir.path().join("inside.zip");
     inside.write(&path);
@@ -398,11 +398,11 @@ fn small_limits() -> ReadLimits {
     }
 }
 
-/// `logs.txt` (and `logs.ndjson`) replaced by a bomb of `mib` MiB of
+/// `logs.txt` (and `diagnosis.json`) replaced by a bomb of `mib` MiB of
 /// `byte`, whose headers declare its real size.
 fn bombed(dir: &Path, byte: u8, mib: usize, both: bool) -> ZipCraft {
     let mut craft = base(dir, 20);
-    for name in ["logs.txt", "logs.ndjson"]
+    for name in ["logs.txt", "diagnosis.json"]
         .iter()
         .take(if both { 2 } else { 1 })
     {

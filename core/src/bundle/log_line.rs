@@ -35,6 +35,38 @@ const KEY_ENDS: &[u8] = b" =}";
 /// What ends a field's value.
 const VALUE_ENDS: &[u8] = b" }";
 
+/// Bytes that may start something to escape in a part ended by `ends`:
+/// controls (but tab), DEL, the backslash, the lead bytes of the non-ASCII
+/// characters [`is_unprintable`] names (C1, U+061C, U+200E…U+2069, U+FEFF),
+/// and `ends`. A table, so the common string that needs nothing costs one
+/// look-up a byte: this runs over every byte of every record.
+const fn escape_table(ends: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != b'\t' as usize;
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[b'\\' as usize] = true;
+    table[0xc2] = true;
+    table[0xd8] = true;
+    table[0xe2] = true;
+    table[0xef] = true;
+    let mut i = 0;
+    while i < ends.len() {
+        table[ends[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+const TAG_TABLE: [bool; 256] = escape_table(TAG_ENDS);
+const THREAD_TABLE: [bool; 256] = escape_table(THREAD_ENDS);
+const KEY_TABLE: [bool; 256] = escape_table(KEY_ENDS);
+const VALUE_TABLE: [bool; 256] = escape_table(VALUE_ENDS);
+const MESSAGE_TABLE: [bool; 256] = escape_table(b"");
+
 /// Appends `record` as one line, its newline included.
 pub fn write_line(out: &mut String, record: &LogRecord) {
     write_rfc3339(out, record.timestamp_ms);
@@ -43,7 +75,7 @@ pub fn write_line(out: &mut String, record: &LogRecord) {
     out.push(' ');
     out.push_str(origin_name(record.origin));
     out.push(' ');
-    push_escaped(out, &record.tag, TAG_ENDS);
+    push_escaped(out, &record.tag, TAG_ENDS, &TAG_TABLE);
     match (record.pid, record.tid) {
         (Some(pid), Some(tid)) => {
             let _ = write!(out, "[{pid}:{tid}]");
@@ -58,7 +90,7 @@ pub fn write_line(out: &mut String, record: &LogRecord) {
     }
     if let Some(thread) = &record.thread {
         out.push_str(" (");
-        push_escaped(out, thread, THREAD_ENDS);
+        push_escaped(out, thread, THREAD_ENDS, &THREAD_TABLE);
         out.push(')');
     }
     if !record.fields.is_empty() {
@@ -67,14 +99,14 @@ pub fn write_line(out: &mut String, record: &LogRecord) {
             if i > 0 {
                 out.push(' ');
             }
-            push_escaped(out, key, KEY_ENDS);
+            push_escaped(out, key, KEY_ENDS, &KEY_TABLE);
             out.push('=');
-            push_escaped(out, value, VALUE_ENDS);
+            push_escaped(out, value, VALUE_ENDS, &VALUE_TABLE);
         }
         out.push('}');
     }
     out.push_str(": ");
-    push_escaped(out, &record.message, b"");
+    push_escaped(out, &record.message, b"", &MESSAGE_TABLE);
     out.push('\n');
 }
 
@@ -109,20 +141,9 @@ fn level_from_letter(letter: u8) -> Option<Level> {
     })
 }
 
-/// Whether a byte may start something to escape: a quick test that lets
-/// almost every string through untouched.
-fn may_need_escaping(text: &str, ends: &[u8]) -> bool {
-    text.bytes().any(|b| {
-        (b < 0x20 && b != b'\t')
-            || b == 0x7f
-            || b == b'\\'
-            || matches!(b, 0xc2 | 0xd8 | 0xe2 | 0xef)
-            || ends.contains(&b)
-    })
-}
-
-fn push_escaped(out: &mut String, text: &str, ends: &[u8]) {
-    if !may_need_escaping(text, ends) {
+/// Appends `text` escaped; `table` is `escape_table(ends)`.
+fn push_escaped(out: &mut String, text: &str, ends: &[u8], table: &[bool; 256]) {
+    if !text.bytes().any(|b| table[b as usize]) {
         out.push_str(text);
         return;
     }
@@ -446,6 +467,26 @@ mod tests {
             assert_eq!(text.matches('\n').count(), 1, "{text}");
             assert!(!text.contains(['\r', '\x1b', '\u{2028}', '\u{202e}', '\u{85}']));
             assert_eq!(parse_line(&text), Ok(r), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_character_reads_back_and_none_unprintable_is_left_raw() {
+        let chars = (0u32..0x3000)
+            .chain(0xfe00..0x10000)
+            .chain([0x1f600, 0x10ffff])
+            .filter_map(char::from_u32);
+        for c in chars {
+            let text = format!("a{c}b");
+            let mut r = LogRecord::new(0, Level::Info, &*text, &*text, Origin::Rust);
+            r.thread = Some(text.clone());
+            r.fields.push((text.clone(), text.clone()));
+            let written = line(&r);
+            assert!(
+                !written.trim_end_matches('\n').chars().any(is_unprintable),
+                "{c:?}: {written}"
+            );
+            assert_eq!(parse_line(&written), Ok(r), "{c:?}: {written}");
         }
     }
 
