@@ -818,9 +818,7 @@ fn log_levels_and_batches_reach_the_bundle_from_the_chosen_minimum() {
         let path = block_on(agent.build_bundle(out, BundleReason::RepeatedAcceptFailures)).unwrap();
         let got: Vec<(String, String)> = bundle_records(&path, "LevelTest")
             .iter()
-            .map(|r| {
-                (r.message.clone(), r.level.as_str().to_string())
-            })
+            .map(|r| (r.message.clone(), r.level.as_str().to_string()))
             .collect();
         let want: Vec<(String, String)> = ["single", "batch"]
             .iter()

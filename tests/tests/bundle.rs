@@ -462,7 +462,10 @@ fn a_format_one_bundle_still_opens_verifies_shows_and_reads_back() {
     );
     (third.pid, third.tid) = (Some(1702), Some(2395));
     assert_eq!(read[2], third);
-    assert_eq!(read[4].message, "\tat com.example.Accept.send(Accept.java:42)");
+    assert_eq!(
+        read[4].message,
+        "\tat com.example.Accept.send(Accept.java:42)"
+    );
     assert_eq!(read[5].message, "path C:\\Users\\x has a backslash");
 }
 
@@ -495,7 +498,10 @@ fn verify_reads_every_line_of_the_text_back_as_a_record() {
 
     // A record missing.
     let mut short = craft.clone();
-    short.set_content("logs.txt", format!("{}\n{}\n", lines[0], lines[2]).as_bytes());
+    short.set_content(
+        "logs.txt",
+        format!("{}\n{}\n", lines[0], lines[2]).as_bytes(),
+    );
     short.write(&path);
     let report = Bundle::open(&path).unwrap().verify();
     assert_eq!(

@@ -241,9 +241,7 @@ impl Bundle {
             } else {
                 match std::str::from_utf8(window.bytes) {
                     Err(_) => Err("not UTF-8".to_string()),
-                    Ok(line) if name == LOGS_TEXT => {
-                        log_line::parse_line(line).map_err(|e| e.0)
-                    }
+                    Ok(line) if name == LOGS_TEXT => log_line::parse_line(line).map_err(|e| e.0),
                     Ok(line) => serde_json::from_str::<FormatOneRecord>(line)
                         .map(LogRecord::from)
                         .map_err(|e| e.to_string()),

@@ -211,7 +211,9 @@ pub fn parse_head(line: &str) -> Result<(LogRecord, &str), LineError> {
     }
     record.tag = tag;
     if let Some(ids) = rest.strip_prefix('[') {
-        let (ids, after) = ids.split_once(']').ok_or(LineError("unclosed [ids]".into()))?;
+        let (ids, after) = ids
+            .split_once(']')
+            .ok_or(LineError("unclosed [ids]".into()))?;
         let (pid, tid) = match ids.split_once(':') {
             Some((pid, tid)) => (pid, Some(tid)),
             None => (ids, None),
@@ -318,11 +320,12 @@ fn parse_time(text: &str) -> Result<i64, LineError> {
         .flatten();
     match parsed {
         // Only the text this time writes back to is its own: 02-30 is not a date.
-        Some(ms) if {
-            let mut again = String::with_capacity(24);
-            write_rfc3339(&mut again, ms);
-            again == text
-        } =>
+        Some(ms)
+            if {
+                let mut again = String::with_capacity(24);
+                write_rfc3339(&mut again, ms);
+                again == text
+            } =>
         {
             Ok(ms)
         }
@@ -383,8 +386,8 @@ fn unescape_one(text: &str) -> Result<(char, usize), LineError> {
             close
                 .and_then(|close| {
                     let hex = &text[3..close];
-                    let valid = (1..=6).contains(&hex.len())
-                        && hex.bytes().all(|b| b.is_ascii_hexdigit());
+                    let valid =
+                        (1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit());
                     valid
                         .then(|| u32::from_str_radix(hex, 16).ok())
                         .flatten()
@@ -444,7 +447,12 @@ mod tests {
                 Level::Debug,
                 Level::Trace,
             ] {
-                for ids in [(None, None), (Some(1), None), (None, Some(2)), (Some(0), Some(u32::MAX))] {
+                for ids in [
+                    (None, None),
+                    (Some(1), None),
+                    (None, Some(2)),
+                    (Some(0), Some(u32::MAX)),
+                ] {
                     for thread in [None, Some(""), Some(tricky)] {
                         let mut r =
                             LogRecord::new(-100_000_000_000_000, level, tricky, tricky, origin);

@@ -758,8 +758,7 @@ impl BundleWriter {
             self.fit_history(&mut small, &running_hash);
         }
         let (bytes, manifest) = loop {
-            let (file, manifest) =
-                self.write_archive(&partial, &small, &pieces, &running_hash)?;
+            let (file, manifest) = self.write_archive(&partial, &small, &pieces, &running_hash)?;
             let bytes = file
                 .metadata()
                 .map_err(|source| io_error(&partial, source))?
@@ -866,12 +865,7 @@ impl BundleWriter {
 
     /// The exact size of the archive with these pieces, its manifest
     /// sized with stand-in hashes (the same length, as little compressible).
-    fn archive_len(
-        &self,
-        small: &[SmallEntry],
-        pieces: &[Piece],
-        running_hash: &str,
-    ) -> u64 {
+    fn archive_len(&self, small: &[SmallEntry], pieces: &[Piece], running_hash: &str) -> u64 {
         let (logs, summary) = log_entry(
             pieces,
             self.dropped,
