@@ -402,7 +402,7 @@ fn create(
             .min();
         let Some((_, i)) = next else { break };
         let record = sources[i].take().expect("peeked");
-        writer.add(&record).map_err(failed)?;
+        writer.add_owned(record).map_err(failed)?;
     }
     for source in sources {
         let summary = source.summary()?;

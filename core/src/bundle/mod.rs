@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::Compression;
 use sha2::{Digest, Sha256};
@@ -150,7 +151,7 @@ pub struct BundleWriter {
     output: PathBuf,
     work: WorkDir,
     options: BundleOptions,
-    redactor: Redactor,
+    redactor: Arc<Redactor>,
     created_ms: i64,
     device: DeviceSummary,
     small_entries: Vec<(&'static str, Vec<u8>)>,
@@ -170,62 +171,89 @@ pub struct BundleWriter {
     dropped_first_ms: Option<i64>,
     dropped_last_ms: Option<i64>,
     text_parts: PartFile,
-    text_worker: Worker,
-    in_flight: VecDeque<ChunkMeta>,
+    /// The SHA-256 of every piece's text, in order: the entry's hash
+    /// whenever no piece was let go.
+    text_hash: Sha256,
+    workers: Vec<Worker>,
+    /// The worker the next chunk goes to.
+    next_worker: usize,
+    /// Chunks handed out, oldest first, with the worker each went to.
+    in_flight: VecDeque<(usize, ChunkMeta)>,
     sources: Vec<SourceSummary>,
 }
 
-/// A chunk being compressed.
+/// A chunk handed to a worker: what the manifest needs of it that the
+/// caller already knows (the redaction counts come back with the piece).
 struct ChunkMeta {
     records: u64,
     first_ms: Option<i64>,
     last_ms: i64,
-    counts: RedactionCounts,
     by_level: BTreeMap<String, u64>,
 }
 
-/// A compression thread: chunks in, compressed pieces out, in order. At
-/// most one chunk waits while one is compressed, so memory stays bounded
-/// while the caller renders the next chunk in parallel.
+/// How many workers redact, render and compress chunks, in turns. Two:
+/// with the reading of the logs that keeps two cores busy (a phone has at
+/// least two), and a third would only wait for the reader.
+const WORKERS: usize = 2;
+
+/// A worker thread: chunks of records in, each scrubbed, rendered as
+/// `logs.txt` lines and compressed into a piece, pieces out in order. At
+/// most one chunk waits while one is worked on, so memory stays bounded
+/// while the caller reads the next chunk.
 struct Worker {
-    jobs: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    jobs: Option<std::sync::mpsc::SyncSender<Vec<LogRecord>>>,
     results: std::sync::mpsc::Receiver<Compressed>,
     ready: Option<Compressed>,
-    /// Returns the SHA-256 of everything it compressed, in order: the
-    /// entry's hash whenever no piece was let go.
-    thread: Option<std::thread::JoinHandle<Sha256>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
-/// One compressed piece and what the zip needs to know of its raw bytes.
+/// One compressed piece and what the zip and the manifest need to know of
+/// its raw text.
 struct Compressed {
-    raw: u64,
+    /// The text itself, for the entry's SHA-256, which the caller takes
+    /// in order.
+    text: Vec<u8>,
     crc: crc32fast::Hasher,
     data: Vec<u8>,
+    /// What scrubbing the chunk replaced.
+    counts: RedactionCounts,
 }
 
 impl Worker {
-    fn spawn(name: &str, level: Compression) -> Result<Self, BundleError> {
-        let (jobs, inbox) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+    fn spawn(
+        index: usize,
+        redactor: Arc<Redactor>,
+        level: Compression,
+        text_bytes: usize,
+    ) -> Result<Self, BundleError> {
+        let (jobs, inbox) = std::sync::mpsc::sync_channel::<Vec<LogRecord>>(1);
         let (outbox, results) = std::sync::mpsc::channel();
+        let name = format!("pushdoctor-bundle-{index}");
         let thread = std::thread::Builder::new()
-            .name(format!("pushdoctor-bundle-{name}"))
+            .name(name.clone())
             .spawn(move || {
-                let mut whole = Sha256::new();
-                for raw in inbox {
+                for records in inbox {
+                    let mut counts = RedactionCounts::default();
+                    let mut text = String::with_capacity(text_bytes + text_bytes / 4);
+                    for record in &records {
+                        let redacted = record.redacted(&redactor, &mut counts);
+                        log_line::write_line(&mut text, redacted.as_ref().unwrap_or(record));
+                    }
+                    drop(records);
+                    let text = text.into_bytes();
                     let mut crc = crc32fast::Hasher::new();
-                    crc.update(&raw);
-                    whole.update(&raw);
-                    let data = deflate_piece(&raw, level);
+                    crc.update(&text);
+                    let data = deflate_piece(&text, level);
                     let piece = Compressed {
-                        raw: raw.len() as u64,
+                        text,
                         crc,
                         data,
+                        counts,
                     };
                     if outbox.send(piece).is_err() {
                         break;
                     }
                 }
-                whole
             })
             .map_err(|source| BundleError::Io {
                 path: PathBuf::from(name),
@@ -239,11 +267,11 @@ impl Worker {
         })
     }
 
-    fn send(&self, raw: Vec<u8>) -> Result<(), BundleError> {
+    fn send(&self, records: Vec<LogRecord>) -> Result<(), BundleError> {
         self.jobs
             .as_ref()
             .expect("jobs are sent before the worker is dropped")
-            .send(raw)
+            .send(records)
             .map_err(|_| worker_stopped())
     }
 
@@ -266,23 +294,11 @@ impl Worker {
         Ok(self.ready.is_some())
     }
 
-    /// A stand-in for a worker already finished.
-    fn idle() -> Self {
-        let (_, results) = std::sync::mpsc::channel();
-        Worker {
-            jobs: None,
-            results,
-            ready: None,
-            thread: None,
-        }
-    }
-
-    /// Stops the thread; the SHA-256 of all it compressed.
-    fn finish(mut self) -> Result<String, BundleError> {
+    /// Stops the thread; an error if it did not end well.
+    fn finish(mut self) -> Result<(), BundleError> {
         self.jobs.take();
         let thread = self.thread.take().expect("finished once");
-        let whole = thread.join().map_err(|_| worker_stopped())?;
-        Ok(hex(&whole.finalize()))
+        thread.join().map_err(|_| worker_stopped())
     }
 
     fn take(&mut self) -> Compressed {
@@ -306,13 +322,14 @@ fn worker_stopped() -> BundleError {
     }
 }
 
+/// The records gathered for the next worker.
 #[derive(Default)]
 struct Chunk {
-    text: String,
-    records: u64,
+    records: Vec<LogRecord>,
+    /// About the bytes the records take as text: when to hand them on.
+    text_estimate: usize,
     first_ms: Option<i64>,
     last_ms: i64,
-    counts: RedactionCounts,
     /// Records per level, [`Level`] as the index (`Error` = 1 at 0).
     by_level: [u64; 5],
 }
@@ -356,7 +373,7 @@ impl PartFile {
         Ok(PartFile { path, file, len: 0 })
     }
 
-    fn append(&mut self, piece: Compressed) -> Result<Part, BundleError> {
+    fn append(&mut self, piece: &Compressed) -> Result<Part, BundleError> {
         self.file
             .write_all(&piece.data)
             .map_err(|source| BundleError::Io {
@@ -366,8 +383,8 @@ impl PartFile {
         let part = Part {
             offset: self.len,
             compressed: piece.data.len() as u64,
-            raw: piece.raw,
-            crc: piece.crc,
+            raw: piece.text.len() as u64,
+            crc: piece.crc.clone(),
         };
         self.len += piece.data.len() as u64;
         Ok(part)
@@ -465,7 +482,7 @@ impl BundleWriter {
         if options.max_bytes < MIN_MAX_BYTES {
             return Err(BundleError::CapTooSmall(options.max_bytes));
         }
-        let redactor = Redactor::new(options.redaction.clone())?;
+        let redactor = Arc::new(Redactor::new(options.redaction.clone())?);
         let parent = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -488,11 +505,14 @@ impl BundleWriter {
         let text_parts = PartFile::create(work.path.join("text.deflate"))?;
         let logs_budget = options.max_bytes - RESERVED_BYTES.min(options.max_bytes / 4);
         let level = Compression::new(options.compression_level.min(9));
-        let text_worker = Worker::spawn("text", level)?;
+        let chunk_text_bytes = CHUNK_TEXT_BYTES.min((options.max_bytes / 16) as usize);
+        let workers = (0..WORKERS)
+            .map(|i| Worker::spawn(i, redactor.clone(), level, chunk_text_bytes))
+            .collect::<Result<_, _>>()?;
         Ok(BundleWriter {
             output: output.to_path_buf(),
             work,
-            chunk_text_bytes: CHUNK_TEXT_BYTES.min((options.max_bytes / 16) as usize),
+            chunk_text_bytes,
             options,
             redactor,
             created_ms: now_ms(),
@@ -509,7 +529,9 @@ impl BundleWriter {
             dropped_first_ms: None,
             dropped_last_ms: None,
             text_parts,
-            text_worker,
+            text_hash: Sha256::new(),
+            workers,
+            next_worker: 0,
             in_flight: VecDeque::new(),
             sources: Vec::new(),
         })
@@ -594,17 +616,30 @@ impl BundleWriter {
 
     /// Adds one record (redacted on the way in: [`LogRecord::redacted`]).
     pub fn add(&mut self, record: &LogRecord) -> Result<(), BundleError> {
+        self.add_owned(record.clone())
+    }
+
+    /// [`BundleWriter::add`] for a record the caller has no more use for:
+    /// it goes to the workers without a copy.
+    pub fn add_owned(&mut self, record: LogRecord) -> Result<(), BundleError> {
         let chunk = &mut self.chunk;
-        let redacted = record.redacted(&self.redactor, &mut chunk.counts);
-        let r = redacted.as_ref().unwrap_or(record);
-        log_line::write_line(&mut chunk.text, r);
-        chunk.records += 1;
+        // The line's time, level, origin and brackets take about 48 bytes.
+        chunk.text_estimate += 48
+            + record.tag.len()
+            + record.message.len()
+            + record.thread.as_ref().map_or(0, String::len)
+            + record
+                .fields
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 2)
+                .sum::<usize>();
         chunk.first_ms.get_or_insert(record.timestamp_ms);
         chunk.last_ms = record.timestamp_ms;
         // Counted in an array: a map keyed by the level's name would cost
         // an allocation a record.
         chunk.by_level[record.level as usize - 1] += 1;
-        if chunk.text.len() >= self.chunk_text_bytes {
+        chunk.records.push(record);
+        if chunk.text_estimate >= self.chunk_text_bytes {
             self.seal_chunk()?;
         }
         Ok(())
@@ -641,7 +676,7 @@ impl BundleWriter {
             if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(BundleError::Cancelled);
             }
-            self.add(&record)?;
+            self.add_owned(record)?;
             count += 1;
         }
         let details = serde_json::json!({
@@ -663,14 +698,17 @@ impl BundleWriter {
         Ok(())
     }
 
-    /// Hands the current chunk's two forms to the compression threads and
-    /// takes in whatever they have finished.
+    /// Hands the current chunk to the next worker and takes in whatever
+    /// the workers have finished.
     fn seal_chunk(&mut self) -> Result<(), BundleError> {
         let chunk = std::mem::take(&mut self.chunk);
-        if chunk.records == 0 {
+        if chunk.records.is_empty() {
             return Ok(());
         }
-        self.text_worker.send(chunk.text.into_bytes())?;
+        let records = chunk.records.len() as u64;
+        let worker = self.next_worker;
+        self.next_worker = (worker + 1) % self.workers.len();
+        self.workers[worker].send(chunk.records)?;
         let by_level = [
             Level::Error,
             Level::Warn,
@@ -683,33 +721,37 @@ impl BundleWriter {
         .filter(|&(_, n)| n > 0)
         .map(|(level, n)| (level.as_str().to_string(), n))
         .collect();
-        self.in_flight.push_back(ChunkMeta {
-            records: chunk.records,
-            first_ms: chunk.first_ms,
-            last_ms: chunk.last_ms,
-            counts: chunk.counts,
-            by_level,
-        });
+        self.in_flight.push_back((
+            worker,
+            ChunkMeta {
+                records,
+                first_ms: chunk.first_ms,
+                last_ms: chunk.last_ms,
+                by_level,
+            },
+        ));
         self.collect(false)
     }
 
-    /// Appends finished chunks to the part files, oldest first; with
+    /// Appends finished chunks to the part file, oldest first; with
     /// `wait`, until none is left in flight.
     fn collect(&mut self, wait: bool) -> Result<(), BundleError> {
-        while !self.in_flight.is_empty() {
-            // The worker hands back its pieces in order.
-            if !self.text_worker.ready(wait)? {
+        while let Some(&(worker, _)) = self.in_flight.front() {
+            // Each worker hands back its pieces in order, and the chunks
+            // went to the workers in turns: the oldest is the front's.
+            if !self.workers[worker].ready(wait)? {
                 return Ok(());
             }
-            let text = self.text_worker.take();
-            let meta = self.in_flight.pop_front().expect("a chunk in flight");
-            let text = self.text_parts.append(text)?;
+            let piece = self.workers[worker].take();
+            let (_, meta) = self.in_flight.pop_front().expect("a chunk in flight");
+            self.text_hash.update(&piece.text);
+            let text = self.text_parts.append(&piece)?;
             self.kept_compressed += text.compressed;
             self.kept.push_back(Piece {
                 records: meta.records,
                 first_ms: meta.first_ms,
                 last_ms: meta.last_ms,
-                counts: meta.counts,
+                counts: piece.counts,
                 by_level: meta.by_level,
                 text,
             });
@@ -743,7 +785,10 @@ impl BundleWriter {
             .map(|(name, data)| SmallEntry::new(name, data, self.options.compression_level))
             .collect();
         small.extend(self.history_entry());
-        let running_hash = std::mem::replace(&mut self.text_worker, Worker::idle()).finish()?;
+        for worker in std::mem::take(&mut self.workers) {
+            worker.finish()?;
+        }
+        let running_hash = hex(&self.text_hash.clone().finalize());
         let mut pieces: Vec<Piece> = self.kept.drain(..).collect();
 
         // Let go of the oldest pieces until the archive's exact size, with
