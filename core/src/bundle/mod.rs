@@ -28,7 +28,6 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use flate2::Compression;
 use sha2::{Digest, Sha256};
@@ -151,7 +150,7 @@ pub struct BundleWriter {
     output: PathBuf,
     work: WorkDir,
     options: BundleOptions,
-    redactor: Arc<Redactor>,
+    redactor: Redactor,
     created_ms: i64,
     device: DeviceSummary,
     small_entries: Vec<(&'static str, Vec<u8>)>,
@@ -222,7 +221,7 @@ struct Compressed {
 impl Worker {
     fn spawn(
         index: usize,
-        redactor: Arc<Redactor>,
+        redactor: Redactor,
         level: Compression,
         text_bytes: usize,
     ) -> Result<Self, BundleError> {
@@ -482,7 +481,7 @@ impl BundleWriter {
         if options.max_bytes < MIN_MAX_BYTES {
             return Err(BundleError::CapTooSmall(options.max_bytes));
         }
-        let redactor = Arc::new(Redactor::new(options.redaction.clone())?);
+        let redactor = Redactor::new(options.redaction.clone())?;
         let parent = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -507,6 +506,8 @@ impl BundleWriter {
         let level = Compression::new(options.compression_level.min(9));
         let chunk_text_bytes = CHUNK_TEXT_BYTES.min((options.max_bytes / 16) as usize);
         let workers = (0..WORKERS)
+            // Each worker its own copy: a regex shared between threads
+            // hands its search caches out under a lock for every search.
             .map(|i| Worker::spawn(i, redactor.clone(), level, chunk_text_bytes))
             .collect::<Result<_, _>>()?;
         Ok(BundleWriter {
