@@ -8,11 +8,12 @@
 //! accept_history.ndjson  the push and Accept history (when there is one)
 //! ```
 //!
-//! Building streams: records are redacted and rendered in chunks, each
-//! chunk compressed once, on its own into temporary files beside the output, and
-//! the oldest chunks are let go while the total is over the size cap, so
-//! memory stays at one chunk however many records come in, and the newest
-//! records win. The zip is then assembled from the kept pieces (their
+//! Building streams: records are gathered in chunks, and two worker
+//! threads take the chunks in turns, each redacting, rendering and
+//! compressing its chunk once, on its own; the pieces go, in order, into a
+//! temporary file beside the output, and the oldest are let go while the
+//! total is over the size cap, so memory stays at a few chunks however
+//! many records come in, and the newest records win. The zip is then assembled from the kept pieces (their
 //! deflate streams join into one; their CRCs combine), written to a
 //! temporary name and renamed, so a half-written bundle never looks
 //! complete. Format: `docs/bundle.md`.
