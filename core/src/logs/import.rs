@@ -401,11 +401,19 @@ fn clock(s: &str) -> Option<(u32, u32, u32)> {
 fn parse_logcat(line: &str, year: i64, offset_ms: i64) -> Option<LogRecord> {
     // "MM-DD HH:MM:SS.mmm  PID  TID L TAG: message"
     let mut rest = line;
+    // Byte by byte: `str::find` with a char or a string pattern sets up a
+    // searcher for each call, which cost more than the search on lines
+    // this short (this runs for every line of a dump). The positions are
+    // of ASCII spaces, so every cut is at a character boundary.
     let mut field = || {
-        rest = rest.trim_start_matches(' ');
-        let end = rest.find(' ').unwrap_or(rest.len());
-        let (token, tail) = rest.split_at(end);
-        rest = tail;
+        let bytes = rest.as_bytes();
+        let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |i| start + i);
+        let token = &rest[start..end];
+        rest = &rest[end..];
         token
     };
     let date = field();
@@ -429,7 +437,12 @@ fn parse_logcat(line: &str, year: i64, offset_ms: i64) -> Option<LogRecord> {
         offset_ms,
     )?;
     let rest = rest.strip_prefix(' ').unwrap_or(rest);
-    let (tag, message) = match rest.find(": ") {
+    let colon = rest
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .position(|(i, &b)| b == b':' && rest.as_bytes().get(i + 1) == Some(&b' '));
+    let (tag, message) = match colon {
         Some(i) => (&rest[..i], &rest[i + 2..]),
         None => (rest.strip_suffix(':').unwrap_or(rest), ""),
     };
