@@ -513,14 +513,9 @@ fn verify_reads_every_line_of_the_text_back_as_a_record() {
 #[test]
 fn the_lines_docs_bundle_md_shows_read_back_and_are_written_so() {
     use pushdoctor_core::bundle::log_line::{parse_line, write_line};
-    let doc = fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/bundle.md"),
-    )
-    .unwrap();
-    let examples: Vec<&str> = doc
-        .lines()
-        .filter(|l| l.starts_with("2026-"))
-        .collect();
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/bundle.md"))
+        .unwrap();
+    let examples: Vec<&str> = doc.lines().filter(|l| l.starts_with("2026-")).collect();
     assert!(examples.len() >= 2, "{examples:?}");
     for line in examples {
         let record = parse_line(line).unwrap_or_else(|e| panic!("{line}: {e}"));

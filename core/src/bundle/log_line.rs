@@ -76,17 +76,16 @@ pub fn write_line(out: &mut String, record: &LogRecord) {
     out.push_str(origin_name(record.origin));
     out.push(' ');
     push_escaped(out, &record.tag, TAG_ENDS, &TAG_TABLE);
-    match (record.pid, record.tid) {
-        (Some(pid), Some(tid)) => {
-            let _ = write!(out, "[{pid}:{tid}]");
+    if record.pid.is_some() || record.tid.is_some() {
+        out.push('[');
+        if let Some(pid) = record.pid {
+            push_number(out, pid);
         }
-        (Some(pid), None) => {
-            let _ = write!(out, "[{pid}]");
+        if let Some(tid) = record.tid {
+            out.push(':');
+            push_number(out, tid);
         }
-        (None, Some(tid)) => {
-            let _ = write!(out, "[:{tid}]");
-        }
-        (None, None) => {}
+        out.push(']');
     }
     if let Some(thread) = &record.thread {
         out.push_str(" (");
@@ -108,6 +107,22 @@ pub fn write_line(out: &mut String, record: &LogRecord) {
     out.push_str(": ");
     push_escaped(out, &record.message, b"", &MESSAGE_TABLE);
     out.push('\n');
+}
+
+/// Appends `n` in decimal, digit by digit: `write!` costs more, and this
+/// runs twice for most records.
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// The name `logs.txt` (and format 1's `logs.ndjson`) gives an origin.
