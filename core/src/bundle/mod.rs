@@ -218,10 +218,6 @@ struct Compressed {
     data: Vec<u8>,
     /// What scrubbing the chunk replaced.
     counts: RedactionCounts,
-    /// The chunk's records, handed back to be freed by the thread that
-    /// allocated them: a free from another thread takes the allocator's
-    /// lock, one that thread's own does not.
-    records: Vec<LogRecord>,
 }
 
 impl Worker {
@@ -244,6 +240,7 @@ impl Worker {
                         let redacted = record.redacted(&redactor, &mut counts);
                         log_line::write_line(&mut text, redacted.as_ref().unwrap_or(record));
                     }
+                    drop(records);
                     let text = text.into_bytes();
                     let mut crc = crc32fast::Hasher::new();
                     crc.update(&text);
@@ -253,7 +250,6 @@ impl Worker {
                         crc,
                         data,
                         counts,
-                        records,
                     };
                     if outbox.send(piece).is_err() {
                         break;
@@ -749,8 +745,7 @@ impl BundleWriter {
             if !self.workers[worker].ready(wait)? {
                 return Ok(());
             }
-            let mut piece = self.workers[worker].take();
-            drop(std::mem::take(&mut piece.records));
+            let piece = self.workers[worker].take();
             let (_, meta) = self.in_flight.pop_front().expect("a chunk in flight");
             self.text_hash.update(&piece.text);
             let text = self.text_parts.append(&piece)?;
