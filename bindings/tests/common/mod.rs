@@ -25,6 +25,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 }
 
 /// The text of a bundle's entry `name`; none when the bundle has no such entry.
+#[allow(dead_code)] // not every test binary reads entries
 pub fn bundle_entry(path: &str, name: &str) -> Option<String> {
     use std::io::Read;
     let archive =
