@@ -13,10 +13,10 @@
 //! compressing its chunk once, on its own; the pieces go, in order, into a
 //! temporary file beside the output, and the oldest are let go while the
 //! total is over the size cap, so memory stays at a few chunks however
-//! many records come in, and the newest records win. The zip is then assembled from the kept pieces (their
-//! deflate streams join into one; their CRCs combine), written to a
-//! temporary name and renamed, so a half-written bundle never looks
-//! complete. Format: `docs/bundle.md`.
+//! many records come in, and the newest records win. The zip is then
+//! assembled from the kept pieces (their deflate streams join into one;
+//! their CRCs combine), written to a temporary name and renamed, so a
+//! half-written bundle never looks complete. Format: `docs/bundle.md`.
 
 pub mod inspect;
 pub mod layout;
@@ -69,8 +69,8 @@ pub struct BundleOptions {
     pub reason: BundleReason,
     /// How the records are scrubbed before they go in.
     pub redaction: RedactionConfig,
-    /// Deflate level, 0–9 (default 5: within 1% of level 6's size for
-    /// about a quarter less deflate time; BENCHMARKS.md has every level).
+    /// Deflate level, 0–9 (default 5: within 1% of level 6's size, and
+    /// faster; BENCHMARKS.md has every level).
     pub compression_level: u32,
 }
 
