@@ -818,12 +818,7 @@ fn log_levels_and_batches_reach_the_bundle_from_the_chosen_minimum() {
         let path = block_on(agent.build_bundle(out, BundleReason::RepeatedAcceptFailures)).unwrap();
         let got: Vec<(String, String)> = bundle_records(&path, "LevelTest")
             .iter()
-            .map(|r| {
-                (
-                    r["msg"].as_str().unwrap().to_string(),
-                    r["level"].as_str().unwrap().to_string(),
-                )
-            })
+            .map(|r| (r.message.clone(), r.level.as_str().to_string()))
             .collect();
         let want: Vec<(String, String)> = ["single", "batch"]
             .iter()
@@ -860,9 +855,11 @@ fn a_log_entry_without_a_timestamp_is_stamped_now() {
     let path = block_on(agent.build_bundle(out, BundleReason::Button)).unwrap();
     let records = bundle_records(&path, "LevelTest");
     assert_eq!(records.len(), 1, "{records:?}");
-    let ts = records[0]["ts"].as_str().unwrap();
-    let stamped = (before..=after).any(|ms| pushdoctor_core::model::time::rfc3339(ms) == ts);
-    assert!(stamped, "{ts} is not between {before} and {after}");
+    let ts = records[0].timestamp_ms;
+    assert!(
+        (before..=after).contains(&ts),
+        "{ts} is not between {before} and {after}"
+    );
     block_on(agent.shutdown());
 }
 
@@ -963,7 +960,7 @@ fn shutdown_flushes_the_logs_for_the_next_start() {
     let path = block_on(second.build_bundle(out, BundleReason::Support)).unwrap();
     let records = bundle_records(&path, "LevelTest");
     assert_eq!(records.len(), 1, "{records:?}");
-    assert_eq!(records[0]["msg"], "before the restart");
+    assert_eq!(records[0].message, "before the restart");
     block_on(second.shutdown());
     drop(first);
 }

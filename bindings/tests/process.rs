@@ -25,7 +25,7 @@ fn messages(
     block_on(agent.build_bundle(path.clone(), BundleReason::Button)).unwrap();
     bundle_records(&path, target)
         .into_iter()
-        .map(|record| record["msg"].as_str().unwrap().to_string())
+        .map(|record| record.message)
         .collect()
 }
 

@@ -46,6 +46,10 @@ pub(crate) enum BundleCommand {
         /// The bundle stays under this many bytes; the newest records win.
         #[arg(long, default_value_t = BundleOptions::default().max_bytes)]
         max_bytes: u64,
+        /// Deflate level, 1 (fastest) to 9 (smallest); the default is measured in BENCHMARKS.md.
+        #[arg(long, default_value_t = BundleOptions::default().compression_level,
+              value_parser = clap::value_parser!(u32).range(1..=9))]
+        compression_level: u32,
         /// The year imported logs were written in (their lines leave it out); default this year.
         #[arg(long, value_parser = clap::value_parser!(i64).range(1970..=9999))]
         year: Option<i64>,
@@ -105,6 +109,7 @@ pub(crate) fn run(
             history,
             reason,
             max_bytes,
+            compression_level,
             year,
             utc_offset_minutes,
             force,
@@ -113,6 +118,7 @@ pub(crate) fn run(
             let options = BundleOptions {
                 max_bytes,
                 reason: reason.into(),
+                compression_level,
                 ..BundleOptions::default()
             };
             let mut import = ImportOptions {
@@ -396,7 +402,7 @@ fn create(
             .min();
         let Some((_, i)) = next else { break };
         let record = sources[i].take().expect("peeked");
-        writer.add(&record).map_err(failed)?;
+        writer.add_owned(record).map_err(failed)?;
     }
     for source in sources {
         let summary = source.summary()?;

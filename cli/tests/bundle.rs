@@ -62,7 +62,7 @@ fn create_verify_show() {
         text(&verified.stdout),
         text(&verified.stderr)
     );
-    assert!(text(&verified.stdout).contains("sound: 4 entries"));
+    assert!(text(&verified.stdout).contains("sound: 3 entries"));
 
     let shown = pushdoctor(&["bundle", "show", s(&out), "--last", "3"]);
     assert_eq!(shown.status.code(), Some(0));

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pushdoctor_core::bundle::inspect::{Bundle, OpenError};
+use pushdoctor_core::bundle::inspect::{Bundle, OpenError, ReadLimits};
 use pushdoctor_core::bundle::{
     BundleError, BundleOptions, BundleReason, BundleWriter, SourceSummary,
 };
@@ -54,13 +54,13 @@ fn build(
 }
 
 #[test]
-fn a_bundle_holds_every_record_in_both_forms_and_verifies() {
+fn a_bundle_holds_every_record_once_as_text_that_reads_back_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bundle.zip");
     let summary = build(&path, (0..5000).map(record), BundleOptions::default());
     assert_eq!(summary.bytes, fs::metadata(&path).unwrap().len());
     let m = &summary.manifest;
-    assert_eq!(m.bundle_version, 1);
+    assert_eq!(m.bundle_version, 2);
     assert_eq!(m.reason, BundleReason::Button);
     assert_eq!(m.records.included, 5000);
     assert_eq!(m.records.dropped_for_size, 0);
@@ -68,27 +68,22 @@ fn a_bundle_holds_every_record_in_both_forms_and_verifies() {
     assert_eq!(m.device.model.as_deref(), None);
     assert_eq!(m.device.platform.as_deref(), Some("android"));
     let names: Vec<&str> = m.entries.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(
-        names,
-        ["snapshot.json", "diagnosis.json", "logs.ndjson", "logs.txt"]
-    );
+    assert_eq!(names, ["snapshot.json", "diagnosis.json", "logs.txt"]);
 
-    let ndjson = pushdoctor_tests::bundle_entry(&path, "logs.ndjson");
-    let lines: Vec<serde_json::Value> = ndjson
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 5000);
-    assert_eq!(lines[4999]["msg"], "attempt 4999 status=503 took 120ms");
-    assert_eq!(lines[0]["fields"]["attempt"], "0");
-    assert_eq!(lines[0]["level"], "WARN");
     let text = pushdoctor_tests::bundle_entry(&path, "logs.txt");
     assert_eq!(text.lines().count(), 5000);
-    assert!(text
-        .lines()
-        .last()
+    assert_eq!(
+        text.lines().last().unwrap(),
+        "2026-09-21T15:36:39.000Z I app Accept (main) {attempt=4999}: attempt 4999 status=503 took 120ms"
+    );
+    // The tools read the very records that went in.
+    let mut read = Vec::new();
+    let stats = Bundle::open(&path)
         .unwrap()
-        .ends_with("attempt 4999 status=503 took 120ms attempt=4999"));
+        .records_with(&ReadLimits::default(), |r| read.push(r))
+        .unwrap();
+    assert_eq!((stats.records, stats.unreadable), (5000, 0));
+    assert_eq!(read, (0..5000).map(record).collect::<Vec<_>>());
     let diagnosis: pushdoctor_core::Diagnosis =
         serde_json::from_str(&pushdoctor_tests::bundle_entry(&path, "diagnosis.json")).unwrap();
     assert_eq!(diagnosis, diagnose_fixture("accept-multiple-retries.json"));
@@ -96,7 +91,7 @@ fn a_bundle_holds_every_record_in_both_forms_and_verifies() {
     let bundle = Bundle::open(&path).unwrap();
     let report = bundle.verify();
     assert!(report.is_ok(), "{:?}", report.problems);
-    assert_eq!(report.checked.len(), 4);
+    assert_eq!(report.checked.len(), 3);
     let shown = bundle.show(5).unwrap();
     assert!(
         shown.contains("Errors and warnings (500; the last 5 shown)"),
@@ -246,7 +241,7 @@ fn damage_and_tampering_are_caught() {
     let mut craft = pushdoctor_tests::zipcraft::ZipCraft::from_zip(&small_bundle(dir.path()));
     craft.edit_manifest(|m| {
         for e in m["entries"].as_array_mut().unwrap() {
-            if e["name"] == "logs.ndjson" {
+            if e["name"] == "logs.txt" {
                 e["sha256"] = "0".repeat(64).into();
             }
         }
@@ -255,7 +250,7 @@ fn damage_and_tampering_are_caught() {
     craft.write(&path2);
     let report = Bundle::open(&path2).unwrap().verify();
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
-    assert!(report.problems[0].starts_with("logs.ndjson: SHA-256 is "));
+    assert!(report.problems[0].starts_with("logs.txt: SHA-256 is "));
     assert!(report.problems[0].ends_with(&format!("the manifest says {}", "0".repeat(64))));
 }
 
@@ -426,4 +421,106 @@ fn what_the_network_probes_found_is_scrubbed_in_the_bundle_too() {
     assert_eq!(again.action_ids(), diagnosis.action_ids());
     let counts = &summary.manifest.redaction;
     assert!(counts.total >= 4, "{counts:?}");
+}
+
+/// A bundle made by pushdoctor 0.1.0 before format 2 (`bundle_version` 1,
+/// the records in both `logs.ndjson` and `logs.txt`), from six logcat
+/// lines with a password in one, a tab and a backslash in others.
+fn format_one_fixture() -> PathBuf {
+    pushdoctor_tests::fixtures_dir().join("bundles/v1.zip")
+}
+
+#[test]
+fn a_format_one_bundle_still_opens_verifies_shows_and_reads_back() {
+    let bundle = Bundle::open(&format_one_fixture()).unwrap();
+    assert_eq!(bundle.manifest.bundle_version, 1);
+    let report = bundle.verify();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(
+        report.checked,
+        ["snapshot.json", "diagnosis.json", "logs.ndjson", "logs.txt"]
+    );
+    let shown = bundle.show(10).unwrap();
+    assert!(shown.contains("Push Doctor bundle (format 1)"), "{shown}");
+    assert!(
+        shown.contains("E AndroidRuntime[1702:2401]: FATAL EXCEPTION: main"),
+        "{shown}"
+    );
+    assert!(!shown.contains("no logs.ndjson"), "{shown}");
+
+    let mut read = Vec::new();
+    let stats = bundle
+        .records_with(&ReadLimits::default(), |r| read.push(r))
+        .unwrap();
+    assert_eq!((stats.records, stats.unreadable), (6, 0));
+    let mut third = LogRecord::new(
+        1_795_772_460_123,
+        Level::Warn,
+        "Accept",
+        "attempt 2 got HTTP 503 password=[secret]",
+        Origin::Logcat,
+    );
+    (third.pid, third.tid) = (Some(1702), Some(2395));
+    assert_eq!(read[2], third);
+    assert_eq!(
+        read[4].message,
+        "\tat com.example.Accept.send(Accept.java:42)"
+    );
+    assert_eq!(read[5].message, "path C:\\Users\\x has a backslash");
+}
+
+#[test]
+fn verify_reads_every_line_of_the_text_back_as_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.zip");
+    build(&good, (0..3).map(record), BundleOptions::default());
+    let craft = pushdoctor_tests::zipcraft::ZipCraft::from_zip(&good);
+    let text = String::from_utf8(craft.content("logs.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+
+    // A line that is not a record (its checksum made to match, so only
+    // the reading can tell).
+    let mut damaged = craft.clone();
+    let broken = format!(
+        "{}\n{}\n{}\n",
+        lines[0],
+        lines[1].replacen(" I app ", " I web ", 1),
+        lines[2]
+    );
+    damaged.set_content("logs.txt", broken.as_bytes());
+    let path = dir.path().join("damaged.zip");
+    damaged.write(&path);
+    let report = Bundle::open(&path).unwrap().verify();
+    assert_eq!(
+        report.problems,
+        ["logs.txt: 1 line(s) are not records (the first, line 2: unknown origin (rust, app, logcat or apple_log))"]
+    );
+
+    // A record missing.
+    let mut short = craft.clone();
+    short.set_content(
+        "logs.txt",
+        format!("{}\n{}\n", lines[0], lines[2]).as_bytes(),
+    );
+    short.write(&path);
+    let report = Bundle::open(&path).unwrap().verify();
+    assert_eq!(
+        report.problems,
+        ["logs.txt: 2 lines, the manifest says 3 records"]
+    );
+}
+
+#[test]
+fn the_lines_docs_bundle_md_shows_read_back_and_are_written_so() {
+    use pushdoctor_core::bundle::log_line::{parse_line, write_line};
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/bundle.md"))
+        .unwrap();
+    let examples: Vec<&str> = doc.lines().filter(|l| l.starts_with("2026-")).collect();
+    assert!(examples.len() >= 2, "{examples:?}");
+    for line in examples {
+        let record = parse_line(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let mut again = String::new();
+        write_line(&mut again, &record);
+        assert_eq!(again.trim_end(), line);
+    }
 }

@@ -86,7 +86,7 @@ fn rust_and_app_records_reach_a_verified_redacted_bundle() {
         "{text}"
     );
     assert!(
-        text.contains("token=[secret] rejected user=[email]"),
+        text.contains("{user=[email]}: token=[secret] rejected"),
         "{text}"
     );
     assert!(text.contains("retrying from [ipv4:"), "{text}");
@@ -98,11 +98,7 @@ fn rust_and_app_records_reach_a_verified_redacted_bundle() {
         "bob@example.com",
         "203.0.113.9",
     ] {
-        assert!(
-            !text.contains(secret)
-                && !pushdoctor_tests::bundle_entry(&out, "logs.ndjson").contains(secret),
-            "{secret} leaked"
-        );
+        assert!(!text.contains(secret), "{secret} leaked");
     }
     let report = Bundle::open(&out).unwrap().verify();
     assert!(report.is_ok(), "{:?}", report.problems);
@@ -164,7 +160,8 @@ fn a_bundle_that_lets_a_secret_through_fails_verification() {
     writer.finish().unwrap();
     let report = Bundle::open(&out).unwrap().verify();
     assert!(!report.is_ok());
-    assert_eq!(report.secrets.0.get("email"), Some(&2), "{report:?}");
+    // Found once: logs.txt is the records' one copy.
+    assert_eq!(report.secrets.0.get("email"), Some(&1), "{report:?}");
     assert!(report
         .problems
         .iter()

@@ -292,7 +292,7 @@ class AgentTest {
             }
             val bundle = runBlocking { agent.buildBundle(File(dir, "b.zip").path, BundleReason.REPEATED_ACCEPT_FAILURES) }
             val names = java.util.zip.ZipFile(bundle).use { zip -> zip.entries().toList().map { it.name } }
-            assertTrue(names.containsAll(listOf("manifest.json", "logs.ndjson", "logs.txt", "snapshot.json", "diagnosis.json")))
+            assertTrue(names.containsAll(listOf("manifest.json", "logs.txt", "snapshot.json", "diagnosis.json")))
             val text = java.util.zip.ZipFile(bundle).use { zip -> zip.getInputStream(zip.getEntry("logs.txt")).readBytes().decodeToString() }
             assertEquals(1000, text.lines().count { it.contains(" record ") })
             assertFalse("e-mail addresses are scrubbed", text.contains("bob@example.com"))

@@ -1,6 +1,6 @@
 // Bundles are oldest first whatever the order in which records arrived: a
 // record forwarded late by logBatch, with an earlier timestamp than one
-// already logged, lands before it in logs.ndjson, in memory and on disk.
+// already logged, lands before it in logs.txt, in memory and on disk.
 
 import uniffi.pushdoctor_ffi.*
 import kotlinx.coroutines.runBlocking
@@ -26,11 +26,11 @@ class BundleOrderTest {
                 agent.logBatch(listOf(entry("first", 1_790_000_001_000L), entry("third", 1_790_000_003_000L)))
                 val bundle = agent.buildBundle(File(dir, "b.zip").path, BundleReason.BUTTON)
                 val lines = ZipFile(bundle).use { zip ->
-                    zip.getInputStream(zip.getEntry("logs.ndjson")).readBytes().decodeToString()
+                    zip.getInputStream(zip.getEntry("logs.txt")).readBytes().decodeToString()
                 }.lines().filter { it.isNotBlank() }
-                val timestamps = lines.map { Regex("\"ts_ms\":(-?\\d+)").find(it)!!.groupValues[1].toLong() }
-                val mine = lines.filter { it.contains("\"tag\":\"OrderTest\"") }
-                    .map { Regex("\"msg\":\"([^\"]*)\"").find(it)!!.groupValues[1] }
+                // Each line starts with its RFC 3339 time, which sorts as text.
+                val timestamps = lines.map { it.substringBefore(' ') }
+                val mine = lines.filter { it.contains(" app OrderTest ") }.map { it.substringAfter(": ") }
                 val where = if (persisted) "persisted" else "in memory"
                 assertEquals(where, listOf("first", "second", "third"), mine)
                 assertTrue("$where: oldest first: $timestamps", timestamps.zipWithNext().all { (a, b) -> a <= b })

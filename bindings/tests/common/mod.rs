@@ -25,6 +25,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 }
 
 /// The text of a bundle's entry `name`; none when the bundle has no such entry.
+#[allow(dead_code)] // not every test binary reads entries
 pub fn bundle_entry(path: &str, name: &str) -> Option<String> {
     use std::io::Read;
     let archive =
@@ -39,15 +40,22 @@ pub fn bundle_entry(path: &str, name: &str) -> Option<String> {
     Some(text)
 }
 
-/// The records of a bundle's `logs.ndjson` with `tag`, as JSON.
+/// The records of a bundle with `tag`, as the tools read them back from
+/// its `logs.txt`.
 #[allow(dead_code)] // not every test binary reads records
-pub fn bundle_records(path: &str, tag: &str) -> Vec<serde_json::Value> {
-    bundle_entry(path, "logs.ndjson")
-        .expect("a bundle has logs.ndjson")
-        .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
-        .filter(|record| record["tag"] == tag)
-        .collect()
+pub fn bundle_records(path: &str, tag: &str) -> Vec<pushdoctor_core::logs::LogRecord> {
+    use pushdoctor_core::bundle::inspect::{Bundle, ReadLimits};
+    let mut records = Vec::new();
+    let read = Bundle::open(std::path::Path::new(path))
+        .unwrap()
+        .records_with(&ReadLimits::default(), |r| {
+            if r.tag == tag {
+                records.push(r);
+            }
+        })
+        .unwrap();
+    assert_eq!(read.unreadable, 0, "{read:?}");
+    records
 }
 
 use pushdoctor_ffi::agent::AgentConfig;

@@ -15,11 +15,12 @@ use sha2::{Digest, Sha256};
 
 use super::layout;
 use super::lines::BoundedLines;
-use super::manifest::{EntrySummary, Manifest, BUNDLE_FORMAT_VERSION};
+use super::manifest::{EntrySummary, Manifest, BUNDLE_FORMAT_VERSION, READABLE_VERSIONS};
 use super::zip::{ZipArchive, ZipEntry, ZipError};
-use super::{hex, DIAGNOSIS, LOGS_NDJSON, LOGS_TEXT, MANIFEST};
+use super::{hex, log_line, DIAGNOSIS, LOGS_NDJSON, LOGS_TEXT, MANIFEST};
 use crate::accept::{store, HistoryEvent, HistoryReadStats, HISTORY_FILE};
 use crate::engine::diagnosis::Diagnosis;
+use crate::logs::record::{Level, LogRecord, Origin};
 use crate::logs::redact::{RedactionConfig, RedactionCounts, Redactor};
 use crate::printable::{printable, push_printable};
 
@@ -39,7 +40,7 @@ pub enum OpenError {
     #[error("not a bundle: {MANIFEST} is not valid: {0}")]
     BadManifest(String),
     #[error(
-        "unsupported bundle_version {0}: this pushdoctor reads version {BUNDLE_FORMAT_VERSION}"
+        "unsupported bundle_version {0}: this pushdoctor reads versions 1 to {BUNDLE_FORMAT_VERSION}"
     )]
     /// The manifest's `bundle_version` is one this build does not read.
     UnsupportedVersion(u64),
@@ -112,7 +113,7 @@ impl Bundle {
         let value: serde_json::Value =
             serde_json::from_slice(&text).map_err(|e| OpenError::BadManifest(e.to_string()))?;
         match value.get("bundle_version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(BUNDLE_FORMAT_VERSION) => {}
+            Some(v) if READABLE_VERSIONS.iter().any(|&r| u64::from(r) == v) => {}
             Some(v) => return Err(OpenError::UnsupportedVersion(v)),
             None => return Err(OpenError::BadManifest("missing `bundle_version`".into())),
         }
@@ -195,6 +196,69 @@ impl Bundle {
             }
         }
         problems
+    }
+
+    /// Every record the bundle holds, oldest first, handed to `visit`:
+    /// parsed back from `logs.txt` (format 2), or read from `logs.ndjson`
+    /// (format 1, which kept its fields sorted by key). Read within
+    /// `limits`; a line longer than `limits.line_bytes` is counted as
+    /// unreadable rather than held. An error when the entry is missing or
+    /// cannot be inflated to its end.
+    pub fn records_with(
+        &self,
+        limits: &ReadLimits,
+        mut visit: impl FnMut(LogRecord),
+    ) -> Result<RecordsRead, String> {
+        let name = if self.manifest.bundle_version >= 2 {
+            LOGS_TEXT
+        } else {
+            LOGS_NDJSON
+        };
+        let entry = self
+            .archive
+            .entry(name)
+            .ok_or_else(|| format!("the bundle has no {name}"))?;
+        let cap = limits.entry_bytes.min(limits.total_bytes);
+        let mut lines = BoundedLines::new(
+            self.read_capped(entry, cap)?,
+            limits.line_bytes,
+            limits.overlap_bytes.min(limits.line_bytes - 1),
+        );
+        let mut read = RecordsRead::default();
+        let mut bytes = 0u64;
+        let mut number = 0u64;
+        while let Some(window) = lines.next_window().map_err(|e| format!("{name}: {e}"))? {
+            bytes += (window.bytes.len() - window.fresh) as u64;
+            if bytes > cap {
+                return Err(format!("{name}: inflates past the cap of {cap} bytes"));
+            }
+            if !window.starts_line {
+                continue;
+            }
+            number += 1;
+            let record = if !window.ends_line {
+                Err(format!("longer than {} bytes", limits.line_bytes))
+            } else {
+                match std::str::from_utf8(window.bytes) {
+                    Err(_) => Err("not UTF-8".to_string()),
+                    Ok(line) if name == LOGS_TEXT => log_line::parse_line(line).map_err(|e| e.0),
+                    Ok(line) => serde_json::from_str::<FormatOneRecord>(line)
+                        .map(LogRecord::from)
+                        .map_err(|e| e.to_string()),
+                }
+            };
+            match record {
+                Ok(record) => {
+                    read.records += 1;
+                    visit(record);
+                }
+                Err(why) => {
+                    read.unreadable += 1;
+                    read.first_problem.get_or_insert((number, why));
+                }
+            }
+        }
+        Ok(read)
     }
 
     /// [`Bundle::verify_with`] the default limits.
@@ -338,6 +402,10 @@ impl Bundle {
             }
         };
         let mut lines = BoundedLines::new(reader, limits.line_bytes, limits.overlap_bytes);
+        // From format 2 on, `logs.txt` is the only copy of the records:
+        // every line must read back as one.
+        let mut records = (entry.name == LOGS_TEXT && self.manifest.bundle_version >= 2)
+            .then(RecordLines::default);
         let mut hasher = Sha256::new();
         let mut bytes = 0u64;
         let mut secrets = 0u64;
@@ -347,6 +415,9 @@ impl Bundle {
                 Ok(None) => break Ok(()),
                 Err(e) => break Err(e.to_string()),
             };
+            if let Some(records) = records.as_mut() {
+                records.check(&window);
+            }
             let fresh = &window.bytes[window.fresh..];
             hasher.update(fresh);
             bytes += fresh.len() as u64;
@@ -381,6 +452,11 @@ impl Bundle {
         report.long_lines += lines.long_lines;
         if secrets > 0 {
             *report.secrets_by_entry.entry(name.clone()).or_default() += secrets;
+        }
+        if let (Some(records), Ok(())) = (records, &outcome) {
+            report
+                .problems
+                .extend(records.problems(&name, self.manifest.records.included));
         }
         match outcome {
             Ok(()) => Some(EntryRead {
@@ -652,10 +728,100 @@ impl Bundle {
                 );
             }
         }
-        if self.archive.entry(LOGS_NDJSON).is_none() {
+        if self.manifest.bundle_version < 2 && self.archive.entry(LOGS_NDJSON).is_none() {
             let _ = writeln!(out, "\n(no {LOGS_NDJSON} in this bundle)");
         }
         Ok(out)
+    }
+}
+
+/// What [`Bundle::records_with`] read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordsRead {
+    /// Records handed on.
+    pub records: u64,
+    /// Lines that were not records (damaged, or longer than the window).
+    pub unreadable: u64,
+    /// The first of those: its line number (from 1) and why.
+    pub first_problem: Option<(u64, String)>,
+}
+
+/// A line of format 1's `logs.ndjson`.
+#[derive(serde::Deserialize)]
+struct FormatOneRecord {
+    ts_ms: i64,
+    level: Level,
+    tag: String,
+    origin: Origin,
+    #[serde(default)]
+    pid: Option<u32>,
+    #[serde(default)]
+    tid: Option<u32>,
+    #[serde(default)]
+    thread: Option<String>,
+    msg: String,
+    #[serde(default)]
+    fields: BTreeMap<String, String>,
+}
+
+impl From<FormatOneRecord> for LogRecord {
+    fn from(r: FormatOneRecord) -> Self {
+        let mut record = LogRecord::new(r.ts_ms, r.level, r.tag, r.msg, r.origin);
+        record.pid = r.pid;
+        record.tid = r.tid;
+        record.thread = r.thread;
+        record.fields = r.fields.into_iter().collect();
+        record
+    }
+}
+
+/// The lines of a format 2 `logs.txt` checked as records.
+#[derive(Default)]
+struct RecordLines {
+    lines: u64,
+    unreadable: u64,
+    first_problem: Option<(u64, String)>,
+}
+
+impl RecordLines {
+    /// Checks the line a window starts: whole when it ends there, only up
+    /// to its message when it is longer than a window.
+    fn check(&mut self, window: &super::lines::Window<'_>) {
+        if !window.starts_line {
+            return;
+        }
+        self.lines += 1;
+        let read = if window.ends_line {
+            match std::str::from_utf8(window.bytes) {
+                Ok(line) if line.ends_with('\n') => log_line::parse_line(line).map(drop),
+                Ok(_) => Err(log_line::LineError("no newline at its end".into())),
+                Err(_) => Err(log_line::LineError("not UTF-8".into())),
+            }
+        } else {
+            log_line::parse_head(&String::from_utf8_lossy(window.bytes)).map(drop)
+        };
+        if let Err(why) = read {
+            self.unreadable += 1;
+            self.first_problem.get_or_insert((self.lines, why.0));
+        }
+    }
+
+    fn problems(self, name: &str, included: u64) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some((line, why)) = self.first_problem {
+            problems.push(format!(
+                "{name}: {} line(s) are not records (the first, line {line}: {})",
+                self.unreadable,
+                printable(&why)
+            ));
+        }
+        if self.lines != included {
+            problems.push(format!(
+                "{name}: {} lines, the manifest says {included} records",
+                self.lines
+            ));
+        }
+        problems
     }
 }
 

@@ -7,8 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::logs::redact::RedactionCounts;
 
-/// The bundle format version this build writes and reads.
-pub const BUNDLE_FORMAT_VERSION: u32 = 1;
+/// The bundle format version this build writes: 2 keeps the records once,
+/// as `logs.txt` lines the tools parse back (`log_line`).
+pub const BUNDLE_FORMAT_VERSION: u32 = 2;
+
+/// Every version this build reads: 1 kept the records twice, as
+/// `logs.ndjson` and `logs.txt`.
+pub const READABLE_VERSIONS: [u32; 2] = [1, 2];
 
 /// Why a bundle was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

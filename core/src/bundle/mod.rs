@@ -4,23 +4,24 @@
 //! manifest.json    what is inside, why it was made, redaction counts, SHA-256 of every other entry
 //! snapshot.json    the latest device snapshot (when there is one)
 //! diagnosis.json   the engine's diagnosis of it
-//! logs.ndjson      the records, one JSON object a line
-//! logs.txt         the same records as plain text
+//! logs.txt         the records, one line each (`log_line`): read by people and parsed back by the tools
 //! accept_history.ndjson  the push and Accept history (when there is one)
 //! ```
 //!
-//! Building streams: records are redacted and rendered in chunks, each
-//! chunk compressed on its own into temporary files beside the output, and
-//! the oldest chunks are let go while the total is over the size cap, so
-//! memory stays at one chunk however many records come in, and the newest
-//! records win. The zip is then assembled from the kept pieces (their
-//! deflate streams join into one; their CRCs combine), written to a
-//! temporary name and renamed, so a half-written bundle never looks
-//! complete. Format: `docs/bundle.md`.
+//! Building streams: records are gathered in chunks, and two worker
+//! threads take the chunks in turns, each redacting, rendering and
+//! compressing its chunk once, on its own; the pieces go, in order, into a
+//! temporary file beside the output, and the oldest are let go while the
+//! total is over the size cap, so memory stays at a few chunks however
+//! many records come in, and the newest records win. The zip is then
+//! assembled from the kept pieces (their deflate streams join into one;
+//! their CRCs combine), written to a temporary name and renamed, so a
+//! half-written bundle never looks complete. Format: `docs/bundle.md`.
 
 pub mod inspect;
 pub mod layout;
 pub mod lines;
+pub mod log_line;
 pub mod manifest;
 pub mod zip;
 
@@ -30,13 +31,12 @@ use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::Compression;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::accept::store::{parse as parse_history, to_line as history_line};
 use crate::accept::{summarize, HistoryEvent, HISTORY_FILE};
 use crate::engine::diagnosis::Diagnosis;
-use crate::logs::record::LogRecord;
+use crate::logs::record::{Level, LogRecord};
 use crate::logs::redact::{RedactionConfig, RedactionCounts, RedactionError, Redactor};
 use crate::model::snapshot::DeviceSnapshot;
 use crate::model::time::{now_ms, rfc3339};
@@ -50,9 +50,11 @@ pub const MANIFEST: &str = "manifest.json";
 pub const SNAPSHOT: &str = "snapshot.json";
 /// The diagnosis, as `docs/diagnosis.md` describes it.
 pub const DIAGNOSIS: &str = "diagnosis.json";
-/// The records, one JSON object a line, for tools.
+/// Format 1's second copy of the records, one JSON object a line: read
+/// from older bundles, no longer written.
 pub const LOGS_NDJSON: &str = "logs.ndjson";
-/// The same records as text, for people.
+/// The records, one line each ([`log_line`]): for people, and parsed back
+/// by the tools.
 pub const LOGS_TEXT: &str = "logs.txt";
 
 /// The smallest cap that leaves room for records at all.
@@ -67,7 +69,8 @@ pub struct BundleOptions {
     pub reason: BundleReason,
     /// How the records are scrubbed before they go in.
     pub redaction: RedactionConfig,
-    /// Deflate level, 0–9 (default 6, as `gzip -6`).
+    /// Deflate level, 0–9 (default 5: within 1% of level 6's size, and
+    /// faster; BENCHMARKS.md has every level).
     pub compression_level: u32,
 }
 
@@ -77,7 +80,7 @@ impl Default for BundleOptions {
             max_bytes: 5 * 1024 * 1024,
             reason: BundleReason::Button,
             redaction: RedactionConfig::default(),
-            compression_level: 6,
+            compression_level: 5,
         }
     }
 }
@@ -168,65 +171,90 @@ pub struct BundleWriter {
     dropped: u64,
     dropped_first_ms: Option<i64>,
     dropped_last_ms: Option<i64>,
-    ndjson_parts: PartFile,
     text_parts: PartFile,
-    ndjson_worker: Worker,
-    text_worker: Worker,
-    in_flight: VecDeque<ChunkMeta>,
+    /// The SHA-256 of every piece's text, in order: the entry's hash
+    /// whenever no piece was let go.
+    text_hash: Sha256,
+    workers: Vec<Worker>,
+    /// The worker the next chunk goes to.
+    next_worker: usize,
+    /// Chunks handed out, oldest first, with the worker each went to.
+    in_flight: VecDeque<(usize, ChunkMeta)>,
     sources: Vec<SourceSummary>,
 }
 
-/// A chunk whose two forms are being compressed.
+/// A chunk handed to a worker: what the manifest needs of it that the
+/// caller already knows (the redaction counts come back with the piece).
 struct ChunkMeta {
     records: u64,
     first_ms: Option<i64>,
     last_ms: i64,
-    counts: RedactionCounts,
     by_level: BTreeMap<String, u64>,
 }
 
-/// A compression thread: chunks in, compressed pieces out, in order. At
-/// most one chunk waits while one is compressed, so memory stays bounded
-/// while the caller renders the next chunk in parallel.
+/// How many workers redact, render and compress chunks, in turns. Two:
+/// with the reading of the logs that keeps two cores busy (a phone has at
+/// least two), and a third would only wait for the reader.
+const WORKERS: usize = 2;
+
+/// A worker thread: chunks of records in, each scrubbed, rendered as
+/// `logs.txt` lines and compressed into a piece, pieces out in order. At
+/// most one chunk waits while one is worked on, so memory stays bounded
+/// while the caller reads the next chunk.
 struct Worker {
-    jobs: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    jobs: Option<std::sync::mpsc::SyncSender<Vec<LogRecord>>>,
     results: std::sync::mpsc::Receiver<Compressed>,
     ready: Option<Compressed>,
-    /// Returns the SHA-256 of everything it compressed, in order: the
-    /// entry's hash whenever no piece was let go.
-    thread: Option<std::thread::JoinHandle<Sha256>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
-/// One compressed piece and what the zip needs to know of its raw bytes.
+/// One compressed piece and what the zip and the manifest need to know of
+/// its raw text.
 struct Compressed {
-    raw: u64,
+    /// The text itself, for the entry's SHA-256, which the caller takes
+    /// in order.
+    text: Vec<u8>,
     crc: crc32fast::Hasher,
     data: Vec<u8>,
+    /// What scrubbing the chunk replaced.
+    counts: RedactionCounts,
 }
 
 impl Worker {
-    fn spawn(name: &str, level: Compression) -> Result<Self, BundleError> {
-        let (jobs, inbox) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+    fn spawn(
+        index: usize,
+        redactor: Redactor,
+        level: Compression,
+        text_bytes: usize,
+    ) -> Result<Self, BundleError> {
+        let (jobs, inbox) = std::sync::mpsc::sync_channel::<Vec<LogRecord>>(1);
         let (outbox, results) = std::sync::mpsc::channel();
+        let name = format!("pushdoctor-bundle-{index}");
         let thread = std::thread::Builder::new()
-            .name(format!("pushdoctor-bundle-{name}"))
+            .name(name.clone())
             .spawn(move || {
-                let mut whole = Sha256::new();
-                for raw in inbox {
+                for records in inbox {
+                    let mut counts = RedactionCounts::default();
+                    let mut text = String::with_capacity(text_bytes + text_bytes / 4);
+                    for record in &records {
+                        let redacted = record.redacted(&redactor, &mut counts);
+                        log_line::write_line(&mut text, redacted.as_ref().unwrap_or(record));
+                    }
+                    drop(records);
+                    let text = text.into_bytes();
                     let mut crc = crc32fast::Hasher::new();
-                    crc.update(&raw);
-                    whole.update(&raw);
-                    let data = deflate_piece(&raw, level);
+                    crc.update(&text);
+                    let data = deflate_piece(&text, level);
                     let piece = Compressed {
-                        raw: raw.len() as u64,
+                        text,
                         crc,
                         data,
+                        counts,
                     };
                     if outbox.send(piece).is_err() {
                         break;
                     }
                 }
-                whole
             })
             .map_err(|source| BundleError::Io {
                 path: PathBuf::from(name),
@@ -240,11 +268,11 @@ impl Worker {
         })
     }
 
-    fn send(&self, raw: Vec<u8>) -> Result<(), BundleError> {
+    fn send(&self, records: Vec<LogRecord>) -> Result<(), BundleError> {
         self.jobs
             .as_ref()
             .expect("jobs are sent before the worker is dropped")
-            .send(raw)
+            .send(records)
             .map_err(|_| worker_stopped())
     }
 
@@ -267,23 +295,11 @@ impl Worker {
         Ok(self.ready.is_some())
     }
 
-    /// A stand-in for a worker already finished.
-    fn idle() -> Self {
-        let (_, results) = std::sync::mpsc::channel();
-        Worker {
-            jobs: None,
-            results,
-            ready: None,
-            thread: None,
-        }
-    }
-
-    /// Stops the thread; the SHA-256 of all it compressed.
-    fn finish(mut self) -> Result<String, BundleError> {
+    /// Stops the thread; an error if it did not end well.
+    fn finish(mut self) -> Result<(), BundleError> {
         self.jobs.take();
         let thread = self.thread.take().expect("finished once");
-        let whole = thread.join().map_err(|_| worker_stopped())?;
-        Ok(hex(&whole.finalize()))
+        thread.join().map_err(|_| worker_stopped())
     }
 
     fn take(&mut self) -> Compressed {
@@ -307,25 +323,25 @@ fn worker_stopped() -> BundleError {
     }
 }
 
+/// The records gathered for the next worker.
 #[derive(Default)]
 struct Chunk {
-    ndjson: Vec<u8>,
-    text: String,
-    records: u64,
+    records: Vec<LogRecord>,
+    /// About the bytes the records take as text: when to hand them on.
+    text_estimate: usize,
     first_ms: Option<i64>,
     last_ms: i64,
-    counts: RedactionCounts,
-    by_level: BTreeMap<String, u64>,
+    /// Records per level, [`Level`] as the index (`Error` = 1 at 0).
+    by_level: [u64; 5],
 }
 
-/// One compressed chunk, in the two part files.
+/// One compressed chunk, in the part file.
 struct Piece {
     records: u64,
     first_ms: Option<i64>,
     last_ms: i64,
     counts: RedactionCounts,
     by_level: BTreeMap<String, u64>,
-    ndjson: Part,
     text: Part,
 }
 
@@ -358,7 +374,7 @@ impl PartFile {
         Ok(PartFile { path, file, len: 0 })
     }
 
-    fn append(&mut self, piece: Compressed) -> Result<Part, BundleError> {
+    fn append(&mut self, piece: &Compressed) -> Result<Part, BundleError> {
         self.file
             .write_all(&piece.data)
             .map_err(|source| BundleError::Io {
@@ -368,8 +384,8 @@ impl PartFile {
         let part = Part {
             offset: self.len,
             compressed: piece.data.len() as u64,
-            raw: piece.raw,
-            crc: piece.crc,
+            raw: piece.text.len() as u64,
+            crc: piece.crc.clone(),
         };
         self.len += piece.data.len() as u64;
         Ok(part)
@@ -461,25 +477,6 @@ fn sweep_abandoned_scratch(parent: &Path) -> u64 {
     removed
 }
 
-/// A record as it appears in `logs.ndjson`.
-#[derive(Serialize)]
-struct NdjsonRecord<'a> {
-    ts: &'a str,
-    ts_ms: i64,
-    level: &'static str,
-    tag: &'a str,
-    origin: crate::logs::Origin,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pid: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tid: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    thread: Option<&'a str>,
-    msg: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    fields: BTreeMap<&'a str, &'a str>,
-}
-
 impl BundleWriter {
     /// Starts a bundle that will be written to `output`.
     pub fn create(output: &Path, options: BundleOptions) -> Result<Self, BundleError> {
@@ -506,16 +503,19 @@ impl BundleWriter {
         }
         sweep_abandoned_scratch(&parent);
         let work = WorkDir::create(output, &parent)?;
-        let ndjson_parts = PartFile::create(work.path.join("ndjson.deflate"))?;
         let text_parts = PartFile::create(work.path.join("text.deflate"))?;
         let logs_budget = options.max_bytes - RESERVED_BYTES.min(options.max_bytes / 4);
         let level = Compression::new(options.compression_level.min(9));
-        let ndjson_worker = Worker::spawn("ndjson", level)?;
-        let text_worker = Worker::spawn("text", level)?;
+        let chunk_text_bytes = CHUNK_TEXT_BYTES.min((options.max_bytes / 16) as usize);
+        let workers = (0..WORKERS)
+            // Each worker its own copy: a regex shared between threads
+            // hands its search caches out under a lock for every search.
+            .map(|i| Worker::spawn(i, redactor.clone(), level, chunk_text_bytes))
+            .collect::<Result<_, _>>()?;
         Ok(BundleWriter {
             output: output.to_path_buf(),
             work,
-            chunk_text_bytes: CHUNK_TEXT_BYTES.min((options.max_bytes / 16) as usize),
+            chunk_text_bytes,
             options,
             redactor,
             created_ms: now_ms(),
@@ -531,10 +531,10 @@ impl BundleWriter {
             dropped: 0,
             dropped_first_ms: None,
             dropped_last_ms: None,
-            ndjson_parts,
             text_parts,
-            ndjson_worker,
-            text_worker,
+            text_hash: Sha256::new(),
+            workers,
+            next_worker: 0,
             in_flight: VecDeque::new(),
             sources: Vec::new(),
         })
@@ -619,37 +619,30 @@ impl BundleWriter {
 
     /// Adds one record (redacted on the way in: [`LogRecord::redacted`]).
     pub fn add(&mut self, record: &LogRecord) -> Result<(), BundleError> {
+        self.add_owned(record.clone())
+    }
+
+    /// [`BundleWriter::add`] for a record the caller has no more use for:
+    /// it goes to the workers without a copy.
+    pub fn add_owned(&mut self, record: LogRecord) -> Result<(), BundleError> {
         let chunk = &mut self.chunk;
-        let redacted = record.redacted(&self.redactor, &mut chunk.counts);
-        let r = redacted.as_ref().unwrap_or(record);
-        let ts = rfc3339(r.timestamp_ms);
-        let view = NdjsonRecord {
-            ts: &ts,
-            ts_ms: r.timestamp_ms,
-            level: r.level.as_str(),
-            tag: &r.tag,
-            origin: r.origin,
-            pid: r.pid,
-            tid: r.tid,
-            thread: r.thread.as_deref(),
-            msg: &r.message,
-            fields: r
+        // The line's time, level, origin and brackets take about 48 bytes.
+        chunk.text_estimate += 48
+            + record.tag.len()
+            + record.message.len()
+            + record.thread.as_ref().map_or(0, String::len)
+            + record
                 .fields
                 .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-        };
-        serde_json::to_writer(&mut chunk.ndjson, &view).expect("writing to memory cannot fail");
-        chunk.ndjson.push(b'\n');
-        r.write_text_at(&mut chunk.text, &ts);
-        chunk.records += 1;
+                .map(|(k, v)| k.len() + v.len() + 2)
+                .sum::<usize>();
         chunk.first_ms.get_or_insert(record.timestamp_ms);
         chunk.last_ms = record.timestamp_ms;
-        *chunk
-            .by_level
-            .entry(record.level.as_str().to_string())
-            .or_default() += 1;
-        if chunk.text.len() >= self.chunk_text_bytes {
+        // Counted in an array: a map keyed by the level's name would cost
+        // an allocation a record.
+        chunk.by_level[record.level as usize - 1] += 1;
+        chunk.records.push(record);
+        if chunk.text_estimate >= self.chunk_text_bytes {
             self.seal_chunk()?;
         }
         Ok(())
@@ -686,7 +679,7 @@ impl BundleWriter {
             if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(BundleError::Cancelled);
             }
-            self.add(&record)?;
+            self.add_owned(record)?;
             count += 1;
         }
         let details = serde_json::json!({
@@ -708,51 +701,66 @@ impl BundleWriter {
         Ok(())
     }
 
-    /// Hands the current chunk's two forms to the compression threads and
-    /// takes in whatever they have finished.
+    /// Hands the current chunk to the next worker and takes in whatever
+    /// the workers have finished.
     fn seal_chunk(&mut self) -> Result<(), BundleError> {
         let chunk = std::mem::take(&mut self.chunk);
-        if chunk.records == 0 {
+        if chunk.records.is_empty() {
             return Ok(());
         }
-        self.ndjson_worker.send(chunk.ndjson)?;
-        self.text_worker.send(chunk.text.into_bytes())?;
-        self.in_flight.push_back(ChunkMeta {
-            records: chunk.records,
-            first_ms: chunk.first_ms,
-            last_ms: chunk.last_ms,
-            counts: chunk.counts,
-            by_level: chunk.by_level,
-        });
+        let records = chunk.records.len() as u64;
+        let worker = self.next_worker;
+        self.next_worker = (worker + 1) % self.workers.len();
+        self.workers[worker].send(chunk.records)?;
+        let by_level = [
+            Level::Error,
+            Level::Warn,
+            Level::Info,
+            Level::Debug,
+            Level::Trace,
+        ]
+        .into_iter()
+        .zip(chunk.by_level)
+        .filter(|&(_, n)| n > 0)
+        .map(|(level, n)| (level.as_str().to_string(), n))
+        .collect();
+        self.in_flight.push_back((
+            worker,
+            ChunkMeta {
+                records,
+                first_ms: chunk.first_ms,
+                last_ms: chunk.last_ms,
+                by_level,
+            },
+        ));
         self.collect(false)
     }
 
-    /// Appends finished chunks to the part files, oldest first; with
+    /// Appends finished chunks to the part file, oldest first; with
     /// `wait`, until none is left in flight.
     fn collect(&mut self, wait: bool) -> Result<(), BundleError> {
-        while !self.in_flight.is_empty() {
-            // Each worker hands back its pieces in order; a piece that is
-            // ready waits in its worker until its twin is ready too.
-            if !(self.ndjson_worker.ready(wait)? && self.text_worker.ready(wait)?) {
+        while let Some(&(worker, _)) = self.in_flight.front() {
+            // Each worker hands back its pieces in order, and the chunks
+            // went to the workers in turns: the oldest is the front's.
+            if !self.workers[worker].ready(wait)? {
                 return Ok(());
             }
-            let (ndjson, text) = (self.ndjson_worker.take(), self.text_worker.take());
-            let meta = self.in_flight.pop_front().expect("a chunk in flight");
-            let ndjson = self.ndjson_parts.append(ndjson)?;
-            let text = self.text_parts.append(text)?;
-            self.kept_compressed += ndjson.compressed + text.compressed;
+            let piece = self.workers[worker].take();
+            let (_, meta) = self.in_flight.pop_front().expect("a chunk in flight");
+            self.text_hash.update(&piece.text);
+            let text = self.text_parts.append(&piece)?;
+            self.kept_compressed += text.compressed;
             self.kept.push_back(Piece {
                 records: meta.records,
                 first_ms: meta.first_ms,
                 last_ms: meta.last_ms,
-                counts: meta.counts,
+                counts: piece.counts,
                 by_level: meta.by_level,
-                ndjson,
                 text,
             });
             while self.kept_compressed > self.logs_budget && self.kept.len() > 1 {
                 let oldest = self.kept.pop_front().expect("more than one piece");
-                self.kept_compressed -= oldest.ndjson.compressed + oldest.text.compressed;
+                self.kept_compressed -= oldest.text.compressed;
                 self.let_go(&oldest);
             }
         }
@@ -769,43 +777,36 @@ impl BundleWriter {
         self.seal_chunk()?;
         self.collect(true)?;
         let partial = self.work.path.join("bundle.zip.partial");
-        for parts in [&mut self.ndjson_parts, &mut self.text_parts] {
-            parts
-                .file
-                .flush()
-                .map_err(|source| io_error(&parts.path, source))?;
-        }
+        let parts = &mut self.text_parts;
+        parts
+            .file
+            .flush()
+            .map_err(|source| io_error(&parts.path, source))?;
         let mut small: Vec<SmallEntry> = self
             .small_entries
             .iter()
             .map(|(name, data)| SmallEntry::new(name, data, self.options.compression_level))
             .collect();
         small.extend(self.history_entry());
-        let workers = [
-            std::mem::replace(&mut self.ndjson_worker, Worker::idle()),
-            std::mem::replace(&mut self.text_worker, Worker::idle()),
-        ];
-        let mut running_hashes = Vec::new();
-        for worker in workers {
-            running_hashes.push(worker.finish()?);
+        for worker in std::mem::take(&mut self.workers) {
+            worker.finish()?;
         }
-        let running_hashes: [String; 2] = running_hashes.try_into().expect("two workers");
+        let running_hash = hex(&self.text_hash.clone().finalize());
         let mut pieces: Vec<Piece> = self.kept.drain(..).collect();
 
         // Let go of the oldest pieces until the archive's exact size, with
         // a manifest as large as the real one, fits; then write it, and
         // should the real manifest still tip it over, let go of one more.
         let cap = self.options.max_bytes;
-        while self.archive_len(&small, &pieces, &running_hashes) > cap && !pieces.is_empty() {
+        while self.archive_len(&small, &pieces, &running_hash) > cap && !pieces.is_empty() {
             let oldest = pieces.remove(0);
             self.let_go(&oldest);
         }
-        if self.archive_len(&small, &pieces, &running_hashes) > cap {
-            self.fit_history(&mut small, &running_hashes);
+        if self.archive_len(&small, &pieces, &running_hash) > cap {
+            self.fit_history(&mut small, &running_hash);
         }
         let (bytes, manifest) = loop {
-            let (file, manifest) =
-                self.write_archive(&partial, &small, &pieces, &running_hashes)?;
+            let (file, manifest) = self.write_archive(&partial, &small, &pieces, &running_hash)?;
             let bytes = file
                 .metadata()
                 .map_err(|source| io_error(&partial, source))?
@@ -862,7 +863,7 @@ impl BundleWriter {
     /// that bring the archive's estimated size under the cap (a binary
     /// search: a compressed size grows with the lines kept), and puts the
     /// history entry in `small` back in step.
-    fn fit_history(&mut self, small: &mut Vec<SmallEntry>, running_hashes: &[String; 2]) {
+    fn fit_history(&mut self, small: &mut Vec<SmallEntry>, running_hash: &str) {
         let Some(total) = self.history.as_ref().map(Vec::len) else {
             return;
         };
@@ -872,7 +873,7 @@ impl BundleWriter {
             let mid = over + (fits - over) / 2;
             self.history_dropped = mid;
             self.replace_history_entry(small);
-            if self.archive_len(small, &[], running_hashes) > cap {
+            if self.archive_len(small, &[], running_hash) > cap {
                 over = mid;
             } else {
                 fits = mid;
@@ -912,30 +913,25 @@ impl BundleWriter {
 
     /// The exact size of the archive with these pieces, its manifest
     /// sized with stand-in hashes (the same length, as little compressible).
-    fn archive_len(
-        &self,
-        small: &[SmallEntry],
-        pieces: &[Piece],
-        running_hashes: &[String; 2],
-    ) -> u64 {
-        let logs = log_entries(
+    fn archive_len(&self, small: &[SmallEntry], pieces: &[Piece], running_hash: &str) -> u64 {
+        let (logs, summary) = log_entry(
             pieces,
             self.dropped,
-            &mut |i, _| Ok(running_hashes[i].clone()),
-            running_hashes,
+            &mut |_| Ok(running_hash.to_string()),
+            running_hash,
         )
         .expect("stand-in hashes cannot fail");
         let entries = small
             .iter()
             .map(|e| e.summary.clone())
-            .chain(logs.iter().map(|(_, summary)| summary.clone()))
+            .chain([summary])
             .collect();
         let manifest = self.manifest_bytes(pieces, entries);
         zip::archive_len(
             small
                 .iter()
                 .map(|e| (e.name, e.compressed.len() as u64))
-                .chain(logs.iter().map(|(entry, _)| (entry.name, entry.compressed)))
+                .chain([(logs.name, logs.compressed)])
                 .chain([(MANIFEST, manifest.len() as u64)]),
         )
     }
@@ -953,20 +949,15 @@ impl BundleWriter {
         partial: &Path,
         small: &[SmallEntry],
         pieces: &[Piece],
-        running_hashes: &[String; 2],
+        running_hash: &str,
     ) -> Result<(File, Manifest), BundleError> {
         let io_err = |source| io_error(partial, source);
-        let (ndjson_file, text_file) = (&mut self.ndjson_parts, &mut self.text_parts);
-        let mut files = [
-            (&mut ndjson_file.file, &ndjson_file.path),
-            (&mut text_file.file, &text_file.path),
-        ];
-        let logs = {
-            let mut hash = |i: usize, parts: &[Part]| {
-                let (file, path) = &mut files[i];
-                hash_inflated(file, parts).map_err(|source| io_error(path, source))
+        let text = &mut self.text_parts;
+        let (logs, summary) = {
+            let mut hash = |parts: &[Part]| {
+                hash_inflated(&mut text.file, parts).map_err(|source| io_error(&text.path, source))
             };
-            log_entries(pieces, self.dropped, &mut hash, running_hashes)?
+            log_entry(pieces, self.dropped, &mut hash, running_hash)?
         };
         let mut zip = zip::ZipWriter::new(
             BufWriter::new(File::create(partial).map_err(io_err)?),
@@ -984,19 +975,16 @@ impl BundleWriter {
             .map_err(io_err)?;
             entries.push(e.summary.clone());
         }
-        for (i, (entry, summary)) in logs.into_iter().enumerate() {
-            let (file, _) = &mut files[i];
-            let mut stream = PieceReader::new(file, &entry.parts);
-            zip.entry(
-                entry.name,
-                entry.crc,
-                summary.bytes,
-                entry.compressed,
-                &mut stream,
-            )
-            .map_err(io_err)?;
-            entries.push(summary);
-        }
+        let mut stream = PieceReader::new(&mut text.file, &logs.parts);
+        zip.entry(
+            logs.name,
+            logs.crc,
+            summary.bytes,
+            logs.compressed,
+            &mut stream,
+        )
+        .map_err(io_err)?;
+        entries.push(summary);
         let manifest = self.manifest(pieces, entries);
         let manifest_json =
             serde_json::to_vec_pretty(&manifest).expect("a manifest always serializes");
@@ -1177,56 +1165,46 @@ struct LogEntry {
     parts: Vec<Part>,
 }
 
-/// Hashes what the selected parts of log entry `i` inflate to.
-type HashParts<'a> = dyn FnMut(usize, &[Part]) -> Result<String, BundleError> + 'a;
+/// Hashes what the selected parts inflate to.
+type HashParts<'a> = dyn FnMut(&[Part]) -> Result<String, BundleError> + 'a;
 
-/// The two log entries over the selected pieces, with the hash to list:
-/// the one taken while compressing when nothing was let go (`dropped` is
-/// 0), what `hash` gives otherwise (a stand-in of the same length while
-/// sizing, the hash of what the pieces inflate to when writing).
-fn log_entries(
+/// The log entry over the selected pieces, with the hash to list: the one
+/// taken while compressing when nothing was let go (`dropped` is 0), what
+/// `hash` gives otherwise (a stand-in of the same length while sizing, the
+/// hash of what the pieces inflate to when writing).
+fn log_entry(
     pieces: &[Piece],
     dropped: u64,
     hash: &mut HashParts<'_>,
-    running_hashes: &[String; 2],
-) -> Result<Vec<(LogEntry, EntrySummary)>, BundleError> {
-    let mut out = Vec::new();
-    for (i, (name, pick)) in [
-        (LOGS_NDJSON, (|p: &Piece| &p.ndjson) as fn(&Piece) -> &Part),
-        (LOGS_TEXT, |p: &Piece| &p.text),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let parts: Vec<Part> = pieces.iter().map(|p| pick(p).clone()).collect();
-        let mut crc = crc32fast::Hasher::new();
-        let mut raw = 0;
-        let mut compressed = FINAL_EMPTY_BLOCK.len() as u64;
-        for part in &parts {
-            crc.combine(&part.crc);
-            raw += part.raw;
-            compressed += part.compressed;
-        }
-        let sha256 = if dropped == 0 {
-            running_hashes[i].clone()
-        } else {
-            hash(i, &parts)?
-        };
-        out.push((
-            LogEntry {
-                name,
-                crc: crc.finalize(),
-                compressed,
-                parts,
-            },
-            EntrySummary {
-                name: name.to_string(),
-                bytes: raw,
-                sha256,
-            },
-        ));
+    running_hash: &str,
+) -> Result<(LogEntry, EntrySummary), BundleError> {
+    let parts: Vec<Part> = pieces.iter().map(|p| p.text.clone()).collect();
+    let mut crc = crc32fast::Hasher::new();
+    let mut raw = 0;
+    let mut compressed = FINAL_EMPTY_BLOCK.len() as u64;
+    for part in &parts {
+        crc.combine(&part.crc);
+        raw += part.raw;
+        compressed += part.compressed;
     }
-    Ok(out)
+    let sha256 = if dropped == 0 {
+        running_hash.to_string()
+    } else {
+        hash(&parts)?
+    };
+    Ok((
+        LogEntry {
+            name: LOGS_TEXT,
+            crc: crc.finalize(),
+            compressed,
+            parts,
+        },
+        EntrySummary {
+            name: LOGS_TEXT.to_string(),
+            bytes: raw,
+            sha256,
+        },
+    ))
 }
 
 fn io_error(path: &Path, source: io::Error) -> BundleError {
