@@ -44,7 +44,9 @@ pub(crate) fn read(
 ) -> Result<usize, AgentError> {
     let mut reader = Reader { packed, at: 0 };
     let Some(version) = reader.bytes(1).ok().map(|b| b[0]) else {
-        return Err(invalid("the packed log buffer is empty: it starts with its version"));
+        return Err(invalid(
+            "the packed log buffer is empty: it starts with its version",
+        ));
     };
     if version != VERSION {
         return Err(invalid(&format!(
@@ -155,10 +157,11 @@ impl<'a> Reader<'a> {
     /// A `str` into `into`, replacing what it held.
     fn string_into(&mut self, into: &mut String, what: &str) -> Result<(), String> {
         let len = u32::from_le_bytes(self.array()?);
-        let len = usize::try_from(len).map_err(|_| format!("the {what}'s length {len} is too large"))?;
+        let len =
+            usize::try_from(len).map_err(|_| format!("the {what}'s length {len} is too large"))?;
         let bytes = self.bytes(len).map_err(|e| format!("the {what}: {e}"))?;
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| format!("the {what} is not UTF-8 ({e})"))?;
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| format!("the {what} is not UTF-8 ({e})"))?;
         into.clear();
         into.push_str(text);
         Ok(())
@@ -203,7 +206,14 @@ mod tests {
     #[test]
     fn records_come_back_as_written_and_reused_buffers_leave_nothing_behind() {
         let packed = pack(&[
-            (3, 1_000, "Accept", "tapped é", Some("main"), &[("request", "a1"), ("try", "2")]),
+            (
+                3,
+                1_000,
+                "Accept",
+                "tapped é",
+                Some("main"),
+                &[("request", "a1"), ("try", "2")],
+            ),
             (1, NOW, "Push", "", None, &[]),
             (5, 7, "", "x", Some(""), &[("k", "v")]),
         ]);
@@ -214,7 +224,10 @@ mod tests {
         first.fields = vec![("request".into(), "a1".into()), ("try".into(), "2".into())];
         assert_eq!(records[0], first);
         // The second reuses the first's buffers: nothing of it remains.
-        assert_eq!(records[1], LogRecord::new(42, Level::Error, "Push", "", Origin::App));
+        assert_eq!(
+            records[1],
+            LogRecord::new(42, Level::Error, "Push", "", Origin::App)
+        );
         let mut third = LogRecord::new(7, Level::Trace, "", "x", Origin::App);
         third.thread = Some(String::new());
         third.fields = vec![("k".into(), "v".into())];
@@ -237,10 +250,17 @@ mod tests {
         assert!(reason(&[2]).contains("version 2"));
         let mut bad_level = good.clone();
         bad_level[1] = 9;
-        assert!(reason(&bad_level).contains("level 9"), "{}", reason(&bad_level));
+        assert!(
+            reason(&bad_level).contains("level 9"),
+            "{}",
+            reason(&bad_level)
+        );
         // Every truncation of a good two-record buffer is refused, and
         // names the second record when the first was whole.
-        let two = pack(&[(3, 1, "t", "m", Some("th"), &[("k", "v")]), (2, 2, "t", "m", None, &[])]);
+        let two = pack(&[
+            (3, 1, "t", "m", Some("th"), &[("k", "v")]),
+            (2, 2, "t", "m", None, &[]),
+        ]);
         let first_len = pack(&[(3, 1, "t", "m", Some("th"), &[("k", "v")])]).len();
         for cut in 2..two.len() {
             if cut == first_len {
@@ -248,18 +268,33 @@ mod tests {
                 continue;
             }
             let reason = reason(&two[..cut]);
-            let record = if cut < first_len { "record 0" } else { "record 1" };
-            assert!(reason.contains(record) && reason.contains("cut short"), "{cut}: {reason}");
+            let record = if cut < first_len {
+                "record 0"
+            } else {
+                "record 1"
+            };
+            assert!(
+                reason.contains(record) && reason.contains("cut short"),
+                "{cut}: {reason}"
+            );
         }
         let mut not_utf8 = pack(&[(3, 1, "t", "mm", None, &[])]);
         let at = not_utf8.len() - 2 - 4 - 1;
         not_utf8[at] = 0xff;
-        assert!(reason(&not_utf8).contains("message is not UTF-8"), "{}", reason(&not_utf8));
+        assert!(
+            reason(&not_utf8).contains("message is not UTF-8"),
+            "{}",
+            reason(&not_utf8)
+        );
         // A length near u32::MAX is cut short, not an allocation.
         let mut huge = vec![VERSION, 3];
         huge.extend_from_slice(&1i64.to_le_bytes());
         huge.extend_from_slice(&(u32::MAX - 1).to_le_bytes());
-        assert!(reason(&huge).contains("the tag: cut short"), "{}", reason(&huge));
+        assert!(
+            reason(&huge).contains("the tag: cut short"),
+            "{}",
+            reason(&huge)
+        );
     }
 
     #[test]
@@ -269,7 +304,12 @@ mod tests {
         let mut seen = Vec::new();
         let err = read(&packed, || 0, |r| seen.push(r.message.clone())).unwrap_err();
         assert_eq!(seen, ["one", "two"]);
-        assert!(err.to_string().contains("record 2") && err.to_string().contains("2 records before it were captured"));
+        assert!(
+            err.to_string().contains("record 2")
+                && err
+                    .to_string()
+                    .contains("2 records before it were captured")
+        );
     }
 
     proptest::proptest! {
