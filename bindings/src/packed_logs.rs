@@ -172,8 +172,19 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
+    /// One record as the tests write it: level, timestamp, tag, message,
+    /// thread, fields.
+    type Packed<'a> = (
+        u8,
+        i64,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a [(&'a str, &'a str)],
+    );
+
     /// What `LogBatch.kt` writes, written the same way here.
-    fn pack(records: &[(u8, i64, &str, &str, Option<&str>, &[(&str, &str)])]) -> Vec<u8> {
+    fn pack(records: &[Packed<'_>]) -> Vec<u8> {
         let mut out = vec![VERSION];
         let put = |out: &mut Vec<u8>, s: &str| {
             out.extend_from_slice(&(s.len() as u32).to_le_bytes());
