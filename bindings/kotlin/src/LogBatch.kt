@@ -13,14 +13,15 @@ import java.nio.ByteOrder
  * (a [LogLevel], strings, a field count the format can hold), and the
  * library checks the whole buffer again when it reads it.
  *
- * A batch belongs to one agent. It flushes by itself when its buffer is
- * full; flush it on a timer or at a size, and [close] it (or call
- * [flush]) before the agent shuts down: records still in it are not
- * captured until then. Its calls are synchronized, so threads may share
- * one; one per busy thread avoids them waiting on each other.
+ * A batch belongs to one agent, and holds its native object until the
+ * batch is closed. It flushes by itself when its buffer is full; flush it
+ * on a timer or at a size, and [close] it before the agent shuts down:
+ * records still in it are not captured until then. Its calls are
+ * synchronized, so threads may share one; one per busy thread avoids them
+ * waiting on each other.
  */
 class LogBatch @JvmOverloads constructor(
-    private val agent: PushDoctorAgent,
+    agent: PushDoctorAgent,
     /** The buffer's size in bytes, at least 1 KiB; a record larger than it grows it. */
     capacityBytes: Int = 64 * 1024,
 ) : AutoCloseable {
@@ -32,6 +33,12 @@ class LogBatch @JvmOverloads constructor(
     private var bufferAddress = Native.getDirectBufferPointer(buffer)
     private val status = UniffiRustCallStatus()
     private val bytes = ForeignBytes.ByValue()
+    private var closed = false
+    // The batch's own reference to the agent's native object, freed by
+    // close() or, failing that, when the batch is collected (the same
+    // cleaner the generated objects use).
+    private val handle: Long = agent.uniffiCloneHandle()
+    private val cleanable = UniffiLib.CLEANER.register(this, FreeHandle(handle))
 
     /** Records added since the last flush. */
     @get:Synchronized
@@ -49,6 +56,7 @@ class LogBatch @JvmOverloads constructor(
         thread: String? = null,
         fields: List<LogField> = emptyList(),
     ) {
+        check(!closed) { "this LogBatch is closed" }
         require(fields.size <= MAX_FIELDS) { "a log record holds at most $MAX_FIELDS fields, not ${fields.size}" }
         val tagBytes = tag.toByteArray(Charsets.UTF_8)
         val messageBytes = message.toByteArray(Charsets.UTF_8)
@@ -81,26 +89,46 @@ class LogBatch @JvmOverloads constructor(
      */
     @Synchronized
     fun flush() {
+        check(!closed) { "this LogBatch is closed" }
         if (size == 0) return
         val b = buffer
         b.flip()
         try {
-            // What the generated `agent.logPacked(b)` does, without the two
-            // JNA Structures it allocates for every call (the call status
-            // and the buffer's descriptor), which cost more than the call
-            // itself (BENCHMARKS.md): both are kept here and reused, under
-            // this object's lock. The handle is cloned as for any method.
+            // What the generated `agent.logPacked(b)` does, without the
+            // three JNA Structures it allocates for every call (a call
+            // status for cloning the handle, one for the call, the buffer's
+            // descriptor), which cost far more than the calls themselves
+            // (BENCHMARKS.md): all are kept here and reused, under this
+            // object's lock. As for any method, the call consumes a clone
+            // of a handle: cloned here from the batch's own.
             bytes.len = b.remaining()
             bytes.data = bufferAddress
             status.code = UNIFFI_CALL_SUCCESS
-            agent.callWithHandle { handle ->
-                UniffiLib.uniffi_pushdoctor_ffi_fn_method_pushdoctoragent_log_packed(handle, bytes, status)
-            }
+            val call = UniffiLib.uniffi_pushdoctor_ffi_fn_clone_pushdoctoragent(handle, status)
+            checkStatus()
+            UniffiLib.uniffi_pushdoctor_ffi_fn_method_pushdoctoragent_log_packed(call, bytes, status)
             checkStatus()
         } finally {
             b.clear()
             b.put(VERSION)
             size = 0
+        }
+    }
+
+    /**
+     * Flushes, then lets go of the agent: a batch holds the agent's native
+     * memory until it is closed (or garbage-collected, when the records
+     * still in it are lost). Later calls throw; a second close does
+     * nothing.
+     */
+    @Synchronized
+    override fun close() {
+        if (closed) return
+        try {
+            flush()
+        } finally {
+            closed = true
+            cleanable.clean()
         }
     }
 
@@ -118,9 +146,6 @@ class LogBatch @JvmOverloads constructor(
         }
     }
 
-    /** Flushes. */
-    override fun close() = flush()
-
     private fun ensureRoom(needed: Int) {
         if (buffer.remaining() >= needed) return
         flush()
@@ -133,6 +158,14 @@ class LogBatch @JvmOverloads constructor(
     private fun putString(b: ByteBuffer, bytes: ByteArray) {
         b.putInt(bytes.size)
         b.put(bytes)
+    }
+
+    // Not an inner class: the cleaner's action must not hold the batch.
+    private class FreeHandle(private val handle: Long) : Runnable {
+        override fun run() {
+            val status = UniffiRustCallStatus()
+            UniffiLib.uniffi_pushdoctor_ffi_fn_free_pushdoctoragent(handle, status)
+        }
     }
 
     private companion object {

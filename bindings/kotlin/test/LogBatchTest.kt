@@ -100,6 +100,26 @@ class LogBatchTest {
     }
 
     @Test
+    fun closingFlushesAndAClosedBatchRefusesMore() = withAgent { agent, dir ->
+        val batch = LogBatch(agent)
+        batch.add(LogLevel.INFO, "Accept", "added before close")
+        batch.close()
+        batch.close() // a second close does nothing
+        for (call in listOf<() -> Unit>({ batch.add(LogLevel.INFO, "t", "m") }, { batch.flush() })) {
+            try {
+                call()
+                fail("a closed batch was used")
+            } catch (e: IllegalStateException) {
+                assertTrue(e.message!!, e.message!!.contains("closed"))
+            }
+        }
+        assertEquals(1, captured(agent, dir).count { it.contains("added before close") })
+        // The agent still works for a batch of its own after another closed.
+        LogBatch(agent).use { it.add(LogLevel.INFO, "Accept", "a second batch") }
+        assertEquals(1, captured(agent, dir).count { it.contains("a second batch") })
+    }
+
+    @Test
     fun aBufferNotInTheFormatIsATypedErrorNamingTheRecord() = withAgent { agent, dir ->
         // Version 1, one good record, then a record whose level is 9.
         val packed = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN)
