@@ -68,7 +68,9 @@ class LogBatch @JvmOverloads constructor(
         }
         ensureRoom(needed)
         val b = buffer
-        // LogLevel's order is the format's: ERROR is 1, TRACE 5.
+        // LogLevel's order is the format's: ERROR is 1, TRACE 5. The
+        // format's "now" (Long.MIN_VALUE) is never written: a record is
+        // stamped when it is added, so a late flush does not move it.
         b.put((level.ordinal + 1).toByte())
         b.putLong(timestampMs ?: System.currentTimeMillis())
         putString(b, tagBytes)
@@ -171,7 +173,6 @@ class LogBatch @JvmOverloads constructor(
     private companion object {
         /** The format's version (bindings/src/packed_logs.rs). */
         const val VERSION: Byte = 1
-        const val NOW: Long = Long.MIN_VALUE
         const val NONE: Int = -1
         const val MAX_FIELDS = 0xFFFF
         val NO_FIELDS = emptyArray<ByteArray>()
