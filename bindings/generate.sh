@@ -4,6 +4,7 @@
 # target directory (target/bindings/ unless CARGO_TARGET_DIR says otherwise).
 # Generated files are never edited by hand; the one change made to them is
 # scripted below (catching Throwable in the callback handlers) and checked.
+# The Kotlin helper LogBatch (bindings/kotlin/src/) is copied beside them.
 #   bindings/generate.sh [PROFILE]     PROFILE: debug (default) or release
 #   bindings/generate.sh --print-paths [PROFILE]
 #                                      only print the paths it would use
@@ -61,6 +62,10 @@ if [ "$handlers" != 4 ]; then
 fi
 sed -i 's/catch(e: kotlin\.Exception)/catch(e: kotlin.Throwable)/' "$kotlin"
 [ "$(grep -c -F 'catch(e: kotlin.Throwable)' "$kotlin")" = 4 ] || { echo "generate.sh: the Throwable patch did not apply" >&2; exit 1; }
+# The Kotlin helper shipped with the bindings, in their package: LogBatch
+# packs log records for PushDoctorAgent.logPacked (docs/bindings.md).
+grep -q "fun \`logPacked\`(\`packed\`: java.nio.ByteBuffer)" "$kotlin" || { echo "generate.sh: the Kotlin bindings lack logPacked(ByteBuffer), which LogBatch calls" >&2; exit 1; }
+cp bindings/kotlin/src/LogBatch.kt "$out/kotlin/uniffi/pushdoctor_ffi/LogBatch.kt"
 # A check that the Swift side was produced, since nothing here can compile it.
 for file in pushdoctor_ffi.swift pushdoctor_ffiFFI.h pushdoctor_ffiFFI.modulemap; do
     [ -s "$out/swift/$file" ] || { echo "generate.sh: $out/swift/$file was not produced" >&2; exit 1; }
@@ -72,8 +77,8 @@ for type in ScenarioId RowId CheckId ActionId SettingsTarget LogLevel; do
     grep -q "^enum class $type\b" "$kotlin" || { echo "generate.sh: the Kotlin bindings lack the enum $type" >&2; exit 1; }
 done
 # The benchmark's helper stays out of an app's API.
-if [ -z "$features" ] && grep -q "measureCallbackCost" "$kotlin"; then
-    echo "generate.sh: measureCallbackCost is in the API without the bench feature" >&2
+if [ -z "$features" ] && grep -q "measureCallbackCost\|class BareObject\|fun \`bareLog\`" "$kotlin"; then
+    echo "generate.sh: the benchmark's helpers (measureCallbackCost, bareLog, BareObject) are in the API without the bench feature" >&2
     exit 1
 fi
 echo "bindings generated in $out/kotlin and $out/swift"

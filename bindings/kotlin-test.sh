@@ -37,11 +37,11 @@ lib="$kotlin_home/lib"
 classpath="$jars/jna.jar:$jars/junit4.jar:$jars/hamcrest-core.jar:$lib/kotlinx-coroutines-core-jvm.jar"
 # Compile only when the bindings or the tests changed.
 jar="$out/kotlin-tests.jar"
-stamp="$(cat "$out/kotlin/uniffi/pushdoctor_ffi/pushdoctor_ffi.kt" bindings/kotlin/test/*.kt | sha256sum | cut -c1-16)"
+stamp="$(cat "$out"/kotlin/uniffi/pushdoctor_ffi/*.kt bindings/kotlin/test/*.kt | sha256sum | cut -c1-16)"
 if [ ! -f "$jar" ] || [ "$(cat "$out/kotlin-tests.stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "compiling the Kotlin bindings and tests"
     "$kotlin_home/bin/kotlinc" -nowarn -cp "$classpath" \
-        "$out/kotlin/uniffi/pushdoctor_ffi/pushdoctor_ffi.kt" bindings/kotlin/test/*.kt -d "$jar"
+        "$out"/kotlin/uniffi/pushdoctor_ffi/*.kt bindings/kotlin/test/*.kt -d "$jar"
     echo "$stamp" > "$out/kotlin-tests.stamp"
 fi
 # Every test class, one per file named *Test.kt: a new file runs without

@@ -620,6 +620,22 @@ impl PushDoctorAgent {
         self.capture.record_batch(&records);
     }
 
+    /// Captures the records a `LogBatch` (the Kotlin helper shipped with
+    /// the bindings) packed into one direct buffer: call `LogBatch.flush`,
+    /// not this. The buffer is read in place, without a copy. Fails with
+    /// `InvalidArgument`, naming the record and the byte, on a buffer
+    /// not in the format (`docs/bindings.md`); the records before the bad
+    /// one are captured. A closed agent ignores it, as it ignores `log`.
+    pub fn log_packed(&self, packed: &[u8]) -> Result<(), AgentError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        crate::packed_logs::read(packed, pushdoctor_core::model::time::now_ms, |record| {
+            self.capture.record(record)
+        })
+        .map(drop)
+    }
+
     /// Records a push that arrived: call it from the push handler. Never
     /// waits on disk. Fails with `InvalidArgument` on an event no phone
     /// reports (an empty request id, shown before received).

@@ -14,6 +14,8 @@
 //! - [`ids`]: the core's vocabulary (platform, ids, statuses, levels) as
 //!   enums, mapped one to one;
 //! - [`errors`]: every call's error, each core error mapped in one place;
+//! - `packed_logs`: log records packed into one buffer by the Kotlin
+//!   helper `LogBatch`, read without a copy;
 //! - `items`: the action item both the agent and the network check return;
 //! - [`process`]: what the whole process shares, set up once: the
 //!   runtime and the `log` logger;
@@ -33,6 +35,7 @@ pub mod history;
 pub mod ids;
 mod items;
 pub mod network;
+mod packed_logs;
 pub mod platform;
 pub mod preview;
 pub mod process;

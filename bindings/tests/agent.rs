@@ -841,6 +841,99 @@ fn log_levels_and_batches_reach_the_bundle_from_the_chosen_minimum() {
     }
 }
 
+/// One record packed as the Kotlin `LogBatch` packs it (the format in
+/// `docs/bindings.md`), after the version byte.
+fn pack(out: &mut Vec<u8>, level: u8, timestamp_ms: i64, message: &str, thread: Option<&str>) {
+    let put = |out: &mut Vec<u8>, s: &str| {
+        out.extend_from_slice(&u32::try_from(s.len()).unwrap().to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+    };
+    out.push(level);
+    out.extend_from_slice(&timestamp_ms.to_le_bytes());
+    put(out, "LevelTest");
+    put(out, message);
+    match thread {
+        Some(thread) => put(out, thread),
+        None => out.extend_from_slice(&u32::MAX.to_le_bytes()),
+    }
+    out.extend_from_slice(&1u16.to_le_bytes());
+    put(out, "k");
+    put(out, message);
+}
+
+/// Packed records land as `log` lands them (level, time, thread, fields),
+/// a packed "now" is stamped now, a buffer not in the format is refused
+/// naming the record with the ones before it kept, and a closed agent
+/// ignores the call.
+#[test]
+fn packed_records_land_like_logged_ones_and_bad_buffers_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = agent(Behaviour::Answer, None);
+    let mut packed = vec![1];
+    pack(&mut packed, 1, 1_000, "packed error", Some("main"));
+    pack(
+        &mut packed,
+        5,
+        1_001,
+        "packed trace below the minimum",
+        None,
+    );
+    pack(&mut packed, 3, i64::MIN, "packed now", None);
+    let before = pushdoctor_core::model::time::now_ms();
+    agent.log_packed(&packed).unwrap();
+    let after = pushdoctor_core::model::time::now_ms();
+    let mut bad = vec![1];
+    pack(&mut bad, 2, 1_002, "kept before the bad one", None);
+    bad.extend_from_slice(&[7, 0]);
+    match agent.log_packed(&bad) {
+        Err(AgentError::InvalidArgument { reason }) => {
+            assert!(
+                reason.contains("record 1") && reason.contains("level 7"),
+                "{reason}"
+            );
+        }
+        other => panic!("a bad level was {other:?}"),
+    }
+    assert!(matches!(
+        agent.log_packed(&[2]),
+        Err(AgentError::InvalidArgument { .. })
+    ));
+    let out = dir.path().join("b.zip").display().to_string();
+    let path = block_on(agent.build_bundle(out, BundleReason::Button)).unwrap();
+    let records = bundle_records(&path, "LevelTest");
+    let got: Vec<(&str, &str, Option<&str>, &str)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["msg"].as_str().unwrap(),
+                r["level"].as_str().unwrap(),
+                r.get("thread").and_then(|t| t.as_str()),
+                r["fields"]["k"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("packed error", "ERROR", Some("main"), "packed error"),
+            (
+                "kept before the bad one",
+                "WARN",
+                None,
+                "kept before the bad one"
+            ),
+            ("packed now", "INFO", None, "packed now"),
+        ]
+    );
+    let now = records[2]["ts"].as_str().unwrap();
+    assert!(
+        (before..=after).any(|ms| pushdoctor_core::model::time::rfc3339(ms) == now),
+        "{now} is not between {before} and {after}"
+    );
+    block_on(agent.shutdown());
+    assert!(agent.log_packed(&[9]).is_ok(), "a closed agent ignores it");
+}
+
 /// A record without a timestamp is stamped now; without fields it has none.
 #[test]
 fn a_log_entry_without_a_timestamp_is_stamped_now() {
