@@ -904,11 +904,18 @@ fn packed_records_land_like_logged_ones_and_bad_buffers_are_refused() {
     let got: Vec<(&str, &str, Option<&str>, &str)> = records
         .iter()
         .map(|r| {
+            let field = |key: &str| {
+                r.fields
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap()
+            };
             (
-                r["msg"].as_str().unwrap(),
-                r["level"].as_str().unwrap(),
-                r.get("thread").and_then(|t| t.as_str()),
-                r["fields"]["k"].as_str().unwrap(),
+                r.message.as_str(),
+                r.level.as_str(),
+                r.thread.as_deref(),
+                field("k"),
             )
         })
         .collect();
@@ -925,9 +932,9 @@ fn packed_records_land_like_logged_ones_and_bad_buffers_are_refused() {
             ("packed now", "INFO", None, "packed now"),
         ]
     );
-    let now = records[2]["ts"].as_str().unwrap();
+    let now = records[2].timestamp_ms;
     assert!(
-        (before..=after).any(|ms| pushdoctor_core::model::time::rfc3339(ms) == now),
+        (before..=after).contains(&now),
         "{now} is not between {before} and {after}"
     );
     block_on(agent.shutdown());
