@@ -17,10 +17,10 @@ import java.util.zip.ZipFile
 import kotlin.concurrent.thread
 
 class LogBatchTest {
-    /** The captured records as `logs.ndjson` of a bundle holds them. */
+    /** The captured records as a bundle's `logs.txt` holds them, a line each (docs/bundle.md). */
     private fun captured(agent: PushDoctorAgent, dir: File): List<String> {
         val bundle = runBlocking { agent.buildBundle(File(dir, "b-${System.nanoTime()}.zip").path, BundleReason.BUTTON) }
-        return ZipFile(bundle).use { zip -> zip.getInputStream(zip.getEntry("logs.ndjson")).readBytes().decodeToString() }
+        return ZipFile(bundle).use { zip -> zip.getInputStream(zip.getEntry("logs.txt")).readBytes().decodeToString() }
             .lines().filter { it.isNotBlank() }
     }
 
@@ -44,11 +44,11 @@ class LogBatchTest {
             LogEntry(LogLevel.INFO, "", "", 1_790_000_000_003L, "", listOf(LogField("", ""))),
             LogEntry(LogLevel.DEBUG, "Net", "x".repeat(3000), 1_790_000_000_004L, "worker-1", emptyList()),
         )
-        for (entry in entries) agent.log(entry.copy(tag = "one:" + entry.tag))
-        LogBatch(agent).use { batch -> for (entry in entries) batch.add(entry.copy(tag = "batch:" + entry.tag)) }
+        for (entry in entries) agent.log(entry.copy(tag = "one." + entry.tag))
+        LogBatch(agent).use { batch -> for (entry in entries) batch.add(entry.copy(tag = "batch." + entry.tag)) }
         val lines = captured(agent, dir)
-        val one = lines.filter { it.contains("\"one:") }.map { it.replace("\"one:", "\"") }
-        val batched = lines.filter { it.contains("\"batch:") }.map { it.replace("\"batch:", "\"") }
+        val one = lines.filter { it.contains(" one.") }.map { it.replace(" one.", " ") }
+        val batched = lines.filter { it.contains(" batch.") }.map { it.replace(" batch.", " ") }
         assertEquals(4, one.size)
         assertEquals(one, batched)
         assertTrue("scrubbed like log's", batched.none { it.contains("bob@example.com") })
@@ -68,7 +68,7 @@ class LogBatchTest {
         assertEquals((0 until 500).map { "record $it of" }, lines.mapNotNull { Regex("record \\d+ of").find(it)?.value })
         assertTrue(lines.any { it.contains("y".repeat(1000)) })
         val now = lines.single { it.contains("after the big one") }
-        val stamped = Regex("\"ts_ms\":(\\d+)").find(now)!!.groupValues[1].toLong()
+        val stamped = java.time.Instant.parse(now.substringBefore(' ')).toEpochMilli()
         assertTrue("null means now: $stamped", Math.abs(System.currentTimeMillis() - stamped) < 60_000)
     }
 
