@@ -497,13 +497,11 @@ impl PushDoctorAgent {
         self.on_runtime(async move {
             let steps = if prober.is_some() { 3 } else { 2 };
             self::progress(&progress, ProgressStep::Platform, 0, steps);
-            let (mut snapshot, issues) = match &prober {
-                None => gather(probe, platform, deadline).await,
-                Some(prober) => {
-                    self::progress(&progress, ProgressStep::Network, 1, steps);
-                    gather_and_probe(probe, platform, deadline, prober).await
-                }
-            };
+            if prober.is_some() {
+                self::progress(&progress, ProgressStep::Network, 1, steps);
+            }
+            let (mut snapshot, issues) =
+                gather_facts(probe, platform, deadline, prober.as_deref()).await;
             let o = &mut snapshot.observations;
             o.push_received = observations.push_received;
             o.accept_tapped = observations.accept_tapped;
@@ -834,10 +832,8 @@ impl PushDoctorAgent {
         let history = Arc::clone(&self.history);
         let blocking = runtime.clone();
         let work = async move {
-            let (mut snapshot, _issues) = match &prober {
-                None => gather(probe, platform, deadline).await,
-                Some(prober) => gather_and_probe(probe, platform, deadline, prober).await,
-            };
+            let (mut snapshot, _issues) =
+                gather_facts(probe, platform, deadline, prober.as_deref()).await;
             let built = blocking
                 .spawn_blocking(move || {
                     attach_recorded_history(&mut snapshot, &history);
@@ -975,14 +971,17 @@ fn prune_automatic_bundles(dir: &std::path::Path, keep: usize) {
     }
 }
 
-/// The platform's facts and the network probes, started together: the
-/// probes do not wait for the callbacks.
-async fn gather_and_probe(
+/// The platform's facts, and the network probes when the agent has them,
+/// started together: the probes do not wait for the callbacks.
+async fn gather_facts(
     probe: Arc<dyn PlatformProbe>,
     platform: CorePlatform,
     deadline: Duration,
-    prober: &Prober,
+    prober: Option<&Prober>,
 ) -> (DeviceSnapshot, Vec<ProbeIssue>) {
+    let Some(prober) = prober else {
+        return gather(probe, platform, deadline).await;
+    };
     let gathering = gather(probe, platform, deadline);
     let ((mut snapshot, issues), report) =
         alongside(gathering, |(s, _)| s.network.connected, prober).await;
