@@ -178,10 +178,11 @@ pub(crate) fn run(
     }
     let rendered = if json {
         let stats = &loaded.stats;
+        let summary = summarize(&loaded.events);
         let document = HistoryJson {
             format_version: HISTORY_JSON_VERSION,
-            summary: summarize(&loaded.events),
-            findings: pushdoctor_core::engine::history::judge(&summarize(&loaded.events)).findings,
+            findings: pushdoctor_core::engine::history::judge(&summary).findings,
+            summary,
             attempts: loaded
                 .events
                 .iter()
