@@ -3,7 +3,7 @@
 //! fails, one that panics and one that answers after its deadline.
 
 mod common;
-use common::{block_on, bundle_records};
+use common::{block_on, bundle_records, quiet_config};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -114,15 +114,9 @@ impl PlatformProbe for Probe {
 fn agent(notifications: Behaviour, dir: Option<&std::path::Path>) -> Arc<PushDoctorAgent> {
     PushDoctorAgent::new(
         AgentConfig {
-            platform: Platform::Android,
             log_directory: dir.map(|d| d.display().to_string()),
-            max_log_bytes: None,
             callback_timeout_ms: Some(300),
-            echo_to_platform_log: Some(false),
-            min_log_level: None,
-            network: None,
-            history: None,
-            auto_bundle: None,
+            ..quiet_config(Platform::Android)
         },
         Arc::new(Probe {
             notifications,
@@ -254,15 +248,8 @@ fn hanging_agent(callback_timeout_ms: i64) -> (Arc<PushDoctorAgent>, Arc<Hanging
     let probe = Arc::new(Hanging::default());
     let agent = PushDoctorAgent::new(
         AgentConfig {
-            platform: Platform::Android,
-            log_directory: None,
-            max_log_bytes: None,
             callback_timeout_ms: Some(callback_timeout_ms),
-            echo_to_platform_log: Some(false),
-            min_log_level: None,
-            network: None,
-            history: None,
-            auto_bundle: None,
+            ..quiet_config(Platform::Android)
         },
         probe.clone(),
     )
@@ -519,15 +506,10 @@ fn a_closed_agent_says_so() {
 #[test]
 fn bad_numbers_are_typed_errors_naming_the_field() {
     let config = |max_log_bytes, callback_timeout_ms, network| AgentConfig {
-        platform: Platform::Android,
-        log_directory: None,
         max_log_bytes,
         callback_timeout_ms,
-        echo_to_platform_log: Some(false),
-        min_log_level: None,
         network,
-        history: None,
-        auto_bundle: None,
+        ..quiet_config(Platform::Android)
     };
     let probe = || {
         Arc::new(Probe {
@@ -633,15 +615,9 @@ fn networked_agent_on(
 ) -> Result<Arc<PushDoctorAgent>, AgentError> {
     PushDoctorAgent::new(
         AgentConfig {
-            platform: Platform::Android,
-            log_directory: None,
-            max_log_bytes: None,
             callback_timeout_ms: Some(300),
-            echo_to_platform_log: Some(false),
-            min_log_level: None,
             network: Some(network),
-            history: None,
-            auto_bundle: None,
+            ..quiet_config(Platform::Android)
         },
         Arc::new(Probe {
             notifications: Behaviour::Answer,
@@ -787,15 +763,9 @@ fn log_levels_and_batches_reach_the_bundle_from_the_chosen_minimum() {
         let dir = tempfile::tempdir().unwrap();
         let agent = PushDoctorAgent::new(
             AgentConfig {
-                platform: Platform::Android,
-                log_directory: None,
-                max_log_bytes: None,
                 callback_timeout_ms: Some(300),
-                echo_to_platform_log: Some(false),
                 min_log_level: min,
-                network: None,
-                history: None,
-                auto_bundle: None,
+                ..quiet_config(Platform::Android)
             },
             Arc::new(Probe {
                 notifications: Behaviour::Answer,
@@ -1157,15 +1127,8 @@ impl Facts {
 fn facts_agent(facts: &Facts) -> Arc<PushDoctorAgent> {
     PushDoctorAgent::new(
         AgentConfig {
-            platform: Platform::Android,
-            log_directory: None,
-            max_log_bytes: None,
             callback_timeout_ms: Some(5_000),
-            echo_to_platform_log: Some(false),
-            min_log_level: None,
-            network: None,
-            history: None,
-            auto_bundle: None,
+            ..quiet_config(Platform::Android)
         },
         Arc::new(facts.clone()),
     )
