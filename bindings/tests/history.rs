@@ -5,7 +5,9 @@
 //! answers.
 
 mod common;
-use common::{block_on, bundle_entry as entry, quiet_config, Healthy};
+use common::{block_on, quiet_config, Healthy};
+use pushdoctor_tests::bundle_entry;
+use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
@@ -135,16 +137,16 @@ fn three_failures_make_one_bundle_per_episode_that_concludes_share_logs() {
 
     // What it holds: the history, and a diagnosis that concludes from it.
     let manifest: serde_json::Value =
-        serde_json::from_str(&entry(path, "manifest.json").unwrap()).unwrap();
+        serde_json::from_str(&bundle_entry(Path::new(path), "manifest.json")).unwrap();
     assert_eq!(manifest["reason"], "repeated_accept_failures");
-    let history = entry(path, "accept_history.ndjson").expect("the history is in the bundle");
+    let history = bundle_entry(Path::new(path), "accept_history.ndjson");
     let attempts = history
         .lines()
         .filter(|l| l.contains("\"kind\":\"attempt\""))
         .count();
     assert_eq!(attempts, 3, "{history}");
     let diagnosis: serde_json::Value =
-        serde_json::from_str(&entry(path, "diagnosis.json").unwrap()).unwrap();
+        serde_json::from_str(&bundle_entry(Path::new(path), "diagnosis.json")).unwrap();
     assert_eq!(diagnosis["outcome"]["id"], "share_logs", "{diagnosis:#}");
     assert!(diagnosis["next_question"].is_null());
 
@@ -284,7 +286,7 @@ fn a_bundle_after_a_guided_walk_keeps_the_persons_answers() {
     let out = dir.path().join("walk.zip").display().to_string();
     let path = block_on(agent.build_bundle(out, BundleReason::Button)).unwrap();
     let diagnosis: serde_json::Value =
-        serde_json::from_str(&entry(&path, "diagnosis.json").unwrap()).unwrap();
+        serde_json::from_str(&bundle_entry(Path::new(&path), "diagnosis.json")).unwrap();
     let by_person = diagnosis["path"]
         .as_array()
         .unwrap()

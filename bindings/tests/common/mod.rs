@@ -24,22 +24,6 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     }
 }
 
-/// The text of a bundle's entry `name`; none when the bundle has no such entry.
-#[allow(dead_code)] // not every test binary reads entries
-pub fn bundle_entry(path: &str, name: &str) -> Option<String> {
-    use std::io::Read;
-    let archive =
-        pushdoctor_core::bundle::zip::ZipArchive::open(std::fs::File::open(path).unwrap()).unwrap();
-    let entry = archive.entry(name)?.clone();
-    let mut text = String::new();
-    archive
-        .open_entry(&entry)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    Some(text)
-}
-
 /// The records of a bundle with `tag`, as the tools read them back from
 /// its `logs.txt`.
 #[allow(dead_code)] // not every test binary reads records
