@@ -5,10 +5,12 @@
 //! run, on one thread and on two.
 //! Run: `cargo bench -p pushdoctor-ffi --bench route`.
 
-use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use divan::black_box;
+
+#[path = "../../core/benches/shared/message.rs"]
+mod message;
 use pushdoctor_core::logs::{Capture, CaptureConfig};
 use pushdoctor_ffi::agent::PushDoctorAgent;
 use pushdoctor_ffi::ids::Platform;
@@ -52,17 +54,7 @@ fn direct() -> &'static Arc<Capture> {
 fn baseline_format_into_reused_buffer(bencher: divan::Bencher<'_, '_>) {
     bencher
         .with_inputs(|| String::with_capacity(128))
-        .bench_local_refs(|buf| {
-            buf.clear();
-            let _ = write!(
-                buf,
-                "accept attempt {} for request {} took {}ms",
-                black_box(3),
-                black_box("a1b2c3"),
-                black_box(120)
-            );
-            black_box(&buf);
-        });
+        .bench_local_refs(message::format_message);
 }
 
 #[divan::bench(threads = [1, 2], sample_size = 64)]

@@ -10,10 +10,12 @@
 //! buffer.
 //! Run: `cargo bench -p pushdoctor-core --bench capture`.
 
-use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use divan::black_box;
+
+#[path = "shared/message.rs"]
+mod message;
 use pushdoctor_core::logs::{Capture, CaptureConfig};
 
 fn main() {
@@ -49,17 +51,7 @@ fn capture() -> &'static std::sync::Arc<Capture> {
 fn baseline_format_into_reused_buffer(bencher: divan::Bencher<'_, '_>) {
     bencher
         .with_inputs(|| String::with_capacity(128))
-        .bench_local_refs(|buf| {
-            buf.clear();
-            let _ = write!(
-                buf,
-                "accept attempt {} for request {} took {}ms",
-                black_box(3),
-                black_box("a1b2c3"),
-                black_box(120)
-            );
-            black_box(&buf);
-        });
+        .bench_local_refs(message::format_message);
 }
 
 #[divan::bench(threads = [1, 2], sample_size = 64)]
