@@ -351,7 +351,8 @@ fn progress(
 }
 
 impl PushDoctorAgent {
-    fn check_open(&self) -> Result<(), AgentError> {
+    /// `Closed` once the agent is shut down.
+    pub(crate) fn check_open(&self) -> Result<(), AgentError> {
         if self.closed.load(Ordering::Acquire) {
             Err(AgentError::Closed)
         } else {
@@ -653,7 +654,8 @@ impl PushDoctorAgent {
     /// with what happened to each: the "Push history" screen.
     pub async fn push_history(&self, limit: i32) -> Result<Vec<RequestStoryItem>, AgentError> {
         let limit: usize = non_negative("limit", limit.into())?;
-        let history = self.history_handle()?;
+        self.check_open()?;
+        let history = Arc::clone(&self.history);
         self.on_runtime_blocking(move || {
             let events = history.events(pushdoctor_core::model::time::now_ms());
             Ok(accept::timeline(&events, limit.min(1000))
@@ -750,12 +752,6 @@ impl PushDoctorAgent {
 }
 
 impl PushDoctorAgent {
-    /// The history, while the agent is open.
-    pub(crate) fn history_handle(&self) -> Result<Arc<History>, AgentError> {
-        self.check_open()?;
-        Ok(Arc::clone(&self.history))
-    }
-
     /// Runs blocking `work` (disk) on the agent's blocking threads and
     /// waits for it there.
     pub(crate) async fn on_runtime_blocking<T: Send + 'static>(

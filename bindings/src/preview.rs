@@ -100,7 +100,7 @@ impl PushDoctorAgent {
     /// scrubbed), to show the person before they agree to send it. Fails
     /// with `InvalidArgument` when the file is not a bundle.
     pub async fn bundle_preview(&self, path: String) -> Result<BundlePreview, AgentError> {
-        self.history_handle()?;
+        self.check_open()?;
         self.on_runtime_blocking(move || preview(Path::new(&path)))
             .await
     }

@@ -368,7 +368,7 @@ impl PushDoctorAgent {
             .transpose()
             .map_err(invalid)?;
         // Refused now, not after the first call: the agent may be closed.
-        self.history_handle()?;
+        self.check_open()?;
         let agent = Arc::clone(&self);
         self.on_runtime(async move {
             let approval = core::Approval {
