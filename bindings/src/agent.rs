@@ -517,7 +517,13 @@ impl PushDoctorAgent {
             o.account_reconfigured = observations.account_reconfigured;
             snapshot.mfa_report_status = report_status;
             self::progress(&progress, ProgressStep::Diagnosis, steps - 1, steps);
-            attach_recorded_history(&mut snapshot, &history);
+            // Reading the history flushes it to disk: on the blocking
+            // threads, not on this async worker.
+            let events = tokio::task::spawn_blocking(move || {
+                history.events(pushdoctor_core::model::time::now_ms())
+            })
+            .await?;
+            attach_history(&mut snapshot, &events);
             let diagnosis = pushdoctor_core::diagnose(&snapshot, &Answers::default(), &Options::default());
             for issue in &issues {
                 log::warn!(target: "pushdoctor::agent", "platform fact {} unknown: {}", issue.probe.as_str(), issue.reason);
@@ -832,7 +838,10 @@ impl PushDoctorAgent {
                 gather_facts(probe, platform, deadline, prober.as_deref()).await;
             let built = blocking
                 .spawn_blocking(move || {
-                    attach_recorded_history(&mut snapshot, &history);
+                    attach_history(
+                        &mut snapshot,
+                        &history.events(pushdoctor_core::model::time::now_ms()),
+                    );
                     let diagnosis = pushdoctor_core::diagnose(
                         &snapshot,
                         &Answers::default(),
@@ -892,10 +901,9 @@ impl PushDoctorAgent {
 }
 
 /// The history's facts into the snapshot, when anything was recorded.
-fn attach_recorded_history(snapshot: &mut DeviceSnapshot, history: &History) {
-    let events = history.events(pushdoctor_core::model::time::now_ms());
+fn attach_history(snapshot: &mut DeviceSnapshot, events: &[HistoryEvent]) {
     if !events.is_empty() {
-        snapshot.attach_history(accept::summarize(&events));
+        snapshot.attach_history(accept::summarize(events));
     }
 }
 
