@@ -23,6 +23,16 @@ pub enum Delivery {
     Data,
 }
 
+impl Delivery {
+    /// The id the history's lines use (`notification`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Notification => "notification",
+            Delivery::Data => "data",
+        }
+    }
+}
+
 /// Whether the app was in front when the push arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -31,6 +41,16 @@ pub enum AppPresence {
     Foreground,
     /// The app was in the background, or not running.
     Background,
+}
+
+impl AppPresence {
+    /// The id the history's lines use (`foreground`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppPresence::Foreground => "foreground",
+            AppPresence::Background => "background",
+        }
+    }
 }
 
 /// A push that arrived for a login request.
@@ -73,6 +93,16 @@ pub enum Decision {
     Deny,
 }
 
+impl Decision {
+    /// The id the history's lines use (`accept`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Accept => "accept",
+            Decision::Deny => "deny",
+        }
+    }
+}
+
 /// Why a connection failed, as far as the transport could tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,6 +119,20 @@ pub enum ConnectionErrorKind {
     Tls,
     /// Anything else.
     Other,
+}
+
+impl ConnectionErrorKind {
+    /// The id the history's lines use (`offline`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionErrorKind::Offline => "offline",
+            ConnectionErrorKind::Dns => "dns",
+            ConnectionErrorKind::Refused => "refused",
+            ConnectionErrorKind::Reset => "reset",
+            ConnectionErrorKind::Tls => "tls",
+            ConnectionErrorKind::Other => "other",
+        }
+    }
 }
 
 /// How one Accept or Deny call ended.
@@ -140,11 +184,7 @@ impl AttemptOutcome {
             AttemptOutcome::Success => "confirmed".into(),
             AttemptOutcome::Timeout => "timed out".into(),
             AttemptOutcome::ConnectionError { kind } => {
-                let kind = serde_json::to_value(kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                format!("connection error ({kind})")
+                format!("connection error ({})", kind.as_str())
             }
             AttemptOutcome::HttpError {
                 status,
@@ -286,4 +326,30 @@ pub(crate) struct Line {
     pub(crate) v: u32,
     #[serde(flatten)]
     pub(crate) event: HistoryEvent,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each `as_str` is the id serde writes into the history's lines.
+    #[test]
+    fn the_ids_are_the_lines_own() {
+        fn same<T: Serialize>(value: T, id: &str) {
+            assert_eq!(serde_json::to_value(value).unwrap(), id);
+        }
+        for d in [Delivery::Notification, Delivery::Data] {
+            same(d, d.as_str());
+        }
+        for p in [AppPresence::Foreground, AppPresence::Background] {
+            same(p, p.as_str());
+        }
+        for d in [Decision::Accept, Decision::Deny] {
+            same(d, d.as_str());
+        }
+        use ConnectionErrorKind::*;
+        for k in [Offline, Dns, Refused, Reset, Tls, Other] {
+            same(k, k.as_str());
+        }
+    }
 }
