@@ -5,11 +5,89 @@
 
 use std::path::{Path, PathBuf};
 
+use pushdoctor_core::accept::event::Delivery as CoreDelivery;
 use pushdoctor_core::accept::{self, BundlePolicy, HistoryLimits};
+use pushdoctor_core::accept::{
+    AppPresence as CoreAppPresence, ConnectionErrorKind as CoreConnectionErrorKind,
+    Decision as CoreDecision, RequestState as CoreRequestState,
+};
 use pushdoctor_core::engine::history::{HistoryFindingId as CoreFindingId, HistoryReport};
 use pushdoctor_core::model::history::LatencyStats;
 
 use crate::errors::{non_negative, AgentError};
+use crate::ids::mirror;
+
+// The history's closed sets, the core's enums variant for variant, mapped
+// both ways by `ids::mirror!` (exhaustive `match`es, as in `ids.rs`).
+mirror! {
+    /// How a push reached the app.
+    PushDelivery <=> CoreDelivery {
+        /// A notification message the system showed.
+        Notification,
+        /// A data message the app handled itself.
+        Data,
+    }
+
+    /// Whether the app was on screen when the push arrived.
+    AppPresence <=> CoreAppPresence {
+        /// On screen.
+        Foreground,
+        /// In the background, or not running.
+        Background,
+    }
+
+    /// What the person answered.
+    Decision <=> CoreDecision {
+        /// Approve.
+        Accept,
+        /// Reject.
+        Deny,
+    }
+
+    /// Why a connection failed.
+    ConnectionErrorKind <=> CoreConnectionErrorKind {
+        /// No network.
+        Offline,
+        /// The name did not resolve.
+        Dns,
+        /// Refused.
+        Refused,
+        /// Reset or closed before the answer was whole.
+        Reset,
+        /// The TLS handshake failed.
+        Tls,
+        /// Anything else.
+        Other,
+    }
+
+    /// Where a login request stands.
+    RequestState <=> CoreRequestState {
+        /// The push arrived and was not shown.
+        Arrived,
+        /// Shown, nothing tapped.
+        Shown,
+        /// Accept confirmed.
+        Accepted,
+        /// Deny confirmed.
+        Denied,
+        /// The newest call failed.
+        Failed,
+    }
+
+    /// What the history shows (`docs/history.md`).
+    HistoryFindingId <=> CoreFindingId {
+        /// Pushes arrive, but late.
+        LatePushes,
+        /// Push delay is growing.
+        PushDelayRising,
+        /// Accept calls got no answer at all, two or more in a row.
+        SilentAcceptFailures,
+        /// Accept calls failed three or more times in a row.
+        RepeatedAcceptFailures,
+        /// Accept calls are slow.
+        SlowAccept,
+    }
+}
 
 /// How much history is kept.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -144,21 +222,6 @@ impl From<&LatencyStats> for LatencyItem {
     }
 }
 
-/// What the history shows (`docs/history.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum HistoryFindingId {
-    /// Pushes arrive, but late.
-    LatePushes,
-    /// Push delay is growing.
-    PushDelayRising,
-    /// Accept calls got no answer at all, two or more in a row.
-    SilentAcceptFailures,
-    /// Accept calls failed three or more times in a row.
-    RepeatedAcceptFailures,
-    /// Accept calls are slow.
-    SlowAccept,
-}
-
 /// One thing the history shows, with the figures behind it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct HistoryFindingItem {
@@ -204,41 +267,13 @@ impl From<&HistoryReport> for HistoryReportItem {
                 .findings
                 .iter()
                 .map(|f| HistoryFindingItem {
-                    id: match f.id {
-                        CoreFindingId::LatePushes => HistoryFindingId::LatePushes,
-                        CoreFindingId::PushDelayRising => HistoryFindingId::PushDelayRising,
-                        CoreFindingId::SilentAcceptFailures => {
-                            HistoryFindingId::SilentAcceptFailures
-                        }
-                        CoreFindingId::RepeatedAcceptFailures => {
-                            HistoryFindingId::RepeatedAcceptFailures
-                        }
-                        CoreFindingId::SlowAccept => HistoryFindingId::SlowAccept,
-                    },
+                    id: f.id.into(),
                     detail: f.detail.clone(),
                 })
                 .collect(),
             filled: s.filled.clone(),
         }
     }
-}
-
-/// How a push reached the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PushDelivery {
-    /// A notification message the system showed.
-    Notification,
-    /// A data message the app handled itself.
-    Data,
-}
-
-/// Whether the app was on screen when the push arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum AppPresence {
-    /// On screen.
-    Foreground,
-    /// In the background, or not running.
-    Background,
 }
 
 /// A push that arrived for a login request.
@@ -258,32 +293,6 @@ pub struct PushEvent {
     pub delivery: PushDelivery,
     /// Whether the app was on screen.
     pub presence: AppPresence,
-}
-
-/// What the person answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Decision {
-    /// Approve.
-    Accept,
-    /// Reject.
-    Deny,
-}
-
-/// Why a connection failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ConnectionErrorKind {
-    /// No network.
-    Offline,
-    /// The name did not resolve.
-    Dns,
-    /// Refused.
-    Refused,
-    /// Reset or closed before the answer was whole.
-    Reset,
-    /// The TLS handshake failed.
-    Tls,
-    /// Anything else.
-    Other,
 }
 
 /// How one Accept or Deny call ended.
@@ -325,21 +334,6 @@ pub struct AttemptEvent {
     pub try_number: i32,
 }
 
-/// Where a login request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum RequestState {
-    /// The push arrived and was not shown.
-    Arrived,
-    /// Shown, nothing tapped.
-    Shown,
-    /// Accept confirmed.
-    Accepted,
-    /// Deny confirmed.
-    Denied,
-    /// The newest call failed.
-    Failed,
-}
-
 /// One row of the "Push history" screen.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct RequestStoryItem {
@@ -369,37 +363,9 @@ impl From<accept::RequestStory> for RequestStoryItem {
             shown_ms: s.shown_ms,
             push_latency_ms: s.push_latency_ms,
             attempts: i32::try_from(s.attempts).unwrap_or(i32::MAX),
-            state: match s.state {
-                accept::RequestState::Arrived => RequestState::Arrived,
-                accept::RequestState::Shown => RequestState::Shown,
-                accept::RequestState::Accepted => RequestState::Accepted,
-                accept::RequestState::Denied => RequestState::Denied,
-                accept::RequestState::Failed => RequestState::Failed,
-            },
+            state: s.state.into(),
             last_outcome: s.last_outcome,
             last_ms: s.last_ms,
-        }
-    }
-}
-
-impl From<Decision> for accept::Decision {
-    fn from(d: Decision) -> Self {
-        match d {
-            Decision::Accept => accept::Decision::Accept,
-            Decision::Deny => accept::Decision::Deny,
-        }
-    }
-}
-
-impl From<ConnectionErrorKind> for accept::ConnectionErrorKind {
-    fn from(k: ConnectionErrorKind) -> Self {
-        match k {
-            ConnectionErrorKind::Offline => accept::ConnectionErrorKind::Offline,
-            ConnectionErrorKind::Dns => accept::ConnectionErrorKind::Dns,
-            ConnectionErrorKind::Refused => accept::ConnectionErrorKind::Refused,
-            ConnectionErrorKind::Reset => accept::ConnectionErrorKind::Reset,
-            ConnectionErrorKind::Tls => accept::ConnectionErrorKind::Tls,
-            ConnectionErrorKind::Other => accept::ConnectionErrorKind::Other,
         }
     }
 }
@@ -437,14 +403,8 @@ impl PushEvent {
             sent_ms: self.sent_ms,
             received_ms: self.received_ms,
             shown_ms: self.shown_ms,
-            delivery: match self.delivery {
-                PushDelivery::Notification => accept::event::Delivery::Notification,
-                PushDelivery::Data => accept::event::Delivery::Data,
-            },
-            presence: match self.presence {
-                AppPresence::Foreground => accept::AppPresence::Foreground,
-                AppPresence::Background => accept::AppPresence::Background,
-            },
+            delivery: self.delivery.into(),
+            presence: self.presence.into(),
         })
     }
 }

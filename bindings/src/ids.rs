@@ -53,6 +53,7 @@ macro_rules! mirror {
         }
     )+};
 }
+pub(crate) use mirror;
 
 mirror! {
     /// The phone's operating system.

@@ -19,7 +19,7 @@ use pushdoctor_core::probes::TrustRoots;
 
 use crate::agent::{AgentError, ListenerError, PushDoctorAgent};
 use crate::errors::non_negative;
-use crate::history::{AttemptEvent, AttemptOutcome, ConnectionErrorKind, Decision};
+use crate::history::{AttemptEvent, AttemptOutcome, Decision};
 use crate::platform::bounded_line;
 
 /// How the helper retries one tap; every field left out takes the core's
@@ -245,7 +245,7 @@ impl core::AcceptTransport for Foreign {
     fn send<'a>(&'a self, request: AttemptRequest<'a>) -> BoxFuture<'a, TransportAnswer> {
         let call = AcceptCall {
             request_id: request.request_id.to_string(),
-            decision: from_core_decision(request.decision),
+            decision: request.decision.into(),
             idempotency_key: request.idempotency_key.to_string(),
             try_number: i32::try_from(request.try_number).unwrap_or(i32::MAX),
             timeout_ms: i64::try_from(request.timeout.as_millis()).unwrap_or(i64::MAX),
@@ -410,15 +410,8 @@ impl PushDoctorAgent {
     }
 }
 
-// The core's values as the FFI's (history.rs maps the other way, for
-// what the app reports).
-
-fn from_core_decision(d: accept::Decision) -> Decision {
-    match d {
-        accept::Decision::Accept => Decision::Accept,
-        accept::Decision::Deny => Decision::Deny,
-    }
-}
+// The core's values as the FFI's (the closed sets map both ways in
+// history.rs).
 
 fn count(n: impl TryInto<i32>) -> i32 {
     n.try_into().unwrap_or(i32::MAX)
@@ -433,16 +426,9 @@ impl From<accept::AttemptOutcome> for AttemptOutcome {
         match o {
             accept::AttemptOutcome::Success => AttemptOutcome::Success,
             accept::AttemptOutcome::Timeout => AttemptOutcome::Timeout,
-            accept::AttemptOutcome::ConnectionError { kind } => AttemptOutcome::ConnectionError {
-                kind: match kind {
-                    accept::ConnectionErrorKind::Offline => ConnectionErrorKind::Offline,
-                    accept::ConnectionErrorKind::Dns => ConnectionErrorKind::Dns,
-                    accept::ConnectionErrorKind::Refused => ConnectionErrorKind::Refused,
-                    accept::ConnectionErrorKind::Reset => ConnectionErrorKind::Reset,
-                    accept::ConnectionErrorKind::Tls => ConnectionErrorKind::Tls,
-                    accept::ConnectionErrorKind::Other => ConnectionErrorKind::Other,
-                },
-            },
+            accept::AttemptOutcome::ConnectionError { kind } => {
+                AttemptOutcome::ConnectionError { kind: kind.into() }
+            }
             accept::AttemptOutcome::HttpError {
                 status,
                 server_code,
@@ -458,7 +444,7 @@ impl From<accept::AcceptAttempt> for AttemptEvent {
     fn from(a: accept::AcceptAttempt) -> Self {
         AttemptEvent {
             request_id: a.request_id,
-            decision: from_core_decision(a.decision),
+            decision: a.decision.into(),
             started_ms: a.started_ms,
             ended_ms: a.ended_ms,
             outcome: a.outcome.into(),
