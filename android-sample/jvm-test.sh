@@ -69,7 +69,7 @@ if [ "$(cat "$cache/stamp" 2>/dev/null)" != "$stamp" ]; then
     mkdir -p "$cache"
     # A repository of its own, thrown away once copied: the cache holds
     # each jar once, and nothing depends on ~/.m2.
-    mvn_=(mvn -B -q -f "$pom" -Dmaven.repo.local="$cache/m2")
+    mvn_=(mvn -B -q -Dstyle.color=never -f "$pom" -Dmaven.repo.local="$cache/m2")
     "${mvn_[@]}" dependency:copy-dependencies -DincludeScope=runtime \
         -DexcludeArtifactIds="$not_fetched" -DoutputDirectory="$cache/lib"
     for artifact in "${android_jars[@]}"; do
