@@ -20,7 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-rust.sh
 source scripts/target-dir.sh
-cache="${ANDROID_JVM_CACHE:-$PWD/.tools/android-jvm}"
+# Absolute: mvn reads paths relative to the pom's folder.
+cache="$(realpath -m "${ANDROID_JVM_CACHE:-.tools/android-jvm}")"
 out="$target_dir/android-sample"
 native="$target_dir/debug"
 bindings="$target_dir/bindings/kotlin/uniffi/pushdoctor_ffi"
@@ -69,19 +70,27 @@ if [ "$(cat "$cache/stamp" 2>/dev/null)" != "$stamp" ]; then
     mkdir -p "$cache"
     # A repository of its own, thrown away once copied: the cache holds
     # each jar once, and nothing depends on ~/.m2.
-    mvn_=(mvn -B -q -Dstyle.color=never -f "$pom" -Dmaven.repo.local="$cache/m2")
-    "${mvn_[@]}" dependency:copy-dependencies -DincludeScope=runtime \
+    # Quiet, and without the colour codes Maven's launcher prints anyway.
+    fetch() {
+        mvn -B -q -f "$pom" -Dmaven.repo.local="$cache/m2" "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+    }
+    fetch dependency:copy-dependencies -DincludeScope=runtime \
         -DexcludeArtifactIds="$not_fetched" -DoutputDirectory="$cache/lib"
     for artifact in "${android_jars[@]}"; do
-        "${mvn_[@]}" dependency:copy -Dartifact="$artifact" -DoutputDirectory="$cache/android"
+        fetch dependency:copy -Dartifact="$artifact" -DoutputDirectory="$cache/android"
     done
-    # Robolectric's own AARs (androidx.test's monitor, from Maven Central):
-    # their classes.jar is what goes on a JVM classpath.
-    for aar in "$cache"/lib/*.aar; do
-        [ -e "$aar" ] || continue
-        unzip -q -p "$aar" classes.jar > "${aar%.aar}.jar"
-        rm "$aar"
-    done
+    # Robolectric's own AARs (androidx.test's monitor and Espresso's idling
+    # resource, both on Maven Central): their classes.jar is what goes on a
+    # JVM classpath.
+    python3 - "$cache/lib" <<'PY'
+import glob, os, sys, zipfile
+for aar in glob.glob(os.path.join(sys.argv[1], "*.aar")):
+    with zipfile.ZipFile(aar) as z:
+        if "classes.jar" in z.namelist():
+            with open(aar[:-len(".aar")] + ".jar", "wb") as out:
+                out.write(z.read("classes.jar"))
+    os.remove(aar)
+PY
     rm -rf "$cache/m2"
     echo "$stamp" > "$cache/stamp"
 fi

@@ -1,9 +1,11 @@
 package dev.pushdoctor.sample.probe
 
 import android.Manifest
+import android.app.NotificationChannel
 import android.app.NotificationManager
 import android.app.usage.UsageStatsManager
 import android.content.Intent
+import android.net.ConnectivityManager
 import android.net.Uri
 import android.os.Build
 import android.os.PowerManager
@@ -78,6 +80,61 @@ class AndroidPlatformProbeTest {
             val target = report.action(ActionId.ENABLE_NETWORK).settingsTarget
             assertEquals(SettingsTarget.NETWORK_SETTINGS, target)
             assertEquals(Settings.ACTION_WIRELESS_SETTINGS, run.open(target!!).action)
+        }
+    }
+
+    @Test
+    fun airplaneModeWithoutANetworkIsNamedAsTheCause() {
+        val phone = Phone()
+        phone.offline()
+        Settings.Global.putInt(phone.app.contentResolver, Settings.Global.AIRPLANE_MODE_ON, 1)
+        phone.diagnose().use { run ->
+            val airplane = run.report.findings.single { it.check == CheckId.NETWORK_AIRPLANE_MODE }
+            assertEquals(airplane.detail, CheckStatus.FAIL, airplane.status)
+            assertEquals(Settings.ACTION_WIRELESS_SETTINGS, run.open(run.report.actions.first().settingsTarget!!).action)
+        }
+    }
+
+    @Test
+    fun dataSaverOnForTheAppOpensItsUnrestrictedDataSwitch() {
+        val phone = Phone()
+        shadowOf(phone.connectivity).setRestrictBackgroundStatus(ConnectivityManager.RESTRICT_BACKGROUND_STATUS_ENABLED)
+        phone.diagnose().use { run ->
+            val report = run.report
+            assertEquals(CheckStatus.FAIL, report.status(CheckId.DATA_SAVER))
+            val fix = report.action(ActionId.ALLOW_BACKGROUND_DATA)
+            assertEquals(SettingsTarget.DATA_SAVER, fix.settingsTarget)
+            assertAppIntent(Settings.ACTION_IGNORE_BACKGROUND_DATA_RESTRICTIONS_SETTINGS, run.open(fix.settingsTarget!!), phone.app.packageName)
+        }
+    }
+
+    @Test
+    fun dataSaverOnWithTheAppExemptPasses() {
+        val phone = Phone()
+        shadowOf(phone.connectivity).setRestrictBackgroundStatus(ConnectivityManager.RESTRICT_BACKGROUND_STATUS_WHITELISTED)
+        phone.diagnose().use { run ->
+            val saver = run.report.findings.single { it.check == CheckId.DATA_SAVER }
+            assertEquals(saver.detail, CheckStatus.PASS, saver.status)
+            assertTrue(saver.detail, saver.detail.contains("on_exempt"))
+        }
+    }
+
+    @Test
+    fun aBlockedMfaChannelOpensThatChannelsSettings() {
+        val phone = Phone()
+        // The person blocks the channel in Settings; here, the channel is
+        // created again at IMPORTANCE_NONE, the state the framework then reports.
+        phone.notifications.deleteNotificationChannel(MFA_CHANNEL)
+        phone.notifications.createNotificationChannel(NotificationChannel(MFA_CHANNEL, "MFA requests", NotificationManager.IMPORTANCE_NONE))
+        phone.diagnose().use { run ->
+            val report = run.report
+            assertEquals(CheckStatus.PASS, report.status(CheckId.NOTIFICATIONS_ENABLED))
+            assertEquals(CheckStatus.FAIL, report.status(CheckId.MFA_CHANNEL))
+            val fix = report.action(ActionId.ENABLE_MFA_CHANNEL)
+            val intent = run.open(fix.settingsTarget!!)
+            assertEquals(Settings.ACTION_CHANNEL_NOTIFICATION_SETTINGS, intent.action)
+            assertEquals(phone.app.packageName, intent.getStringExtra(Settings.EXTRA_APP_PACKAGE))
+            assertEquals(MFA_CHANNEL, intent.getStringExtra(Settings.EXTRA_CHANNEL_ID))
         }
     }
 
