@@ -14,6 +14,7 @@ import android.os.Build
 import android.os.PowerManager
 import android.provider.Settings
 import dev.pushdoctor.sample.settings.SettingsIntents
+import java.util.Locale
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
@@ -87,7 +88,7 @@ class AndroidPlatformProbe(
         val notifications = service<NotificationManager>("NotificationManager")
         NotificationFacts(
             enabled = call("NotificationManager.areNotificationsEnabled") { notifications.areNotificationsEnabled() },
-            mfaChannelImportance = mfaChannel(notifications)?.let { importanceOf(it.importance) },
+            mfaChannelImportance = mfaChannel(notifications)?.let { importance(notifications, it) },
             // Before Android 13 there is no such permission: left unknown,
             // and the core reads sdkInt to call it not applicable.
             permissionGranted = if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
@@ -156,7 +157,7 @@ class AndroidPlatformProbe(
                 @Suppress("DEPRECATION") // the flags overload is Android 13's; this one works on all
                 context.packageManager.getPackageInfo(context.packageName, 0).versionName
             },
-            locale = context.resources.configuration.locales.get(0)?.toString(),
+            locale = context.resources.configuration.locales.get(0)?.let(::localeOf),
             manufacturer = Build.MANUFACTURER,
             sdkInt = Build.VERSION.SDK_INT,
             forceStopped = if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.R) lastExitWasForceStop() else null,
@@ -166,6 +167,17 @@ class AndroidPlatformProbe(
 
     /** Opens [target]'s screen through [SettingsIntents]; `false` when this phone has none. */
     override fun openSettings(target: SettingsTarget): Boolean = settings.open(target)
+
+    /** The channel's importance; a channel in a group the person blocked (Android 9+) shows nothing. */
+    private fun importance(notifications: NotificationManager, channel: NotificationChannel): ChannelImportance? {
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
+            val group = channel.group?.let {
+                call("NotificationManager.getNotificationChannelGroup") { notifications.getNotificationChannelGroup(it) }
+            }
+            if (group?.isBlocked == true) return ChannelImportance.NONE
+        }
+        return importanceOf(channel.importance)
+    }
 
     /** The MFA channel, or `null` when the app has not created it (yet). */
     private fun mfaChannel(notifications: NotificationManager): NotificationChannel? =
@@ -227,17 +239,18 @@ class AndroidPlatformProbe(
             else -> null // IMPORTANCE_UNSPECIFIED
         }
 
-        /**
-         * Buckets are ordered, a higher value more restricted; Android
-         * itself compares them that way. The hidden ones (EXEMPTED below
-         * ACTIVE, NEVER above RESTRICTED) fall into their neighbours.
-         */
-        fun bucketOf(bucket: Int): StandbyBucket = when {
-            bucket <= UsageStatsManager.STANDBY_BUCKET_ACTIVE -> StandbyBucket.ACTIVE
-            bucket <= UsageStatsManager.STANDBY_BUCKET_WORKING_SET -> StandbyBucket.WORKING_SET
-            bucket <= UsageStatsManager.STANDBY_BUCKET_FREQUENT -> StandbyBucket.FREQUENT
-            bucket <= UsageStatsManager.STANDBY_BUCKET_RARE -> StandbyBucket.RARE
-            else -> StandbyBucket.RESTRICTED
+        /** A bucket outside the public five (the system's hidden "exempted") is unknown. */
+        fun bucketOf(bucket: Int): StandbyBucket? = when (bucket) {
+            UsageStatsManager.STANDBY_BUCKET_ACTIVE -> StandbyBucket.ACTIVE
+            UsageStatsManager.STANDBY_BUCKET_WORKING_SET -> StandbyBucket.WORKING_SET
+            UsageStatsManager.STANDBY_BUCKET_FREQUENT -> StandbyBucket.FREQUENT
+            UsageStatsManager.STANDBY_BUCKET_RARE -> StandbyBucket.RARE
+            UsageStatsManager.STANDBY_BUCKET_RESTRICTED -> StandbyBucket.RESTRICTED
+            else -> null
         }
+
+        /** `en_GB`, or `en` without a country: the snapshot's form, without a script or extensions. */
+        fun localeOf(locale: Locale): String =
+            if (locale.country.isEmpty()) locale.language else "${locale.language}_${locale.country}"
     }
 }

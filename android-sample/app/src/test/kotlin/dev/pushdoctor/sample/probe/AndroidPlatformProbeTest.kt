@@ -1,7 +1,9 @@
 package dev.pushdoctor.sample.probe
 
 import android.Manifest
+import android.app.ApplicationExitInfo
 import android.app.NotificationChannel
+import android.app.NotificationChannelGroup
 import android.app.NotificationManager
 import android.app.usage.UsageStatsManager
 import android.content.Intent
@@ -21,6 +23,7 @@ import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.Implementation
 import org.robolectric.annotation.Implements
+import org.robolectric.shadows.ShadowBuild
 import org.robolectric.shadows.ShadowPowerManager
 import uniffi.pushdoctor_ffi.ActionId
 import uniffi.pushdoctor_ffi.CheckId
@@ -135,6 +138,50 @@ class AndroidPlatformProbeTest {
             assertEquals(Settings.ACTION_CHANNEL_NOTIFICATION_SETTINGS, intent.action)
             assertEquals(phone.app.packageName, intent.getStringExtra(Settings.EXTRA_APP_PACKAGE))
             assertEquals(MFA_CHANNEL, intent.getStringExtra(Settings.EXTRA_CHANNEL_ID))
+        }
+    }
+
+    @Test
+    fun aChannelInABlockedGroupIsBlocked() {
+        val phone = Phone()
+        val group = NotificationChannelGroup("accounts", "Accounts").apply { setBlocked(true) }
+        phone.notifications.createNotificationChannelGroup(group)
+        phone.notifications.deleteNotificationChannel(MFA_CHANNEL)
+        phone.notifications.createNotificationChannel(
+            NotificationChannel(MFA_CHANNEL, "MFA requests", NotificationManager.IMPORTANCE_HIGH).apply { setGroup("accounts") },
+        )
+        phone.diagnose().use { run ->
+            val channel = run.report.findings.single { it.check == CheckId.MFA_CHANNEL }
+            assertEquals(channel.detail, CheckStatus.FAIL, channel.status)
+            assertTrue(channel.detail, channel.detail.contains("blocked"))
+        }
+    }
+
+    /** The maker comes from Build.MANUFACTURER: on a Xiaomi phone the core names it. */
+    @Test
+    fun aXiaomiPhoneNotExemptIsNamed() {
+        ShadowBuild.setManufacturer("Xiaomi")
+        val phone = Phone()
+        shadowOf(phone.power).setIgnoringBatteryOptimizations(phone.app.packageName, false)
+        phone.diagnose().use { run ->
+            val exempt = run.report.findings.single { it.check == CheckId.BATTERY_OPTIMIZATION_EXEMPT }
+            assertEquals(exempt.detail, CheckStatus.FAIL, exempt.status)
+            assertTrue(exempt.detail, exempt.detail.contains("Xiaomi"))
+        }
+    }
+
+    /** Android 11+: the last exit's reason tells a force stop. */
+    @Test
+    fun aForceStopIsTheLastExitsReason() {
+        val phone = Phone()
+        shadowOf(phone.activity).addApplicationExitInfo(phone.app.packageName, 0, ApplicationExitInfo.REASON_USER_STOPPED, 0)
+        phone.diagnose().use { run ->
+            assertEquals(CheckStatus.FAIL, run.report.status(CheckId.APP_NOT_FORCE_STOPPED))
+        }
+        val crashed = Phone()
+        shadowOf(crashed.activity).addApplicationExitInfo(crashed.app.packageName, 0, ApplicationExitInfo.REASON_CRASH, 0)
+        crashed.diagnose().use { run ->
+            assertEquals(CheckStatus.PASS, run.report.status(CheckId.APP_NOT_FORCE_STOPPED))
         }
     }
 
