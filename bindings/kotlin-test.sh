@@ -15,12 +15,7 @@ if [ "${1:-}" = --print-paths ]; then
     printf 'out=%s\njna.library.path=%s\n' "$out" "$native"
     exit 0
 fi
-KOTLIN_VERSION=2.4.20
-kotlin_home=.tools/node_modules/kotlin-compiler
-if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
-    echo "installing kotlin-compiler $KOTLIN_VERSION from npm into .tools/"
-    npm install --prefix .tools "kotlin-compiler@$KOTLIN_VERSION" --no-audit --no-fund --loglevel=error
-fi
+source scripts/ensure-kotlin.sh
 jars=/usr/share/java
 if [ ! -f "$jars/jna.jar" ] || [ ! -f "$jars/junit4.jar" ] || [ ! -f "$jars/hamcrest-core.jar" ]; then
     echo "installing JNA and JUnit 4 from Debian"
