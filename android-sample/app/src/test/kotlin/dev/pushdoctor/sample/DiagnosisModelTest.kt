@@ -1,6 +1,7 @@
 package dev.pushdoctor.sample
 
 import dev.pushdoctor.sample.diagnosis.ActionTap
+import dev.pushdoctor.sample.diagnosis.DiagnosisModel
 import dev.pushdoctor.sample.diagnosis.DiagnosisRun
 import dev.pushdoctor.sample.diagnosis.Progress
 import dev.pushdoctor.sample.diagnosis.TapResult
@@ -25,7 +26,7 @@ class DiagnosisModelTest {
     private fun diagnose(phone: ExamplePhone, observations: AppObservations, progress: MutableList<Progress>? = null) =
         runBlocking {
             testAgent(phone).use { agent ->
-                DiagnosisRun(agent).run(observations) { step -> progress?.let { synchronized(it) { it += step } } }
+                DiagnosisModel.from(DiagnosisRun(agent).run(observations) { step -> progress?.let { synchronized(it) { it += step } } })
                     .also { agent.shutdown() }
             }
         }
@@ -34,7 +35,7 @@ class DiagnosisModelTest {
     fun notificationsOffIsWhatToDoFirstAndItsButtonOpensTheAppsNotificationSettings() = runBlocking {
         val phone = ExamplePhone(notificationsEnabled = false)
         testAgent(phone).use { agent ->
-            val model = DiagnosisRun(agent).run(AppObservations(pushReceived = false)) {}
+            val model = DiagnosisModel.from(DiagnosisRun(agent).run(AppObservations(pushReceived = false)) {})
             assertEquals(model.json, ScenarioId.PUSH_NOT_RECEIVED, model.scenario)
             val first = model.firstStep!!
             assertEquals(ActionId.ENABLE_NOTIFICATIONS, first.id)
@@ -75,7 +76,7 @@ class DiagnosisModelTest {
     fun aPhoneWithoutTheScreenOrAThrowingProbeShowsTheGuidanceInstead() = runBlocking {
         val phone = ExamplePhone(notificationsEnabled = false, opens = false)
         testAgent(phone).use { agent ->
-            val first = DiagnosisRun(agent).run(AppObservations(pushReceived = false)) {}.firstStep!!
+            val first = DiagnosisModel.from(DiagnosisRun(agent).run(AppObservations(pushReceived = false)) {}).firstStep!!
             val missing = ActionTap(agent).tap(first) as TapResult.ShowGuidance
             assertEquals(first.guidance, missing.guidance)
             assertEquals(SettingsTarget.APP_NOTIFICATION_SETTINGS, missing.target)
@@ -95,9 +96,11 @@ class DiagnosisModelTest {
         val phone = ExamplePhone()
         testAgent(phone).use { agent ->
             // Accept unanswered after three retries: share the logs, no settings screen.
-            val model = DiagnosisRun(agent).run(
-                AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3, mfaCompleted = false),
-            ) {}
+            val model = DiagnosisModel.from(
+                DiagnosisRun(agent).run(
+                    AppObservations(pushReceived = true, acceptTapped = true, acceptResponded = false, retryCount = 3, mfaCompleted = false),
+                ) {},
+            )
             assertEquals(OutcomeId.SHARE_LOGS, model.outcome?.id)
             val share = model.firstStep!!
             assertEquals(ActionId.SHARE_LOGS, share.id)

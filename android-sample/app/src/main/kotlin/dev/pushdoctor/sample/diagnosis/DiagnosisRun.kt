@@ -1,6 +1,7 @@
 package dev.pushdoctor.sample.diagnosis
 
 import uniffi.pushdoctor_ffi.AppObservations
+import uniffi.pushdoctor_ffi.DiagnosisReport
 import uniffi.pushdoctor_ffi.ProgressListener
 import uniffi.pushdoctor_ffi.ProgressStep
 import uniffi.pushdoctor_ffi.PushDoctorAgent
@@ -14,14 +15,15 @@ data class Progress(val step: ProgressStep, val done: Int, val total: Int) {
 /**
  * The "Run diagnostics" button's work: one run of the agent, its progress
  * handed to [onProgress] (on the agent's thread: the screen hops to the
- * main thread), its report turned into the screen's model.
+ * main thread). The report is kept by the app (the next screen shows it)
+ * and turned into the screen's model with [DiagnosisModel.from].
  */
 class DiagnosisRun(private val agent: PushDoctorAgent) {
     /** Runs the diagnosis with what the app observed; cancelling the coroutine cancels the run. */
-    suspend fun run(observations: AppObservations, onProgress: (Progress) -> Unit): DiagnosisModel {
+    suspend fun run(observations: AppObservations, onProgress: (Progress) -> Unit): DiagnosisReport {
         val listener = object : ProgressListener {
             override fun onProgress(step: ProgressStep, done: Int, total: Int) = onProgress(Progress(step, done, total))
         }
-        return DiagnosisModel.from(agent.runDiagnostics(observations, listener))
+        return agent.runDiagnostics(observations, listener)
     }
 }

@@ -31,6 +31,10 @@ sealed class WalkState {
  * every step; this only keeps the state a screen shows.
  */
 class GuidedWalk(private val agent: PushDoctorAgent, start: DiagnosisReport) {
+    /** The agent's report as it stands (what the diagnosis screen shows next). */
+    var report: DiagnosisReport = start
+        private set
+
     /** The state now. */
     var state: WalkState = stateOf(start)
         private set
@@ -51,7 +55,8 @@ class GuidedWalk(private val agent: PushDoctorAgent, start: DiagnosisReport) {
         require(choice in asking.question.choices) {
             "'${choice.label}' is not a choice of the question '${asking.question.text}'"
         }
-        state = stateOf(agent.answer(asking.question.row, choice.value))
+        report = agent.answer(asking.question.row, choice.value)
+        state = stateOf(report)
         answered += 1
         return state
     }
