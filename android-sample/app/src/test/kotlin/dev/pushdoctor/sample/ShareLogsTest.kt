@@ -17,7 +17,6 @@ import org.junit.Assert.fail
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
-import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.annotation.Config
 import uniffi.pushdoctor_ffi.AppObservations
@@ -30,7 +29,7 @@ import java.util.zip.ZipInputStream
  * app's provider, sent through the share sheet; on the framework's own
  * classes (Robolectric, SDK 35).
  */
-@RunWith(RobolectricTestRunner::class)
+@RunWith(SampleTestRunner::class)
 @Config(sdk = [35])
 class ShareLogsTest {
     private val context: Application get() = RuntimeEnvironment.getApplication()
