@@ -11,30 +11,13 @@ import uniffi.pushdoctor_ffi.ActionId
 import uniffi.pushdoctor_ffi.Answer
 import uniffi.pushdoctor_ffi.AppObservations
 import uniffi.pushdoctor_ffi.ChoiceItem
-import uniffi.pushdoctor_ffi.DeviceFacts
 import uniffi.pushdoctor_ffi.EvidenceSource
-import uniffi.pushdoctor_ffi.FocusFacts
 import uniffi.pushdoctor_ffi.MfaReportStatus
-import uniffi.pushdoctor_ffi.NetworkFacts
-import uniffi.pushdoctor_ffi.NotificationFacts
 import uniffi.pushdoctor_ffi.OutcomeId
-import uniffi.pushdoctor_ffi.PlatformException
 import uniffi.pushdoctor_ffi.PlatformProbe
-import uniffi.pushdoctor_ffi.PowerFacts
 import uniffi.pushdoctor_ffi.PushDoctorAgent
 import uniffi.pushdoctor_ffi.RowId
 import uniffi.pushdoctor_ffi.SettingsTarget
-
-/** A phone whose every fact is unavailable: the walk must ask the person what the phone could not say. */
-class SilentPhone : PlatformProbe {
-    private fun none(): Nothing = throw PlatformException.NotAvailable("this test's phone answers nothing")
-    override suspend fun network(): NetworkFacts = none()
-    override suspend fun notifications(): NotificationFacts = none()
-    override suspend fun focus(): FocusFacts = none()
-    override suspend fun power(): PowerFacts = none()
-    override suspend fun device(): DeviceFacts = none()
-    override fun openSettings(target: SettingsTarget) = false
-}
 
 /** The guided walk through the seed's questions, on the real agent. */
 class GuidedWalkTest {

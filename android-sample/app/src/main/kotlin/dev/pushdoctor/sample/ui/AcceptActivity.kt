@@ -94,7 +94,8 @@ class AcceptActivity : ScreenActivity() {
     }
 
     private fun describe(outcome: AttemptOutcome): String = when (outcome) {
-        is AttemptOutcome.HttpError -> "HTTP ${outcome.status}" + (outcome.serverCode?.let { " ($it)" } ?: "")
+        is AttemptOutcome.HttpError -> outcome.serverCode?.let { getString(R.string.http_error_code, outcome.status, it) }
+            ?: getString(R.string.http_error, outcome.status)
         else -> outcome.toString()
     }
 }

@@ -65,7 +65,7 @@ class DiagnosisActivity : ScreenActivity() {
         view<TextView>(R.id.why).text = model.why ?: getString(Labels.scenario(model.scenario))
         view<TextView>(R.id.escalation).setText(Labels.escalation(model.escalation))
 
-        val unknown = model.unknownFacts.joinToString("\n") { "${it.probe.name.lowercase()}: ${it.reason}" }
+        val unknown = model.unknownFacts.joinToString("\n") { getString(R.string.unknown_fact_line, it.probe.name.lowercase(), it.reason) }
         view<View>(R.id.unknown_title).visibility = if (unknown.isEmpty()) View.GONE else View.VISIBLE
         view<TextView>(R.id.unknown).text = unknown
 

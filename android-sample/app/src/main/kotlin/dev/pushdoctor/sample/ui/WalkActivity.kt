@@ -51,7 +51,7 @@ class WalkActivity : ScreenActivity() {
     private fun show(state: WalkState) {
         val walk = walk ?: return
         val choices = view<LinearLayout>(R.id.choices).apply { removeAllViews() }
-        view<TextView>(R.id.path).text = state.path.joinToString("\n") { "${it.question} → ${it.answer.name.lowercase()}" }
+        view<TextView>(R.id.path).text = state.path.joinToString("\n") { getString(R.string.walk_path_line, it.question, it.answer.name.lowercase()) }
         when (state) {
             is WalkState.Asking -> {
                 view<TextView>(R.id.counter).text = getString(R.string.walk_progress, walk.answered + 1)

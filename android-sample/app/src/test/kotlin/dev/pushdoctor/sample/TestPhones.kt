@@ -60,6 +60,17 @@ class ExamplePhone(
     }
 }
 
+/** A phone whose every fact is unavailable: the walk must ask the person what the phone could not say. */
+class SilentPhone : PlatformProbe {
+    private fun none(): Nothing = throw PlatformException.NotAvailable("this test's phone answers nothing")
+    override suspend fun network(): NetworkFacts = none()
+    override suspend fun notifications(): NotificationFacts = none()
+    override suspend fun focus(): FocusFacts = none()
+    override suspend fun power(): PowerFacts = none()
+    override suspend fun device(): DeviceFacts = none()
+    override fun openSettings(target: SettingsTarget) = false
+}
+
 /** An agent over [phone], its logs kept in [logDir] when given (which turns the automatic bundle on). */
 fun testAgent(phone: PlatformProbe, logDir: File? = null) = PushDoctorAgent(
     AgentConfig(
