@@ -132,7 +132,10 @@ resources="$sample/test/resources"
 # android-all is on the classpath as android.jar is under Gradle: Robolectric
 # reads the framework's types there before its sandbox loads the
 # instrumented jar for the test's SDK level.
-java -Drobolectric.offline=true -Drobolectric.dependency.dir="$cache/android" \
+# --add-opens: Robolectric's shadow of ParcelFileDescriptor (the share
+# provider's tests) reaches into java.io, as the Gradle build allows too.
+java --add-opens=java.base/java.io=ALL-UNNAMED \
+    -Drobolectric.offline=true -Drobolectric.dependency.dir="$cache/android" \
     -Djna.library.path="$native" \
     -cp "$jar:$resources:$classpath:$android" \
     org.junit.runner.JUnitCore "${classes[@]}"

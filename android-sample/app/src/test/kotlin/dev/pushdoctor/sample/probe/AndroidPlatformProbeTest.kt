@@ -18,7 +18,7 @@ import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import org.junit.runner.RunWith
-import org.robolectric.RobolectricTestRunner
+import dev.pushdoctor.sample.SampleTestRunner
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.Implementation
@@ -39,7 +39,7 @@ import uniffi.pushdoctor_ffi.SettingsTarget
  * runs a diagnosis, and checks what the core concluded and the Intent
  * that opening the fix's settings started.
  */
-@RunWith(RobolectricTestRunner::class)
+@RunWith(SampleTestRunner::class)
 class AndroidPlatformProbeTest {
     private fun DiagnosisReport.status(check: CheckId) = findings.single { it.check == check }.status
 

@@ -14,7 +14,7 @@ import org.junit.Assert.assertTrue
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
-import org.robolectric.RobolectricTestRunner
+import dev.pushdoctor.sample.SampleTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
@@ -25,7 +25,7 @@ import uniffi.pushdoctor_ffi.SettingsTarget
  * fallbacks when a maker's build lacks the screen (Robolectric then
  * refuses every Intent no installed activity answers, as Android does).
  */
-@RunWith(RobolectricTestRunner::class)
+@RunWith(SampleTestRunner::class)
 class SettingsIntentsTest {
     private val app: Application = RuntimeEnvironment.getApplication()
     private val appUri = Uri.fromParts("package", app.packageName, null)
