@@ -33,7 +33,7 @@ pub(crate) struct UploadArgs {
     #[arg(long, value_name = "URL")]
     post_url: Option<String>,
     /// A header for the POST, `Name: value` (repeatable).
-    #[arg(long = "header", value_name = "K: V", requires = "post_url")]
+    #[arg(long = "header", value_name = "K: V")]
     headers: Vec<String>,
     /// A queue directory kept between runs: what is not delivered stays there, and the next run resumes it.
     #[arg(long, value_name = "DIR")]
@@ -248,6 +248,11 @@ fn send(
 }
 
 fn destination(args: &UploadArgs) -> Result<Option<Destination>, Failure> {
+    if !args.headers.is_empty() && args.post_url.is_none() {
+        // A pre-signed URL's signature covers its headers: the app's
+        // would be refused, or worse, ignored.
+        return Err(Failure::bad_input("--header goes with --post-url only"));
+    }
     let destination = match (&args.put_url, &args.post_url) {
         (Some(url), None) => Destination::Put { url: url.clone() },
         (None, Some(url)) => {
