@@ -157,7 +157,7 @@ fn a_wrong_signature_is_refused_by_the_store_and_kept() {
         .replacen("/reports/a.zip", "/reports/b.zip", 1);
     let id = enqueue(&queue, &path, Destination::Put { url });
     let (report, events) = run(&queue, None);
-    assert_eq!(report.rejected, [id.clone()], "{events:?}");
+    assert_eq!(report.rejected, [id.as_str()], "{events:?}");
     assert!(store.objects().is_empty());
     let (queue, _) = UploadQueue::open(&queue, QueueLimits::default(), now_ms()).unwrap();
     assert!(matches!(
@@ -267,12 +267,12 @@ fn an_expired_url_is_reported_not_sent_and_a_new_one_delivers() {
     );
     let id = enqueue(&dir, &path, Destination::Put { url: old });
     let (report, events) = run(&dir, None);
-    assert_eq!(report.expired, [id.clone()]);
+    assert_eq!(report.expired, [id.as_str()]);
     assert_eq!(events, [DeliveryEvent::Expired { id: id.clone() }]);
     assert_eq!(proxy.connections(), 0, "an expired URL is not even tried");
     // Run again: still expired, still not sent (not retried forever).
     let (report, _) = run(&dir, None);
-    assert_eq!(report.expired, [id.clone()]);
+    assert_eq!(report.expired, [id.as_str()]);
     assert_eq!(proxy.connections(), 0);
     // The app signs a new one.
     let (mut queue, _) = UploadQueue::open(&dir, QueueLimits::default(), now_ms()).unwrap();

@@ -103,10 +103,7 @@ pub async fn run_queue<T: UploadTransport + ?Sized>(
     mut on_event: impl FnMut(DeliveryEvent) + Send,
 ) -> Result<RunReport, QueueError> {
     let mut report = RunReport::default();
-    loop {
-        let Some((entry, due_ms)) = queue.next_due() else {
-            break;
-        };
+    while let Some((entry, due_ms)) = queue.next_due() {
         let mut entry = entry.clone();
         let wait = Duration::from_millis(u64::try_from(due_ms - now_ms()).unwrap_or(0));
         if Instant::now() + wait >= deadline {
