@@ -3,10 +3,10 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use super::destination::Destination;
 use super::queue::{EntryState, QueueError, UploadQueue};
 use super::transport::{UploadAnswer, UploadMethod, UploadRequest, UploadTransport};
 use super::verdict::{judge, Verdict};
-use super::Destination;
 use crate::accept::retry::{full_jitter_between, RandomSource};
 use crate::accept::{History, HistoryEvent, UploadRecord};
 use crate::model::time::now_ms;
