@@ -167,7 +167,7 @@ fn send(
             .map(|(_, n)| printable(n).into_owned())
             .unwrap_or_else(|| id.to_string())
     };
-    let mut progress = Vec::new();
+    // Progress as it happens: a person watching a retry loop sees why.
     let report = run_to_deadline(run_queue(
         &mut queue,
         transport,
@@ -175,30 +175,29 @@ fn send(
         &mut random,
         deadline,
         None,
-        |event| progress.push(event),
+        |event| {
+            let line = match &event {
+                DeliveryEvent::Sending { id, try_number } => {
+                    format!("sending {} (attempt {try_number})", name(id))
+                }
+                DeliveryEvent::Retrying { id, after, reason } => format!(
+                    "{}: {}; next attempt in {} ms",
+                    name(id),
+                    printable(reason),
+                    after.as_millis()
+                ),
+                DeliveryEvent::Uploaded(_) => return,
+                DeliveryEvent::Expired { id } => {
+                    format!("{}: the pre-signed URL expired: sign a new one", name(id))
+                }
+                DeliveryEvent::Rejected { id, status, reason } => {
+                    format!("{}: refused, HTTP {status} {}", name(id), printable(reason))
+                }
+            };
+            let _ = writeln!(stderr, "pushdoctor: {line}");
+        },
     ))?
     .map_err(queue_failed)?;
-    for event in &progress {
-        let line = match event {
-            DeliveryEvent::Sending { id, try_number } => {
-                format!("sending {} (attempt {try_number})", name(id))
-            }
-            DeliveryEvent::Retrying { id, after, reason } => format!(
-                "{}: {}; next attempt in {} ms",
-                name(id),
-                printable(reason),
-                after.as_millis()
-            ),
-            DeliveryEvent::Uploaded(_) => continue,
-            DeliveryEvent::Expired { id } => {
-                format!("{}: the pre-signed URL expired: sign a new one", name(id))
-            }
-            DeliveryEvent::Rejected { id, status, reason } => {
-                format!("{}: refused, HTTP {status} {}", name(id), printable(reason))
-            }
-        };
-        let _ = writeln!(stderr, "pushdoctor: {line}");
-    }
     let written = if args.json {
         let delivered: Vec<_> = report
             .delivered

@@ -100,7 +100,7 @@ pub async fn run_queue<T: UploadTransport + ?Sized>(
     random: &mut dyn RandomSource,
     deadline: Instant,
     history: Option<&History>,
-    mut on_event: impl FnMut(DeliveryEvent) + Send,
+    mut on_event: impl FnMut(DeliveryEvent),
 ) -> Result<RunReport, QueueError> {
     let mut report = RunReport::default();
     while let Some((entry, due_ms)) = queue.next_due() {
