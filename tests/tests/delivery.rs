@@ -372,3 +372,53 @@ fn a_full_disk_leaves_the_queue_as_it_was() {
         [("first.zip".to_string(), std::fs::read(&first).unwrap())]
     );
 }
+
+// ---- bad input never panics ------------------------------------------------
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "(https?|ftp)://[a-z0-9.:\\[\\]@]{0,20}(/[a-z%0-9._-]{0,12}){0,3}(\\?[A-Za-z0-9=&%-]{0,80})?",
+            "https://h/k\\?X-Amz-Date=[0-9TZ]{0,17}&X-Amz-Expires=-?[0-9]{0,22}",
+        ]
+    }
+
+    proptest! {
+        /// A destination from anywhere (a URL, headers) is checked or
+        /// refused with words; the answer of any server is judged.
+        #[test]
+        fn destinations_and_answers_of_any_shape_are_judged_without_panicking(
+            url in any_text(),
+            name in any::<String>(),
+            value in any::<String>(),
+            status in any::<u16>(),
+            etag in proptest::option::of(any::<String>()),
+            retry_after in proptest::option::of(any::<String>()),
+            body in proptest::collection::vec(any::<u8>(), 0..300),
+        ) {
+            let put = Destination::Put { url: url.clone() };
+            let post = Destination::Post { url, headers: vec![(name, value)] };
+            for destination in [&put, &post] {
+                if let Err(e) = destination.validate() {
+                    prop_assert!(!e.to_string().is_empty());
+                }
+                let _ = destination.expires_at_ms();
+                let _ = destination.object_key();
+                let answer = UploadAnswer::Status {
+                    status,
+                    etag: etag.clone(),
+                    retry_after: retry_after.clone(),
+                    body: body.clone(),
+                };
+                if let Verdict::Delivered { reference } = judge(destination, &answer, "", SystemTime::now()) {
+                    prop_assert!(reference.chars().count() <= pushdoctor_core::delivery::verdict::MAX_REFERENCE_CHARS);
+                    prop_assert!(!reference.chars().any(pushdoctor_core::printable::is_unprintable));
+                }
+            }
+        }
+    }
+}
