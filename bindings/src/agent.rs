@@ -279,6 +279,9 @@ pub struct PushDoctorAgent {
     listeners: Arc<Listeners>,
     next_subscription: AtomicU64,
     closed: AtomicBool,
+    /// One run of the upload queue at a time (`delivery.rs`): the queue's
+    /// directory has one owner.
+    uploads: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The event listeners, each with its subscription's id.
@@ -351,6 +354,16 @@ fn progress(
 }
 
 impl PushDoctorAgent {
+    /// The log directory, when the agent has one.
+    pub(crate) fn log_directory(&self) -> Option<PathBuf> {
+        self.capture.config().directory.clone()
+    }
+
+    /// The upload queue's lock (`delivery.rs`).
+    pub(crate) fn uploads_lock(&self) -> Arc<tokio::sync::Mutex<()>> {
+        Arc::clone(&self.uploads)
+    }
+
     /// `Closed` once the agent is shut down.
     pub(crate) fn check_open(&self) -> Result<(), AgentError> {
         if self.closed.load(Ordering::Acquire) {
@@ -468,6 +481,7 @@ impl PushDoctorAgent {
             listeners: Arc::new(Mutex::new(Vec::new())),
             next_subscription: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            uploads: Arc::default(),
         }))
     }
 

@@ -30,6 +30,7 @@ uniffi::setup_scaffolding!();
 pub mod agent;
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod delivery;
 pub mod errors;
 pub mod history;
 pub mod ids;

@@ -13,6 +13,7 @@ mod bundle;
 mod history;
 mod probe;
 mod redact;
+mod upload;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pushdoctor_core::model::snapshot::MAX_SNAPSHOT_BYTES;
@@ -110,6 +111,8 @@ enum Command {
     },
     /// Check from here what the network lets through: the MFA service, a captive portal, the push service's ports, the clock.
     Probe(probe::ProbeArgs),
+    /// Send a bundle to the developer: a pre-signed PUT URL or a POST to the app's endpoint, through a queue that resumes (docs/delivery.md). Running it is the person's consent.
+    Upload(upload::UploadArgs),
     /// Explain an MFA Report status (Success, Denied, Delivered, Received).
     MfaStatus {
         status: String,
@@ -259,6 +262,7 @@ where
         ),
         Command::MfaStatus { status, format } => mfa_status(&status, format, stdout),
         Command::Probe(args) => probe::run(args, stdout),
+        Command::Upload(args) => upload::run(args, stdout, stderr),
         Command::History { path, json, limit } => history::run(&path, json, limit, stdout, stderr),
         Command::Bundle { command } => bundle::run(command, stdout, stderr),
         Command::Redact {

@@ -30,6 +30,8 @@
 //!   stored;
 //! - [`bundle`]: logs, snapshot and diagnosis packaged for developers, and
 //!   bundles read back and verified;
+//! - [`delivery`]: a bundle sent to the developer with the person's
+//!   consent, through a queue on disk that loses nothing;
 //! - [`probes`] (feature `probes`, on by default): the active network
 //!   checks; with the retry helper's runner and HTTP transport
 //!   ([`accept::retry`], same feature), the only code that opens sockets;
@@ -43,6 +45,7 @@
 
 pub mod accept;
 pub mod bundle;
+pub mod delivery;
 pub mod engine;
 pub mod logs;
 pub mod model;

@@ -1,7 +1,11 @@
 //! Helpers shared by the scenario tests in `tests/tests/`.
 
 pub mod approvals;
+pub mod fault_proxy;
 pub mod loopback;
+pub mod post_server;
+pub mod s3store;
+pub mod sigv4;
 pub mod skip;
 pub mod zipcraft;
 

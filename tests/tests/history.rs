@@ -171,7 +171,7 @@ fn a_damaged_line_in_the_middle_is_skipped_and_counted_and_its_neighbours_kept()
         .map(|&b| if b == b':' { b';' } else { b })
         .collect();
     let mut future = String::from_utf8(to_line(&events[3])).unwrap();
-    future = future.replacen("\"v\":1", "\"v\":2", 1);
+    future = future.replacen("\"v\":1", "\"v\":3", 1);
     lines[3] = future.into_bytes();
     std::fs::write(dir.join(HISTORY_FILE), lines.concat()).unwrap();
 
@@ -554,7 +554,7 @@ fn latency_stats_are_median_p90_and_worst_by_nearest_rank() {
 fn outcome_of(event: &HistoryEvent) -> &AcceptAttempt {
     match event {
         HistoryEvent::Attempt(a) => a,
-        HistoryEvent::Push(_) => panic!("an attempt"),
+        HistoryEvent::Push(_) | HistoryEvent::Upload(_) => panic!("an attempt"),
     }
 }
 
@@ -780,4 +780,50 @@ fn a_history_too_large_for_the_cap_keeps_its_newest_lines() {
     assert!(bundle.verify().is_ok(), "{:?}", bundle.verify().problems);
     let shown = bundle.show(5).unwrap();
     assert!(shown.contains("older events left out"), "{shown}");
+}
+
+// ---- uploads (docs/delivery.md) ------------------------------------------
+
+/// An upload is a line of version 2; pushes and attempts stay version 1,
+/// byte for byte what older builds wrote, so an older reader still reads
+/// them and skips only the upload (a version it does not know). Uploads
+/// leave the push and Accept summary alone.
+#[test]
+fn an_upload_is_a_version_2_line_beside_version_1_lines() {
+    use pushdoctor_core::accept::UploadRecord;
+    let upload = HistoryEvent::Upload(UploadRecord {
+        upload_id: "1800000000000-0000abcd".into(),
+        destination: "put".into(),
+        queued_ms: T0,
+        ended_ms: T0 + MINUTE,
+        attempts: 2,
+        bytes: 1234,
+        reference: "reports/incident-42.zip".into(),
+    });
+    let line = String::from_utf8(to_line(&upload)).unwrap();
+    assert!(line.starts_with("{\"v\":2,\"kind\":\"upload\","), "{line}");
+    let push = String::from_utf8(to_line(&story()[0])).unwrap();
+    assert!(push.starts_with("{\"v\":1,\"kind\":\"push\","), "{push}");
+
+    let mut file = story().iter().map(to_line).collect::<Vec<_>>().concat();
+    file.extend_from_slice(line.as_bytes());
+    let (events, stats) = parse(&file);
+    assert_eq!(stats.skipped_lines, 0);
+    assert!(events.contains(&upload));
+    let without: Vec<HistoryEvent> = events.iter().filter(|e| e.is_request()).cloned().collect();
+    assert_eq!(summarize(&events), summarize(&without));
+
+    // What a reader of version 1 only sees: the upload skipped and counted.
+    let v1_reader_view: Vec<&str> = std::str::from_utf8(&file)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("{\"v\":1,"))
+        .collect();
+    assert_eq!(v1_reader_view.len(), story().len());
+
+    // Damaged uploads are refused like damaged attempts.
+    let backwards = line.replace(&format!("\"ended_ms\":{}", T0 + MINUTE), "\"ended_ms\":0");
+    let (events, stats) = parse(backwards.as_bytes());
+    assert!(events.is_empty());
+    assert_eq!(stats.skipped_lines, 1);
 }

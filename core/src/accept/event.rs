@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::logs::redact::{RedactionCounts, Redactor};
 
-/// The format version of one history line.
-pub const HISTORY_EVENT_VERSION: u32 = 1;
+/// The newest format version of a history line this build reads and
+/// writes: 2 added the `upload` kind (pushes and attempts are still
+/// written as 1).
+pub const HISTORY_EVENT_VERSION: u32 = 2;
 
 /// How the push reached the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,6 +228,26 @@ impl AcceptAttempt {
     }
 }
 
+/// A bundle the server acknowledged (`docs/delivery.md`): what the person
+/// can quote to support.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadRecord {
+    /// The upload queue's id for the bundle.
+    pub upload_id: String,
+    /// `put` (a pre-signed URL) or `post` (the app's endpoint).
+    pub destination: String,
+    /// When it was queued.
+    pub queued_ms: i64,
+    /// When the server acknowledged it.
+    pub ended_ms: i64,
+    /// The attempts it took (1 when the first one worked).
+    pub attempts: u32,
+    /// The bundle's length.
+    pub bytes: u64,
+    /// The object key, or what the endpoint answered: printable, bounded.
+    pub reference: String,
+}
+
 /// One line of the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -234,14 +256,35 @@ pub enum HistoryEvent {
     Push(PushArrival),
     /// An Accept or Deny call ended.
     Attempt(AcceptAttempt),
+    /// A bundle was delivered. Written with `v` 2, so a reader that
+    /// predates uploads skips the line as a version it does not know.
+    Upload(UploadRecord),
 }
 
 impl HistoryEvent {
-    /// The request the event is about.
+    /// The line's format version: 1 for a push or an attempt (as every
+    /// build wrote them), 2 for an upload (added later: older readers
+    /// skip it by its version, `docs/history.md`).
+    pub fn format_version(&self) -> u32 {
+        match self {
+            HistoryEvent::Push(_) | HistoryEvent::Attempt(_) => 1,
+            HistoryEvent::Upload(_) => 2,
+        }
+    }
+
+    /// Whether the event is about a login request (a push or an
+    /// attempt), not a bundle's upload.
+    pub fn is_request(&self) -> bool {
+        !matches!(self, HistoryEvent::Upload(_))
+    }
+
+    /// The request the event is about (an upload's queue id for an
+    /// upload).
     pub fn request_id(&self) -> &str {
         match self {
             HistoryEvent::Push(p) => &p.request_id,
             HistoryEvent::Attempt(a) => &a.request_id,
+            HistoryEvent::Upload(u) => &u.upload_id,
         }
     }
 
@@ -251,6 +294,7 @@ impl HistoryEvent {
         match self {
             HistoryEvent::Push(p) => p.received_ms,
             HistoryEvent::Attempt(a) => a.ended_ms,
+            HistoryEvent::Upload(u) => u.ended_ms,
         }
     }
 
@@ -274,6 +318,9 @@ impl HistoryEvent {
                     scrub(code, counts);
                 }
             }
+            // The reference is what support is told: scrubbed like any
+            // text from a server.
+            HistoryEvent::Upload(u) => scrub(&mut u.reference, counts),
         }
         self
     }
@@ -313,6 +360,17 @@ impl HistoryEvent {
                 }
                 if a.try_number == 0 {
                     return Err("try_number is 0 (the first call is 1)".into());
+                }
+            }
+            HistoryEvent::Upload(u) => {
+                if u.queued_ms < 0 || u.ended_ms < u.queued_ms {
+                    return Err(format!(
+                        "ended_ms {} is before queued_ms {}",
+                        u.ended_ms, u.queued_ms
+                    ));
+                }
+                if u.attempts == 0 {
+                    return Err("attempts is 0".into());
                 }
             }
         }

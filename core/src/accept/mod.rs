@@ -25,7 +25,7 @@ use std::sync::{Mutex, MutexGuard};
 
 pub use event::{
     AcceptAttempt, AppPresence, AttemptOutcome, ConnectionErrorKind, Decision, HistoryEvent,
-    PushArrival,
+    PushArrival, UploadRecord,
 };
 pub use policy::{BundlePolicy, PolicyState, Trigger};
 pub use store::{HistoryFile, HistoryLimits, HistoryReadStats, HISTORY_FILE};

@@ -116,10 +116,10 @@ fn read_line(line: &[u8]) -> Result<HistoryEvent, String> {
     let value: serde_json::Value =
         serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
     match value.get("v").and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(HISTORY_EVENT_VERSION) => {}
+        Some(v) if (1..=u64::from(HISTORY_EVENT_VERSION)).contains(&v) => {}
         Some(v) => {
             return Err(format!(
-                "version {v}, this build reads {HISTORY_EVENT_VERSION}"
+                "version {v}, this build reads 1 to {HISTORY_EVENT_VERSION}"
             ))
         }
         None => return Err("no version (\"v\")".into()),
@@ -132,7 +132,7 @@ fn read_line(line: &[u8]) -> Result<HistoryEvent, String> {
 /// One event as its line, newline included.
 pub fn to_line(event: &HistoryEvent) -> Vec<u8> {
     let mut line = serde_json::to_vec(&Line {
-        v: HISTORY_EVENT_VERSION,
+        v: event.format_version(),
         event: event.clone(),
     })
     .expect("a history event always serialises");

@@ -20,6 +20,15 @@ pub const EPISODE_GAP_MS: i64 = 30 * 60 * 1000;
 /// the call or the push was resent), and whether a retry worked (its last
 /// attempt, after a failure, was confirmed).
 pub fn summarize(events: &[HistoryEvent]) -> HistorySummary {
+    // Uploads are the bundles' story, not the requests': the summary is
+    // the push and Accept history's.
+    let requests_only: Vec<HistoryEvent>;
+    let events = if events.iter().all(HistoryEvent::is_request) {
+        events
+    } else {
+        requests_only = events.iter().filter(|e| e.is_request()).cloned().collect();
+        &requests_only[..]
+    };
     let mut summary = HistorySummary {
         events: count(events.len()),
         first_ms: events.first().map(HistoryEvent::time_ms),
@@ -35,14 +44,14 @@ pub fn summarize(events: &[HistoryEvent]) -> HistorySummary {
         .iter()
         .filter_map(|e| match e {
             HistoryEvent::Push(p) => Some(p),
-            HistoryEvent::Attempt(_) => None,
+            HistoryEvent::Attempt(_) | HistoryEvent::Upload(_) => None,
         })
         .collect();
     let attempts: Vec<&AcceptAttempt> = events
         .iter()
         .filter_map(|e| match e {
             HistoryEvent::Attempt(a) => Some(a),
-            HistoryEvent::Push(_) => None,
+            HistoryEvent::Push(_) | HistoryEvent::Upload(_) => None,
         })
         .collect();
 
@@ -177,7 +186,7 @@ impl RequestState {
 pub fn timeline(events: &[HistoryEvent], limit: usize) -> Vec<RequestStory> {
     let mut stories: Vec<RequestStory> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
-    for event in events {
+    for event in events.iter().filter(|e| e.is_request()) {
         let id = event.request_id();
         let at = *index.entry(id).or_insert_with(|| {
             stories.push(RequestStory {
@@ -212,6 +221,7 @@ pub fn timeline(events: &[HistoryEvent], limit: usize) -> Vec<RequestStory> {
                     (false, _) => RequestState::Failed,
                 };
             }
+            HistoryEvent::Upload(_) => {}
         }
     }
     stories.sort_by_key(|s| std::cmp::Reverse(s.last_ms));

@@ -65,18 +65,36 @@ impl RandomSource for XorShift {
 /// The most retry `n` (0 for the first retry) may wait:
 /// `min(max_delay, base_delay * 2^n)`, without overflow.
 pub fn ceiling(policy: &RetryPolicy, retry: u32) -> Duration {
+    ceiling_between(policy.base_delay, policy.max_delay, retry)
+}
+
+/// `min(max_delay, base_delay * 2^retry)`, without overflow: the
+/// ceiling for any caller with its own delays (the upload queue's).
+pub fn ceiling_between(base_delay: Duration, max_delay: Duration, retry: u32) -> Duration {
     let factor = 1u32.checked_shl(retry).unwrap_or(u32::MAX);
-    policy
-        .base_delay
+    base_delay
         .checked_mul(factor)
         .unwrap_or(Duration::MAX)
-        .min(policy.max_delay)
+        .min(max_delay)
 }
 
 /// The delay before retry `n` (0 for the first retry): uniform in
 /// `[0, ceiling(policy, n)]`, to the millisecond.
 pub fn full_jitter(policy: &RetryPolicy, retry: u32, random: &mut dyn RandomSource) -> Duration {
-    let ceiling_ms = u64::try_from(ceiling(policy, retry).as_millis()).unwrap_or(u64::MAX);
+    full_jitter_between(policy.base_delay, policy.max_delay, retry, random)
+}
+
+/// The delay before retry `n` (0 for the first retry) for any caller with
+/// its own delays (the upload queue's): uniform in
+/// `[0, ceiling_between(base_delay, max_delay, n)]`, to the millisecond.
+pub fn full_jitter_between(
+    base_delay: Duration,
+    max_delay: Duration,
+    retry: u32,
+    random: &mut dyn RandomSource,
+) -> Duration {
+    let top = ceiling_between(base_delay, max_delay, retry);
+    let ceiling_ms = u64::try_from(top.as_millis()).unwrap_or(u64::MAX);
     let ms = match ceiling_ms.checked_add(1) {
         Some(span) => random.next_u64() % span,
         None => random.next_u64(),

@@ -27,7 +27,7 @@ mod http;
 #[cfg(feature = "probes")]
 mod run;
 
-pub use backoff::{full_jitter, RandomSource, XorShift};
+pub use backoff::{full_jitter, full_jitter_between, RandomSource, XorShift};
 pub use classify::{classify, parse_retry_after, ResendReason, ShareLogsReason, Verdict};
 pub use key::IdempotencyKey;
 pub use policy::{RetryPolicy, RetryPolicyError};

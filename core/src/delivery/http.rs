@@ -1,0 +1,116 @@
+//! The core's reqwest transport: the default when the app supplies none.
+
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, ETAG, RETRY_AFTER};
+
+use super::transport::{
+    BoxFuture, UploadAnswer, UploadMethod, UploadRequest, UploadTransport, MAX_ANSWER_BODY,
+};
+use crate::probes::config::{ProbeConfigError, TrustRoots};
+use crate::probes::tls;
+
+/// Uploads over reqwest: one client, kept for every attempt.
+pub struct HttpUploadTransport {
+    client: reqwest::Client,
+}
+
+impl HttpUploadTransport {
+    /// A transport trusting `trust`'s certificate authorities.
+    pub fn new(trust: &TrustRoots) -> Result<Self, ProbeConfigError> {
+        let client = reqwest::Client::builder()
+            .use_preconfigured_tls(tls::client_config(trust)?)
+            // A redirect would send the bundle somewhere the app did not
+            // name: reported (a 3xx is refused), not followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .user_agent(concat!("pushdoctor/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ProbeConfigError::Client {
+                reason: e.to_string(),
+            })?;
+        Ok(HttpUploadTransport { client })
+    }
+
+    async fn upload(&self, request: UploadRequest<'_>) -> UploadAnswer {
+        // The queued copy is read whole: bundles are capped by the queue
+        // (100 MiB by default) and a body that is a plain buffer is sent
+        // with its exact Content-Length, never chunked.
+        let body = match std::fs::read(request.body_path) {
+            Ok(body) => body,
+            Err(e) => {
+                return UploadAnswer::ConnectionError {
+                    reason: format!("{}: {e}", request.body_path.display()),
+                }
+            }
+        };
+        let method = match request.method {
+            UploadMethod::Put => reqwest::Method::PUT,
+            UploadMethod::Post => reqwest::Method::POST,
+        };
+        let mut builder = self
+            .client
+            .request(method, request.url)
+            .timeout(request.timeout)
+            .header(CONTENT_TYPE, "application/zip")
+            .header(CONTENT_LENGTH, body.len());
+        for (name, value) in request.headers {
+            // Checked when queued (Destination::validate); a header that
+            // still cannot be sent is skipped rather than fail the upload.
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                builder = builder.header(name, value);
+            }
+        }
+        let mut response = match builder.body(body).send().await {
+            Ok(response) => response,
+            Err(e) if e.is_timeout() => return UploadAnswer::Timeout,
+            Err(e) => return UploadAnswer::ConnectionError { reason: chain(&e) },
+        };
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let status = response.status().as_u16();
+        let etag = header(ETAG);
+        let retry_after = header(RETRY_AFTER);
+        let mut body = Vec::new();
+        while body.len() < MAX_ANSWER_BODY {
+            match response.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                // A 2xx whose answer broke off is still the server's
+                // acknowledgement of the whole body it read.
+                Err(_) => break,
+            }
+        }
+        body.truncate(MAX_ANSWER_BODY);
+        UploadAnswer::Status {
+            status,
+            etag,
+            retry_after,
+            body,
+        }
+    }
+}
+
+impl UploadTransport for HttpUploadTransport {
+    fn send<'a>(&'a self, request: UploadRequest<'a>) -> BoxFuture<'a, UploadAnswer> {
+        Box::pin(self.upload(request))
+    }
+}
+
+/// An error and its causes, one line.
+fn chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
