@@ -399,15 +399,24 @@ impl PushDoctorAgent {
             let lock = agent.uploads_lock();
             let _held = lock.lock().await;
             let deadline = Instant::now() + budget;
-            let (mut queue, _) =
-                UploadQueue::open(&dir, QueueLimits::default(), now_ms()).map_err(queue_error)?;
-            let mut id = String::new();
-            if let Some((path, destination, consent)) = new {
-                id = queue
-                    .enqueue(&path, destination, consent, now_ms())
-                    .map_err(queue_error)?
-                    .0;
-            }
+            // Opening the queue and copying the bundle into it (with its
+            // MD5 and the syncs) on a blocking thread, not the runtime's.
+            let (mut queue, id) = tokio::task::spawn_blocking(move || {
+                let (mut queue, _) = UploadQueue::open(&dir, QueueLimits::default(), now_ms())
+                    .map_err(queue_error)?;
+                let mut id = String::new();
+                if let Some((path, destination, consent)) = new {
+                    id = queue
+                        .enqueue(&path, destination, consent, now_ms())
+                        .map_err(queue_error)?
+                        .0;
+                }
+                Ok::<_, AgentError>((queue, id))
+            })
+            .await
+            .map_err(|e| AgentError::Io {
+                reason: format!("the upload queue was not opened: {e}"),
+            })??;
             let mut random = XorShift::from_entropy();
             let tell = |event: DeliveryEvent| {
                 if let DeliveryEvent::Uploaded(record) = &event {

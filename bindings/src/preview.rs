@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use pushdoctor_core::bundle::inspect::Bundle;
+use pushdoctor_core::bundle::inspect::{Bundle, ReadLimits};
+use pushdoctor_core::bundle::share::ShareDetails;
 
 use crate::agent::{AgentError, PushDoctorAgent};
 use crate::ids::BundleReason;
@@ -49,6 +50,30 @@ pub struct BundlePreview {
     pub redaction_total: i64,
     /// The files inside (`diagnosis.json`, `logs.txt`…).
     pub entries: Vec<String>,
+    /// The diagnosis it carries, in a few words (the outcome, else the
+    /// first thing to do); `None` without a readable diagnosis.
+    pub diagnosis: Option<String>,
+    /// The diagnosis's first action's title.
+    pub first_step: Option<String>,
+}
+
+/// What to hand the platform's share sheet with a bundle ("Send logs to
+/// the developer"): Android's `ACTION_SEND` extras, iOS's
+/// `UIActivityViewController` items.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct BundleShare {
+    /// The bundle's path, as given.
+    pub path: String,
+    /// A file name to offer the receiving app (ASCII letters, digits,
+    /// dashes, `.zip`).
+    pub file_name: String,
+    /// A mail subject (at most 120 characters).
+    pub subject: String,
+    /// A mail body: what the bundle holds and the reference to quote.
+    pub text: String,
+    /// A short reference to the bundle (`PD-1A2B-3C4D`) the person can
+    /// quote to support; the same bundle always has the same one.
+    pub reference: String,
 }
 
 fn long(n: u64) -> i64 {
@@ -62,9 +87,10 @@ pub(crate) fn preview(path: &Path) -> Result<BundlePreview, AgentError> {
             reason: format!("{}: {e}", path.display()),
         })?
         .len();
-    let bundle = Bundle::open(path).map_err(|e| AgentError::InvalidArgument {
-        reason: format!("{}: {e}", path.display()),
-    })?;
+    let bundle = open(path)?;
+    let diagnosis = bundle
+        .diagnosis(&ReadLimits::default())
+        .and_then(Result::ok);
     let m = &bundle.manifest;
     let level = |name: &str| long(m.records.by_level.get(name).copied().unwrap_or(0));
     Ok(BundlePreview {
@@ -91,6 +117,33 @@ pub(crate) fn preview(path: &Path) -> Result<BundlePreview, AgentError> {
             .collect(),
         redaction_total: long(m.redaction.total),
         entries: m.entries.iter().map(|e| e.name.clone()).collect(),
+        diagnosis: diagnosis
+            .as_ref()
+            .and_then(|d| d.headline())
+            .map(str::to_string),
+        first_step: diagnosis
+            .as_ref()
+            .and_then(|d| d.actions.first())
+            .map(|a| a.title.clone()),
+    })
+}
+
+/// Opens the bundle at `path` as a bundle, or says why not.
+fn open(path: &Path) -> Result<Bundle, AgentError> {
+    Bundle::open(path).map_err(|e| AgentError::InvalidArgument {
+        reason: format!("{}: {e}", path.display()),
+    })
+}
+
+/// The share sheet's details of the bundle at `path`. Blocking.
+pub(crate) fn share(path: &Path) -> Result<BundleShare, AgentError> {
+    let details = ShareDetails::of(&open(path)?);
+    Ok(BundleShare {
+        path: path.display().to_string(),
+        file_name: details.file_name,
+        subject: details.subject,
+        text: details.text,
+        reference: details.reference,
     })
 }
 
@@ -102,6 +155,17 @@ impl PushDoctorAgent {
     pub async fn bundle_preview(&self, path: String) -> Result<BundlePreview, AgentError> {
         self.check_open()?;
         self.on_runtime_blocking(move || preview(Path::new(&path)))
+            .await
+    }
+
+    /// What to hand the platform's share sheet with the bundle at `path`:
+    /// a file name, a subject and a text that say what it is, and the
+    /// reference the person can quote to support. The app shows the
+    /// preview first; sharing is the person's own act on the share sheet.
+    /// Fails with `InvalidArgument` when the file is not a bundle.
+    pub async fn share_details(&self, path: String) -> Result<BundleShare, AgentError> {
+        self.check_open()?;
+        self.on_runtime_blocking(move || share(Path::new(&path)))
             .await
     }
 }

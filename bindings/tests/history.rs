@@ -157,6 +157,58 @@ fn three_failures_make_one_bundle_per_episode_that_concludes_share_logs() {
     assert!(preview
         .entries
         .contains(&"accept_history.ndjson".to_string()));
+    let concluded = diagnosis["outcome"]["summary"].as_str().unwrap();
+    assert_eq!(preview.diagnosis.as_deref(), Some(concluded));
+    assert_eq!(
+        preview.first_step.as_deref(),
+        diagnosis["actions"][0]["title"].as_str()
+    );
+
+    // What the share sheet is handed: a name, a subject and a text that
+    // say what the file is, and one reference for the same bundle.
+    let share = block_on(agent.share_details(path.clone())).unwrap();
+    assert_eq!(&share.path, path);
+    let reference = share.reference.clone();
+    assert!(
+        reference.len() == 12
+            && reference.starts_with("PD-")
+            && reference[3..]
+                .chars()
+                .all(|c| c == '-' || c.is_ascii_hexdigit()),
+        "{reference}"
+    );
+    assert!(share.file_name.starts_with("pushdoctor-") && share.file_name.ends_with(".zip"));
+    assert!(share.file_name[..share.file_name.len() - 4]
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    assert!(share.file_name.contains(&reference[3..].replace('-', "")));
+    assert_eq!(
+        share.subject,
+        format!("Push Doctor logs {reference}: {concluded}")
+    );
+    assert!(
+        share.text.contains("Accept failed again and again"),
+        "{}",
+        share.text
+    );
+    assert!(
+        share.text.contains(", 1 login request.\n"),
+        "{}",
+        share.text
+    );
+    assert!(share
+        .text
+        .contains(&format!("Quote {reference} to support.")));
+    assert_eq!(block_on(agent.share_details(path.clone())).unwrap(), share);
+
+    // Not a bundle: refused, naming the file.
+    let not_a_bundle = dir.path().join("notes.zip");
+    std::fs::write(&not_a_bundle, b"not a zip").unwrap();
+    let refused = block_on(agent.share_details(not_a_bundle.display().to_string())).unwrap_err();
+    assert!(
+        matches!(&refused, AgentError::InvalidArgument { reason } if reason.contains("notes.zip")),
+        "{refused:?}"
+    );
     block_on(agent.shutdown());
 }
 

@@ -132,6 +132,38 @@ impl Bundle {
         ))
     }
 
+    /// The diagnosis the bundle carries: `None` when it has no
+    /// `diagnosis.json`, an error when it cannot be read or parsed within
+    /// `limits`.
+    pub fn diagnosis(&self, limits: &ReadLimits) -> Option<Result<Diagnosis, String>> {
+        self.diagnosis_read(limits)
+            .map(|read| read.and_then(|(parsed, _)| parsed))
+    }
+
+    /// The entry inflated and parsed: `Err` when it cannot be inflated
+    /// (a damaged archive); else the parse's result and the bytes read.
+    #[allow(clippy::type_complexity)]
+    fn diagnosis_read(
+        &self,
+        limits: &ReadLimits,
+    ) -> Option<Result<(Result<Diagnosis, String>, u64), String>> {
+        let entry = self.archive.entry(DIAGNOSIS)?;
+        let cap = limits.entry_bytes.min(MAX_MANIFEST_BYTES);
+        let mut text = Vec::new();
+        let read = self
+            .read_capped(entry, cap)
+            .and_then(|mut r| r.read_to_end(&mut text).map_err(|e| e.to_string()));
+        if let Err(e) = read {
+            return Some(Err(format!("{DIAGNOSIS}: {e}")));
+        }
+        let parsed = if text.len() as u64 > cap {
+            Err(format!("larger than {cap} bytes"))
+        } else {
+            Diagnosis::from_json(&text).map_err(|e| e.to_string())
+        };
+        Some(Ok((parsed, text.len() as u64)))
+    }
+
     /// The push and Accept history the bundle carries: `None` when it has
     /// no `accept_history.ndjson`, its events (in time order) and what
     /// reading skipped otherwise, an error when it cannot be read at all.
@@ -556,18 +588,9 @@ impl Bundle {
         );
 
         let mut inflated = 0u64;
-        if let Some(entry) = self.archive.entry(DIAGNOSIS) {
-            let cap = limits.entry_bytes.min(MAX_MANIFEST_BYTES);
-            let mut text = Vec::new();
-            self.read_capped(entry, cap)?
-                .read_to_end(&mut text)
-                .map_err(|e| format!("{}: {e}", DIAGNOSIS))?;
-            inflated += text.len() as u64;
-            let parsed = if text.len() as u64 > cap {
-                Err(format!("larger than {cap} bytes"))
-            } else {
-                Diagnosis::from_json(&text).map_err(|e| e.to_string())
-            };
+        if let Some(read) = self.diagnosis_read(limits) {
+            let (parsed, bytes) = read?;
+            inflated += bytes;
             match parsed {
                 Ok(diagnosis) => {
                     let _ = writeln!(out, "\nDiagnosis");

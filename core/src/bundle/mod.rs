@@ -23,6 +23,7 @@ pub mod layout;
 pub mod lines;
 pub mod log_line;
 pub mod manifest;
+pub mod share;
 pub mod zip;
 
 use std::collections::{BTreeMap, VecDeque};

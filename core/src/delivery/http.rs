@@ -33,12 +33,21 @@ impl HttpUploadTransport {
     async fn upload(&self, request: UploadRequest<'_>) -> UploadAnswer {
         // The queued copy is read whole: bundles are capped by the queue
         // (100 MiB by default) and a body that is a plain buffer is sent
-        // with its exact Content-Length, never chunked.
-        let body = match std::fs::read(request.body_path) {
-            Ok(body) => body,
-            Err(e) => {
+        // with its exact Content-Length, never chunked. Read on a
+        // blocking thread: the runtime's workers (in an app, the agent's)
+        // never wait on the disk.
+        let path = request.body_path.to_path_buf();
+        let read = tokio::task::spawn_blocking(move || std::fs::read(&path)).await;
+        let body = match read {
+            Ok(Ok(body)) => body,
+            Ok(Err(e)) => {
                 return UploadAnswer::ConnectionError {
                     reason: format!("{}: {e}", request.body_path.display()),
+                }
+            }
+            Err(e) => {
+                return UploadAnswer::ConnectionError {
+                    reason: format!("{}: not read: {e}", request.body_path.display()),
                 }
             }
         };

@@ -19,6 +19,7 @@ import org.junit.runner.RunWith
 import org.robolectric.Robolectric
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.annotation.Config
+import uniffi.pushdoctor_ffi.AgentException
 import uniffi.pushdoctor_ffi.AppObservations
 import uniffi.pushdoctor_ffi.BundleReason
 import java.io.File
@@ -63,15 +64,23 @@ class ShareLogsTest {
         val provider = Robolectric.buildContentProvider(LogShareProvider::class.java).create(authority).get()
         testAgent(ExamplePhone(notificationsEnabled = false)).use { agent ->
             agent.runDiagnostics(AppObservations(pushReceived = false), null)
-            val uri = LogSharer(agent, bundles, clock = { 42L }).buildAndShare(BundleReason.BUTTON)
-            assertEquals(Uri.parse("content://$authority/bundles/pushdoctor-logs-42.zip"), uri)
+            val shared = LogSharer(agent, bundles, clock = { 42L }).buildAndShare(BundleReason.BUTTON)
+            val uri = shared.uri
+            // Named, worded and referenced as the agent suggests.
+            val details = shared.details
+            assertTrue(details.reference, Regex("PD-[0-9A-F]{4}-[0-9A-F]{4}").matches(details.reference))
+            assertTrue(details.fileName, details.fileName.startsWith("pushdoctor-android-") && details.fileName.endsWith(".zip"))
+            assertTrue(details.subject, details.subject.startsWith("Push Doctor logs ${details.reference}: "))
+            assertTrue(details.text, details.text.contains("Quote ${details.reference} to support."))
+            assertEquals(Uri.parse("content://$authority/bundles/${details.fileName}"), uri)
             val file = bundles.fileFor(uri)!!
-            assertEquals(File(context.cacheDir, "shared-bundles/pushdoctor-logs-42.zip").canonicalFile, file.canonicalFile)
+            assertEquals(File(context.cacheDir, "shared-bundles/${details.fileName}").canonicalFile, file.canonicalFile)
+            assertTrue("the built file was renamed, not copied", !File(context.cacheDir, "shared-bundles/pushdoctor-logs-42.zip").exists())
 
             assertEquals("application/zip", provider.getType(uri))
             provider.query(uri, null, null, null, null).use { cursor ->
                 assertTrue(cursor.moveToFirst())
-                assertEquals("pushdoctor-logs-42.zip", cursor.getString(cursor.getColumnIndexOrThrow(OpenableColumns.DISPLAY_NAME)))
+                assertEquals(details.fileName, cursor.getString(cursor.getColumnIndexOrThrow(OpenableColumns.DISPLAY_NAME)))
                 assertEquals(file.length(), cursor.getLong(cursor.getColumnIndexOrThrow(OpenableColumns.SIZE)))
             }
             // What the receiving app reads is the agent's bundle, with the diagnosis in it.
@@ -115,18 +124,29 @@ class ShareLogsTest {
     }
 
     @Test
-    fun anAutomaticBundleIsSharedAsACopy() {
+    fun anAutomaticBundleIsSharedAsACopyAndANonBundleIsRefused() = runBlocking {
         val bundles = LogShareProvider.sharedBundles(context)
-        val made = File(context.filesDir, "auto.zip").apply { writeBytes(byteArrayOf(1, 2, 3)) }
         testAgent(ExamplePhone()).use { agent ->
-            val uri = LogSharer(agent, bundles, clock = { 7L }).shareExisting(made.path)
-            assertArrayEquals(byteArrayOf(1, 2, 3), bundles.fileFor(uri)!!.readBytes())
+            val made = agent.buildBundle(File(context.filesDir, "auto.zip").path, BundleReason.REPEATED_ACCEPT_FAILURES)
+            val shared = LogSharer(agent, bundles, clock = { 7L }).shareExisting(made)
+            assertArrayEquals(File(made).readBytes(), bundles.fileFor(shared.uri)!!.readBytes())
+            assertTrue("the agent's own bundle stays", File(made).isFile)
+            assertTrue(shared.details.text, shared.details.text.contains("Accept failed again and again"))
             try {
                 LogSharer(agent, bundles).shareExisting(File(context.filesDir, "gone.zip").path)
                 fail("a missing bundle was shared")
             } catch (e: IllegalArgumentException) {
                 assertTrue(e.message, e.message!!.contains("gone.zip"))
             }
+            val notABundle = File(context.filesDir, "notes.zip").apply { writeBytes(byteArrayOf(1, 2, 3)) }
+            try {
+                LogSharer(agent, bundles, clock = { 8L }).shareExisting(notABundle.path)
+                fail("a file that is not a bundle was shared")
+            } catch (e: AgentException.InvalidArgument) {
+                assertTrue(e.message, e.message!!.contains("pushdoctor-logs-8.zip"))
+            }
+            assertTrue("nothing half-made stays shared", !File(bundles.directory, "pushdoctor-logs-8.zip").exists())
+            agent.shutdown()
         }
     }
 }

@@ -67,10 +67,16 @@ class AcceptActivity : ScreenActivity() {
         view<Button>(R.id.send_bundle).apply {
             visibility = View.VISIBLE
             setOnClickListener {
-                try {
-                    shareBundle(services.sharer.shareExisting(bundle.path))
-                } catch (e: IllegalArgumentException) {
-                    view<TextView>(R.id.result).text = getString(R.string.share_failed, e.message)
+                scope.launch {
+                    try {
+                        shareBundle(services.sharer.shareExisting(bundle.path))
+                    } catch (e: IllegalArgumentException) {
+                        view<TextView>(R.id.result).text = getString(R.string.share_failed, e.message)
+                    } catch (e: AgentException) {
+                        view<TextView>(R.id.result).text = getString(R.string.share_failed, e.message)
+                    } catch (e: java.io.IOException) {
+                        view<TextView>(R.id.result).text = getString(R.string.share_failed, e.message)
+                    }
                 }
             }
         }

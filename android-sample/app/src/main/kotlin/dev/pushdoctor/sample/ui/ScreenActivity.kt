@@ -4,6 +4,7 @@ import android.app.Activity
 import android.content.ActivityNotFoundException
 import dev.pushdoctor.sample.R
 import dev.pushdoctor.sample.share.ShareIntents
+import dev.pushdoctor.sample.share.SharedBundle
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
@@ -29,9 +30,10 @@ abstract class ScreenActivity : Activity() {
         super.onDestroy()
     }
 
-    /** Opens the share sheet for the bundle at [uri] ("Send logs to the developer"). */
-    protected fun shareBundle(uri: android.net.Uri) {
-        val send = ShareIntents.sendBundle(uri, getString(R.string.share_subject), getString(R.string.share_text))
+    /** Opens the share sheet for [shared] ("Send logs to the developer"), with the agent's subject and text. */
+    protected fun shareBundle(shared: SharedBundle) {
+        val text = getString(R.string.share_text) + "\n\n" + shared.details.text
+        val send = ShareIntents.sendBundle(shared.uri, shared.details.subject, text)
         try {
             startActivity(ShareIntents.chooser(send, getString(R.string.share_chooser)))
         } catch (e: ActivityNotFoundException) {
