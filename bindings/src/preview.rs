@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use pushdoctor_core::bundle::inspect::{Bundle, ReadLimits};
+use pushdoctor_core::bundle::inspect::Bundle;
 use pushdoctor_core::bundle::share::ShareDetails;
 
 use crate::agent::{AgentError, PushDoctorAgent};
@@ -88,9 +88,7 @@ pub(crate) fn preview(path: &Path) -> Result<BundlePreview, AgentError> {
         })?
         .len();
     let bundle = open(path)?;
-    let diagnosis = bundle
-        .diagnosis(&ReadLimits::default())
-        .and_then(Result::ok);
+    let share = ShareDetails::of(&bundle);
     let m = &bundle.manifest;
     let level = |name: &str| long(m.records.by_level.get(name).copied().unwrap_or(0));
     Ok(BundlePreview {
@@ -117,14 +115,8 @@ pub(crate) fn preview(path: &Path) -> Result<BundlePreview, AgentError> {
             .collect(),
         redaction_total: long(m.redaction.total),
         entries: m.entries.iter().map(|e| e.name.clone()).collect(),
-        diagnosis: diagnosis
-            .as_ref()
-            .and_then(|d| d.headline())
-            .map(str::to_string),
-        first_step: diagnosis
-            .as_ref()
-            .and_then(|d| d.actions.first())
-            .map(|a| a.title.clone()),
+        diagnosis: share.headline,
+        first_step: share.first_step,
     })
 }
 

@@ -132,21 +132,21 @@ impl Bundle {
         ))
     }
 
-    /// The diagnosis the bundle carries: `None` when it has no
-    /// `diagnosis.json`, an error when it cannot be read or parsed within
-    /// `limits`.
-    pub fn diagnosis(&self, limits: &ReadLimits) -> Option<Result<Diagnosis, String>> {
+    /// The bundle's `diagnosis.json` as stored: `None` when it has none,
+    /// an error when it cannot be inflated or is larger than `limits`
+    /// allow. Its readers parse what they need of it.
+    pub fn diagnosis_json(&self, limits: &ReadLimits) -> Option<Result<Vec<u8>, String>> {
         self.diagnosis_read(limits)
-            .map(|read| read.and_then(|(parsed, _)| parsed))
+            .map(|read| read.and_then(|(text, _)| text))
     }
 
-    /// The entry inflated and parsed: `Err` when it cannot be inflated
-    /// (a damaged archive); else the parse's result and the bytes read.
+    /// The entry inflated: `Err` when it cannot be (a damaged archive);
+    /// else its bytes (or that it is over the cap) and the bytes read.
     #[allow(clippy::type_complexity)]
     fn diagnosis_read(
         &self,
         limits: &ReadLimits,
-    ) -> Option<Result<(Result<Diagnosis, String>, u64), String>> {
+    ) -> Option<Result<(Result<Vec<u8>, String>, u64), String>> {
         let entry = self.archive.entry(DIAGNOSIS)?;
         let cap = limits.entry_bytes.min(MAX_MANIFEST_BYTES);
         let mut text = Vec::new();
@@ -156,12 +156,11 @@ impl Bundle {
         if let Err(e) = read {
             return Some(Err(format!("{DIAGNOSIS}: {e}")));
         }
-        let parsed = if text.len() as u64 > cap {
-            Err(format!("larger than {cap} bytes"))
-        } else {
-            Diagnosis::from_json(&text).map_err(|e| e.to_string())
-        };
-        Some(Ok((parsed, text.len() as u64)))
+        let bytes = text.len() as u64;
+        if bytes > cap {
+            return Some(Ok((Err(format!("larger than {cap} bytes")), bytes)));
+        }
+        Some(Ok((Ok(text), bytes)))
     }
 
     /// The push and Accept history the bundle carries: `None` when it has
@@ -589,8 +588,10 @@ impl Bundle {
 
         let mut inflated = 0u64;
         if let Some(read) = self.diagnosis_read(limits) {
-            let (parsed, bytes) = read?;
+            let (text, bytes) = read?;
             inflated += bytes;
+            let parsed =
+                text.and_then(|text| Diagnosis::from_json(&text).map_err(|e| e.to_string()));
             match parsed {
                 Ok(diagnosis) => {
                     let _ = writeln!(out, "\nDiagnosis");

@@ -5,6 +5,7 @@
 //! mail and the support ticket can be matched. Made from the bundle's own
 //! manifest and diagnosis, so it describes the file as it is.
 
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::inspect::{Bundle, ReadLimits};
@@ -17,10 +18,10 @@ const MAX_SUBJECT_CHARS: usize = 120;
 /// A bundle's file name, subject and text for the share sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShareDetails {
-    /// A short reference to the bundle's content (`PD-1A2B-3C4D`): the
-    /// first 32 bits of the SHA-256 of its manifest, which names every
-    /// entry's own hash, so the same bundle always has the same reference
-    /// and two bundles differ.
+    /// A short reference to the bundle (`PD-1A2B-3C4D`): the first 32 bits
+    /// of a SHA-256 over its creation time and its entries' names and own
+    /// SHA-256s (from the manifest), so the same bundle always has the
+    /// same reference and two bundles differ.
     pub reference: String,
     /// A file name to offer (`pushdoctor-android-20261130-0649-1A2B3C4D.zip`):
     /// ASCII letters, digits and dashes only, whatever the manifest holds.
@@ -31,6 +32,11 @@ pub struct ShareDetails {
     /// A mail body: when it was made and why, what it holds, what was
     /// scrubbed, the diagnosis and its first step, the reference to quote.
     pub text: String,
+    /// The diagnosis in a few words: the outcome the flow reached, else
+    /// its first step; `None` without a readable diagnosis.
+    pub headline: Option<String>,
+    /// The diagnosis's first action's title.
+    pub first_step: Option<String>,
 }
 
 impl ShareDetails {
@@ -38,7 +44,15 @@ impl ShareDetails {
     /// still has them (the subject then says why it was made).
     pub fn of(bundle: &Bundle) -> ShareDetails {
         let m = &bundle.manifest;
-        let digest = Sha256::digest(serde_json::to_vec(m).unwrap_or_default());
+        let mut hasher = Sha256::new();
+        hasher.update(m.created_at.as_bytes());
+        for entry in &m.entries {
+            hasher.update(b"\n");
+            hasher.update(entry.name.as_bytes());
+            hasher.update(b"\0");
+            hasher.update(entry.sha256.as_bytes());
+        }
+        let digest = hasher.finalize();
         let hex: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
         let reference = format!("PD-{}-{}", &hex[..4], &hex[4..]);
 
@@ -64,10 +78,14 @@ impl ShareDetails {
         .join("-")
             + ".zip";
 
-        let diagnosis = bundle
-            .diagnosis(&ReadLimits::default())
-            .and_then(Result::ok);
-        let headline = diagnosis.as_ref().and_then(|d| d.headline());
+        // Only the two fields it shows: a full `Diagnosis` reader would
+        // add its whole deserialiser to the library (about 200 KB).
+        let diagnosis: Option<DiagnosisLines> = bundle
+            .diagnosis_json(&ReadLimits::default())
+            .and_then(Result::ok)
+            .and_then(|text| serde_json::from_slice(&text).ok());
+        let headline = diagnosis.as_ref().and_then(DiagnosisLines::headline);
+        let first_step = diagnosis.as_ref().and_then(DiagnosisLines::first_step);
         let why = match m.reason {
             BundleReason::Button => "sent from the app",
             BundleReason::RepeatedAcceptFailures => "Accept failed again and again",
@@ -106,13 +124,11 @@ impl ShareDetails {
             "Secrets replaced before it left the phone: {}.\n",
             m.redaction.total
         ));
-        if let Some(d) = &diagnosis {
-            if let Some(headline) = headline {
-                text.push_str(&format!("Diagnosis: {}\n", printable(headline)));
-            }
-            if let Some(action) = d.actions.first() {
-                text.push_str(&format!("First step: {}\n", printable(&action.title)));
-            }
+        if let Some(headline) = headline {
+            text.push_str(&format!("Diagnosis: {}\n", printable(headline)));
+        }
+        if let Some(step) = first_step {
+            text.push_str(&format!("First step: {}\n", printable(step)));
         }
         text.push_str(&format!("Quote {reference} to support.\n"));
 
@@ -121,7 +137,42 @@ impl ShareDetails {
             file_name,
             subject,
             text,
+            headline: headline.map(str::to_string),
+            first_step: first_step.map(str::to_string),
         }
+    }
+}
+
+/// What the share details read of `diagnosis.json` (any format version:
+/// both have these fields; the rest is ignored).
+#[derive(Deserialize)]
+struct DiagnosisLines {
+    outcome: Option<OutcomeLine>,
+    #[serde(default)]
+    actions: Vec<ActionLine>,
+}
+
+#[derive(Deserialize)]
+struct OutcomeLine {
+    summary: String,
+}
+
+#[derive(Deserialize)]
+struct ActionLine {
+    title: String,
+}
+
+impl DiagnosisLines {
+    /// The outcome the flow reached, else the first thing to do.
+    fn headline(&self) -> Option<&str> {
+        self.outcome
+            .as_ref()
+            .map(|o| o.summary.as_str())
+            .or_else(|| self.first_step())
+    }
+
+    fn first_step(&self) -> Option<&str> {
+        self.actions.first().map(|a| a.title.as_str())
     }
 }
 

@@ -206,16 +206,6 @@ impl Diagnosis {
             .expect("a diagnosis holds every check")
     }
 
-    /// The diagnosis in a few words, for a subject line or a preview: the
-    /// outcome the flow reached, else the first thing to do; `None` when
-    /// it reached neither (a question is still open).
-    pub fn headline(&self) -> Option<&str> {
-        self.outcome
-            .as_ref()
-            .map(|o| o.summary.as_str())
-            .or_else(|| self.actions.first().map(|a| a.title.as_str()))
-    }
-
     /// The actions' ids, in order.
     pub fn action_ids(&self) -> Vec<ActionId> {
         self.actions.iter().map(|a| a.id).collect()
