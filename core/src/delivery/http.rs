@@ -6,6 +6,7 @@ use super::transport::{
     BoxFuture, UploadAnswer, UploadMethod, UploadRequest, UploadTransport, MAX_ANSWER_BODY,
 };
 use crate::probes::config::{ProbeConfigError, TrustRoots};
+use crate::probes::run::error_chain;
 use crate::probes::tls;
 
 /// Uploads over reqwest: one client, kept for every attempt.
@@ -74,7 +75,11 @@ impl HttpUploadTransport {
         let mut response = match builder.body(body).send().await {
             Ok(response) => response,
             Err(e) if e.is_timeout() => return UploadAnswer::Timeout,
-            Err(e) => return UploadAnswer::ConnectionError { reason: chain(&e) },
+            Err(e) => {
+                return UploadAnswer::ConnectionError {
+                    reason: error_chain(&e),
+                }
+            }
         };
         let header = |name| {
             response
@@ -110,16 +115,4 @@ impl UploadTransport for HttpUploadTransport {
     fn send<'a>(&'a self, request: UploadRequest<'a>) -> BoxFuture<'a, UploadAnswer> {
         Box::pin(self.upload(request))
     }
-}
-
-/// An error and its causes, one line.
-fn chain(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -581,7 +581,7 @@ pub(crate) fn classify_reqwest(error: &reqwest::Error) -> FailureKind {
 }
 
 /// `error: cause: cause`, as reqwest's own message leaves the causes out.
-fn error_chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
