@@ -96,6 +96,11 @@ pub struct NetworkFacts {
     /// (`ConnectivityManager.getRestrictBackgroundStatus()`).
     #[uniffi(default = None)]
     pub data_saver: Option<DataSaver>,
+    /// The active network is metered (Android: it lacks
+    /// `NET_CAPABILITY_NOT_METERED`; iOS: `NWPath.isExpensive`), where Data
+    /// Saver restricts background data; kept in the snapshot's extensions.
+    #[uniffi(default = None)]
+    pub metered: Option<bool>,
 }
 
 /// The app's notification settings, as [`PlatformProbe::notifications`]
@@ -337,7 +342,12 @@ pub fn snapshot_from(
             snapshot.network = network_section(&n);
             extra.insert(
                 "network".into(),
-                serde_json::json!({"transport": n.transport, "validated": n.validated, "captive_portal": n.captive_portal}),
+                serde_json::json!({
+                    "transport": n.transport,
+                    "validated": n.validated,
+                    "captive_portal": n.captive_portal,
+                    "metered": n.metered,
+                }),
             );
         }
         Err(issue) => issues.push(issue),

@@ -38,7 +38,7 @@ fn empty_snapshot(platform: Platform) -> DeviceSnapshot {
     s.extensions.insert(
         "platform".into(),
         json!({
-            "network": {"transport": null, "validated": null, "captive_portal": null},
+            "network": {"transport": null, "validated": null, "captive_portal": null, "metered": null},
         }),
     );
     s
@@ -134,6 +134,7 @@ fn each_network_fact_lands_in_its_own_field() {
             transport: value.map(|v| if v { "wifi" } else { "cellular" }.to_string()),
             validated: value,
             captive_portal: value.map(|v| !v),
+            metered: value.map(|v| !v),
             ..Default::default()
         };
         let mut expected = empty_snapshot(Platform::Android);
@@ -148,6 +149,12 @@ fn each_network_fact_lands_in_its_own_field() {
             &mut expected,
             "network",
             "captive_portal",
+            json!(value.map(|v| !v)),
+        );
+        extension(
+            &mut expected,
+            "network",
+            "metered",
             json!(value.map(|v| !v)),
         );
         assert_eq!(

@@ -81,6 +81,8 @@ class AndroidPlatformProbe(
             validated = caps?.hasCapability(NetworkCapabilities.NET_CAPABILITY_VALIDATED),
             captivePortal = caps?.hasCapability(NetworkCapabilities.NET_CAPABILITY_CAPTIVE_PORTAL),
             dataSaver = dataSaverOf(call("ConnectivityManager.getRestrictBackgroundStatus") { connectivity.restrictBackgroundStatus }),
+            // Data Saver restricts background data only on a metered network.
+            metered = caps?.let { !it.hasCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED) },
         )
     }
 

@@ -8,22 +8,25 @@ import android.app.NotificationManager
 import android.app.usage.UsageStatsManager
 import android.content.Intent
 import android.net.ConnectivityManager
+import android.net.NetworkCapabilities
 import android.net.Uri
 import android.os.Build
 import android.os.PowerManager
 import android.provider.Settings
+import dev.pushdoctor.sample.SampleTestRunner
+import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import org.junit.runner.RunWith
-import dev.pushdoctor.sample.SampleTestRunner
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.Implementation
 import org.robolectric.annotation.Implements
 import org.robolectric.shadows.ShadowBuild
+import org.robolectric.shadows.ShadowNetworkCapabilities
 import org.robolectric.shadows.ShadowPowerManager
 import uniffi.pushdoctor_ffi.ActionId
 import uniffi.pushdoctor_ffi.CheckId
@@ -109,6 +112,22 @@ class AndroidPlatformProbeTest {
             assertEquals(SettingsTarget.DATA_SAVER, fix.settingsTarget)
             assertAppIntent(Settings.ACTION_IGNORE_BACKGROUND_DATA_RESTRICTIONS_SETTINGS, run.open(fix.settingsTarget!!), phone.app.packageName)
         }
+    }
+
+    @Test
+    fun aMeteredNetworkIsToldApartFromAnUnmeteredOne() = runBlocking {
+        val phone = Phone()
+        // Phone() starts on Wi-Fi without NET_CAPABILITY_NOT_METERED: a
+        // metered hotspot.
+        assertEquals(true, phone.probe().network().metered)
+        val unmetered = ShadowNetworkCapabilities.newInstance()
+        shadowOf(unmetered).addTransportType(NetworkCapabilities.TRANSPORT_WIFI)
+        shadowOf(unmetered).addCapability(NetworkCapabilities.NET_CAPABILITY_INTERNET)
+        shadowOf(unmetered).addCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED)
+        shadowOf(phone.connectivity).setNetworkCapabilities(phone.connectivity.activeNetwork, unmetered)
+        assertEquals(false, phone.probe().network().metered)
+        phone.offline()
+        assertNull("no network: nothing to be metered", phone.probe().network().metered)
     }
 
     @Test
