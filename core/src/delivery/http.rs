@@ -17,17 +17,9 @@ pub struct HttpUploadTransport {
 impl HttpUploadTransport {
     /// A transport trusting `trust`'s certificate authorities.
     pub fn new(trust: &TrustRoots) -> Result<Self, ProbeConfigError> {
-        let client = reqwest::Client::builder()
-            .use_preconfigured_tls(tls::client_config(trust)?)
-            // A redirect would send the bundle somewhere the app did not
-            // name: reported (a 3xx is refused), not followed.
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .user_agent(concat!("pushdoctor/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ProbeConfigError::Client {
-                reason: e.to_string(),
-            })?;
+        // A redirect would send the bundle somewhere the app did not name:
+        // reported (a 3xx is refused), not followed.
+        let client = tls::http_client(tls::client_config(trust)?, |builder| builder)?;
         Ok(HttpUploadTransport { client })
     }
 

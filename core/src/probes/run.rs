@@ -54,23 +54,15 @@ impl Prober {
         let captive = urls.captive_portal.zip(config.captive_portal.clone());
         let tls_config = tls::client_config(&config.trust)?;
         let pins = Arc::new(PinnedResolver::default());
-        let client = reqwest::Client::builder()
-            .use_preconfigured_tls(tls_config.clone())
-            .dns_resolver(pins.clone())
-            // A portal's redirect is the finding: never follow it.
-            .redirect(reqwest::redirect::Policy::none())
-            // Each run measures fresh connections: after a network change a
-            // pooled connection would describe the old network.
-            .pool_max_idle_per_host(0)
-            // The probes ask whether the device's own path works; proxy
-            // variables of a desktop shell would hide it.
-            .no_proxy()
-            .user_agent(concat!("pushdoctor/", env!("CARGO_PKG_VERSION")))
-            .connector_layer(TimeConnections)
-            .build()
-            .map_err(|e| ProbeConfigError::Client {
-                reason: e.to_string(),
-            })?;
+        // Redirects are not followed: a portal's redirect is the finding.
+        let client = tls::http_client(tls_config.clone(), |builder| {
+            builder
+                .dns_resolver(pins.clone())
+                // Each run measures fresh connections: after a network
+                // change a pooled connection would describe the old network.
+                .pool_max_idle_per_host(0)
+                .connector_layer(TimeConnections)
+        })?;
         Ok(Prober {
             config,
             backend,

@@ -58,6 +58,27 @@ pub(crate) fn client_config(trust: &TrustRoots) -> Result<ClientConfig, ProbeCon
     Ok(config)
 }
 
+/// The HTTP client every exchange of the core is built from (the probes,
+/// the Accept retry helper, the uploads): TLS as `tls`, redirects never
+/// followed (each caller treats a 3xx as its finding or as a refusal: a
+/// redirect would send the request somewhere the app did not name), no
+/// proxy from the environment (a desktop shell's proxy variables would
+/// hide the device's own path), Push Doctor's user agent. `more` adds what
+/// one caller needs on top.
+pub(crate) fn http_client(
+    tls: ClientConfig,
+    more: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+) -> Result<reqwest::Client, ProbeConfigError> {
+    let builder = reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .user_agent(concat!("pushdoctor/", env!("CARGO_PKG_VERSION")));
+    more(builder).build().map_err(|e| ProbeConfigError::Client {
+        reason: e.to_string(),
+    })
+}
+
 /// What kind of TLS failure an I/O error from a handshake is.
 pub(crate) fn classify_handshake_error(error: &io::Error) -> FailureKind {
     let Some(tls) = error

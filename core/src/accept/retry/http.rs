@@ -92,16 +92,9 @@ impl HttpTransport {
             let value = HeaderValue::from_str(value).map_err(|e| bad(e.to_string()))?;
             headers.insert(header, value);
         }
-        let client = reqwest::Client::builder()
-            .use_preconfigured_tls(tls::client_config(&endpoint.trust)?)
-            // A redirect of an approval is the endpoint being wrong: reported, not followed.
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .user_agent(concat!("pushdoctor/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ProbeConfigError::Client {
-                reason: e.to_string(),
-            })?;
+        // A redirect of an approval is the endpoint being wrong: reported,
+        // not followed.
+        let client = tls::http_client(tls::client_config(&endpoint.trust)?, |builder| builder)?;
         Ok(HttpTransport {
             client,
             url,
