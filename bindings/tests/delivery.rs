@@ -6,14 +6,11 @@
 
 #[allow(dead_code)]
 mod common;
-use common::{block_on, quiet_config, Silent};
+use common::{block_on, poll_until, quiet_config, Silent};
 
-use std::future::Future;
 use std::path::Path;
-use std::pin::pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pushdoctor_ffi::agent::{AgentConfig, AgentError, ListenerError, PushDoctorAgent};
 use pushdoctor_ffi::delivery::{
@@ -175,34 +172,6 @@ fn an_expired_url_is_reported_and_a_new_one_delivers() {
         store.objects(),
         [("b.zip".to_string(), std::fs::read(&path).unwrap())]
     );
-}
-
-/// Polls `future` until `stop` holds, then drops it: a Kotlin coroutine
-/// cancelled in the middle.
-fn poll_until<F: Future>(future: F, stop: impl Fn() -> bool) -> Option<F::Output> {
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut context = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    let started = Instant::now();
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut context) {
-            return Some(out);
-        }
-        if stop() {
-            return None;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "never stopped"
-        );
-        std::thread::park_timeout(Duration::from_millis(10));
-    }
 }
 
 #[test]

@@ -4,16 +4,22 @@ use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
 
-/// A minimal executor that is not tokio, like a foreign caller's.
-pub fn block_on<F: Future>(future: F) -> F::Output {
+/// A waker that unparks the calling thread.
+fn this_thread_waker() -> Waker {
     struct Unpark(std::thread::Thread);
     impl Wake for Unpark {
         fn wake(self: Arc<Self>) {
             self.0.unpark();
         }
     }
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    Waker::from(Arc::new(Unpark(std::thread::current())))
+}
+
+/// A minimal executor that is not tokio, like a foreign caller's.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let waker = this_thread_waker();
     let mut context = Context::from_waker(&waker);
     let mut future = pin!(future);
     loop {
@@ -21,6 +27,29 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
             return out;
         }
         std::thread::park();
+    }
+}
+
+/// Polls `future` until `stop` holds, then drops it: a Kotlin coroutine
+/// cancelled in the middle. Fails the test when `stop` never holds.
+#[allow(dead_code)] // only the cancellation tests stop early
+pub fn poll_until<F: Future>(future: F, stop: impl Fn() -> bool) -> Option<F::Output> {
+    let waker = this_thread_waker();
+    let mut context = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    let started = Instant::now();
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut context) {
+            return Some(out);
+        }
+        if stop() {
+            return None;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "never stopped"
+        );
+        std::thread::park_timeout(Duration::from_millis(10));
     }
 }
 
