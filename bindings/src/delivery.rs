@@ -413,10 +413,7 @@ impl PushDoctorAgent {
                 }
                 Ok::<_, AgentError>((queue, id))
             })
-            .await
-            .map_err(|e| AgentError::Io {
-                reason: format!("the upload queue was not opened: {e}"),
-            })??;
+            .await??;
             let mut random = XorShift::from_entropy();
             let tell = |event: DeliveryEvent| {
                 if let DeliveryEvent::Uploaded(record) = &event {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use pushdoctor_core::bundle::inspect::Bundle;
-use pushdoctor_core::bundle::share::ShareDetails;
+use pushdoctor_core::bundle::share::{DiagnosisGist, ShareDetails};
 
 use crate::agent::{AgentError, PushDoctorAgent};
 use crate::ids::BundleReason;
@@ -88,7 +88,7 @@ pub(crate) fn preview(path: &Path) -> Result<BundlePreview, AgentError> {
         })?
         .len();
     let bundle = open(path)?;
-    let share = ShareDetails::of(&bundle);
+    let gist = DiagnosisGist::of(&bundle);
     let m = &bundle.manifest;
     let level = |name: &str| long(m.records.by_level.get(name).copied().unwrap_or(0));
     Ok(BundlePreview {
@@ -115,8 +115,8 @@ pub(crate) fn preview(path: &Path) -> Result<BundlePreview, AgentError> {
             .collect(),
         redaction_total: long(m.redaction.total),
         entries: m.entries.iter().map(|e| e.name.clone()).collect(),
-        diagnosis: share.headline,
-        first_step: share.first_step,
+        diagnosis: gist.headline,
+        first_step: gist.first_step,
     })
 }
 

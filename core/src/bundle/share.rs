@@ -32,11 +32,6 @@ pub struct ShareDetails {
     /// A mail body: when it was made and why, what it holds, what was
     /// scrubbed, the diagnosis and its first step, the reference to quote.
     pub text: String,
-    /// The diagnosis in a few words: the outcome the flow reached, else
-    /// its first step; `None` without a readable diagnosis.
-    pub headline: Option<String>,
-    /// The diagnosis's first action's title.
-    pub first_step: Option<String>,
 }
 
 impl ShareDetails {
@@ -78,14 +73,9 @@ impl ShareDetails {
         .join("-")
             + ".zip";
 
-        // Only the two fields it shows: a full `Diagnosis` reader would
-        // add its whole deserialiser to the library (about 200 KB).
-        let diagnosis: Option<DiagnosisLines> = bundle
-            .diagnosis_json(&ReadLimits::default())
-            .and_then(Result::ok)
-            .and_then(|text| serde_json::from_slice(&text).ok());
-        let headline = diagnosis.as_ref().and_then(DiagnosisLines::headline);
-        let first_step = diagnosis.as_ref().and_then(DiagnosisLines::first_step);
+        let gist = DiagnosisGist::of(bundle);
+        let headline = gist.headline.as_deref();
+        let first_step = gist.first_step.as_deref();
         let why = match m.reason {
             BundleReason::Button => "sent from the app",
             BundleReason::RepeatedAcceptFailures => "Accept failed again and again",
@@ -137,14 +127,46 @@ impl ShareDetails {
             file_name,
             subject,
             text,
-            headline: headline.map(str::to_string),
-            first_step: first_step.map(str::to_string),
         }
     }
 }
 
-/// What the share details read of `diagnosis.json` (any format version:
-/// both have these fields; the rest is ignored).
+/// A bundle's diagnosis in a few words, for a person about to send it
+/// (the preview) and for the share sheet's subject and text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiagnosisGist {
+    /// The outcome the flow reached, else its first step; `None` without
+    /// a readable diagnosis.
+    pub headline: Option<String>,
+    /// The diagnosis's first action's title.
+    pub first_step: Option<String>,
+}
+
+impl DiagnosisGist {
+    /// Read from `bundle`'s `diagnosis.json` (any format version: both have
+    /// these fields). Only the two fields: a full `Diagnosis` reader would
+    /// add its whole deserialiser to the library (about 200 KB). Empty
+    /// when the bundle has no readable diagnosis.
+    pub fn of(bundle: &Bundle) -> DiagnosisGist {
+        let Some(lines) = bundle
+            .diagnosis_json(&ReadLimits::default())
+            .and_then(Result::ok)
+            .and_then(|text| serde_json::from_slice::<DiagnosisLines>(&text).ok())
+        else {
+            return DiagnosisGist::default();
+        };
+        let first_step = lines.actions.into_iter().next().map(|a| a.title);
+        DiagnosisGist {
+            headline: lines
+                .outcome
+                .map(|o| o.summary)
+                .or_else(|| first_step.clone()),
+            first_step,
+        }
+    }
+}
+
+/// What the gist reads of `diagnosis.json`; the rest is ignored.
 #[derive(Deserialize)]
 struct DiagnosisLines {
     outcome: Option<OutcomeLine>,
@@ -160,20 +182,6 @@ struct OutcomeLine {
 #[derive(Deserialize)]
 struct ActionLine {
     title: String,
-}
-
-impl DiagnosisLines {
-    /// The outcome the flow reached, else the first thing to do.
-    fn headline(&self) -> Option<&str> {
-        self.outcome
-            .as_ref()
-            .map(|o| o.summary.as_str())
-            .or_else(|| self.first_step())
-    }
-
-    fn first_step(&self) -> Option<&str> {
-        self.actions.first().map(|a| a.title.as_str())
-    }
 }
 
 /// `text` with every character but ASCII letters, digits and dashes left
